@@ -1,0 +1,65 @@
+# The one build entry point. `make lab` and `make test` do all the set-up a fresh clone needs;
+# each step leaves a stamp, so running them again skips what is already done.
+#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, Tablesaw, XChart)
+#   make test    every test: JUnit, every notebook executed with the real kernel, the browser tests
+#   make html    executes every notebook and writes the static site to site/
+#   make bench   our benchmarks and Python's multiprocessing baseline, side by side
+
+SHELL := /bin/bash
+PYTHON ?= python3
+MVN ?= mvn
+JAVA ?= $(if $(JAVA_HOME),$(JAVA_HOME)/bin/java,java)
+LAB_PORT ?= 8888
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.requirements-installed
+LIB_JAR := kernel-lib/target/kernel-lib.jar
+KERNELSPEC := $(VENV)/share/jupyter/kernels/java-multiprocessing/kernel.json
+LIB_SOURCES := $(shell find kernel-lib/src/main -type f 2>/dev/null) pom.xml kernel-lib/pom.xml
+
+# Jupyter's own per-user state (settings, workspaces, runtime files) stays inside the repository.
+export JUPYTER_CONFIG_DIR := $(CURDIR)/.jupyter/config
+export JUPYTER_DATA_DIR := $(CURDIR)/.jupyter/data
+export JUPYTERLAB_SETTINGS_DIR := $(CURDIR)/.jupyter/lab/user-settings
+export JUPYTERLAB_WORKSPACES_DIR := $(CURDIR)/.jupyter/lab/workspaces
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: setup lab test test-java test-notebooks html bench clean
+
+setup: $(PY_STAMP) $(LIB_JAR) $(KERNELSPEC)
+
+$(PY_STAMP): requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: Python 3.10+ is needed, found " + sys.version.split()[0])'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(LIB_JAR): $(LIB_SOURCES)
+	@$(JAVA) -version 2>&1 | head -1
+	$(MVN) --batch-mode --quiet package -DskipTests
+	touch $@
+
+$(KERNELSPEC): $(PY_STAMP) $(LIB_JAR) tools/install_kernel.py
+	$(PY) tools/install_kernel.py --java "$(JAVA)"
+
+lab: setup
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --port=$(LAB_PORT) $(if $(filter 0,$(shell id -u)),--allow-root)
+
+test: setup test-java test-notebooks
+
+test-java:
+	$(MVN) --batch-mode test
+
+test-notebooks: setup
+	$(PY) -m pytest tests
+
+html: setup
+	$(PY) tools/build_site.py --out site
+
+bench: setup
+	$(PY) tools/bench.py
+
+clean:
+	$(MVN) --batch-mode --quiet clean
+	rm -rf site test-output

@@ -1,0 +1,70 @@
+package org.kernellib.mp.jupyter;
+
+import java.util.List;
+import java.util.Map;
+import org.dflib.jjava.jupyter.Extension;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tech.tablesaw.api.Table;
+
+/**
+ * Installs kernel-lib into a JJava kernel: renderers for Tablesaw tables and XChart charts, and the
+ * imports notebooks use, so a notebook needs no set-up cell.
+ *
+ * <p>JJava finds this class through {@code META-INF/services/org.dflib.jjava.jupyter.Extension}
+ * when kernel-lib reaches the kernel's class path (through {@code JJAVA_CLASSPATH} or a later
+ * {@code %classpath}/{@code %maven}), and installs it once. This package is the only one that
+ * touches JJava, so the library and every worker process run without it.
+ */
+public final class KernelLibExtension implements Extension {
+    /** Imports every notebook gets; each line is one JShell snippet. */
+    static final List<String> IMPORTS = List.of(
+            "import tech.tablesaw.api.*;",
+            "import org.knowm.xchart.*;",
+            "import org.knowm.xchart.style.Styler;",
+            "import org.knowm.xchart.style.markers.SeriesMarkers;",
+            "import java.time.*;",
+            "import org.kernellib.mp.charts.Charts;");
+
+    @Override
+    public void install(final BaseKernel kernel) {
+        // Charts are painted off-screen; a kernel has no display to open.
+        System.setProperty("java.awt.headless", "true");
+
+        kernel.getRenderer()
+                .createRegistration(Table.class)
+                .preferring(MIMEType.TEXT_HTML)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((table, context) -> {
+                    context.renderIfRequested(MIMEType.TEXT_HTML, () -> TableHtml.render(table));
+                    context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> table.print(TableHtml.DEFAULT_MAX_ROWS));
+                });
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        final Class<Chart<?, ?>> chartType = (Class) Chart.class;
+        kernel.getRenderer()
+                .createRegistration(chartType)
+                .preferring(MIMEType.IMAGE_PNG)
+                .supporting(MIMEType.TEXT_PLAIN)
+                .register((chart, context) -> {
+                    context.renderIfRequested(MIMEType.IMAGE_PNG, (type, out) -> {
+                        final ChartImage image = ChartImage.of(chart);
+                        out.putData(type, image.pngBase64());
+                        out.putMetaData(type, Map.of("width", image.width(), "height", image.height()));
+                    });
+                    context.renderIfRequested(MIMEType.TEXT_PLAIN, () -> describe(chart));
+                });
+
+        for (String snippet : IMPORTS) {
+            kernel.eval(snippet);
+        }
+    }
+
+    /** The text a plain-text front end shows in place of the image. */
+    static String describe(final Chart<?, ?> chart) {
+        final String title = chart.getTitle() == null || chart.getTitle().isEmpty() ? "untitled" : chart.getTitle();
+        return chart.getClass().getSimpleName() + " \"" + title + "\" (" + chart.getSeriesMap().size()
+                + " series, " + chart.getWidth() + "x" + chart.getHeight() + ")";
+    }
+}

@@ -1,0 +1,142 @@
+"""A real browser (Debian's chromium, driven by Playwright) on JupyterLab and on the published site."""
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import build_site
+import notebook_nav
+from conftest import OUTPUT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = OUTPUT / "screenshots"
+# Chromium as root in a sandbox-less container, with nothing reaching out to the network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("the browser tests need Debian's chromium: apt-get install chromium", pytrace=False)
+    from playwright.sync_api import sync_playwright
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab():
+    """JupyterLab on loopback with a token, serving notebooks/; stopped with its kernels afterwards."""
+    port, token = free_port(), secrets.token_hex(16)
+    log = open(OUTPUT / "jupyterlab.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+         f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+         f"--ServerApp.root_dir={notebook_nav.NOTEBOOKS}", "--LabApp.news_url=",
+         "--ServerApp.disable_check_xsrf=False"],
+        stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("JupyterLab did not start; see test-output/jupyterlab.log", pytrace=False)
+            time.sleep(0.5)
+    yield base, token
+    server.terminate()
+    try:
+        server.wait(20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+    log.close()
+
+
+def run_all_cells(page):
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def open_notebook(browser, lab, name):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/{name}?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-CodeCell", timeout=60_000)
+    # The kernel is chosen from the notebook's metadata; no dialog may ask for one.
+    page.wait_for_selector(".jp-KernelName:has-text('Java (multiprocessing)')", timeout=60_000)
+    assert page.locator(".jp-Dialog").count() == 0, "JupyterLab asked for a kernel"
+    return page
+
+
+def test_jupyterlab_runs_the_welcome_notebook(browser, lab):
+    page = open_notebook(browser, lab, "00-welcome.ipynb")
+    run_all_cells(page)
+    table = page.wait_for_selector("table.kernel-lib-table", timeout=120_000)
+    assert "10 rows" in table.inner_text()
+    image = page.wait_for_selector(".jp-OutputArea-output img", timeout=120_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image, timeout=30_000)
+    assert image.evaluate("img => img.naturalWidth") == 1280
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    image.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "jupyterlab-00-welcome.png"))
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def site(executed, tmp_path_factory):
+    out = OUTPUT / "site"
+    shutil.rmtree(out, ignore_errors=True)
+    build_site.build(out, executed.all())
+    return out
+
+
+def test_site_index_lists_every_notebook_in_order(browser, site):
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    links = page.locator("ol li a")
+    titles = [links.nth(i).inner_text() for i in range(links.count())]
+    import nbformat
+    expected = [notebook_nav.title_of(nbformat.read(p, as_version=4)) for p in notebook_nav.lessons()]
+    assert titles == expected
+    page.screenshot(path=str(SHOTS / "site-index.png"))
+    page.close()
+
+
+@pytest.mark.parametrize("lesson", [p.stem for p in notebook_nav.lessons()])
+def test_site_page_shows_its_images_and_no_errors(browser, site, lesson):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    failed = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.goto((site / "index.html").as_uri())
+    page.locator("ol li a", has_text=notebook_nav.title_of(
+        __import__("nbformat").read(notebook_nav.NOTEBOOKS / f"{lesson}.ipynb", as_version=4))).click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"{lesson}.html")
+    images = page.locator(".jp-OutputArea-output img")
+    for i in range(images.count()):
+        assert images.nth(i).evaluate("img => img.complete && img.naturalWidth > 0"), f"image {i} did not load"
+    assert page.locator("[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    assert not failed, f"requests failed (the page must work offline): {failed}"
+    page.screenshot(path=str(SHOTS / f"site-{lesson}.png"), full_page=True)
+    page.close()

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Registers the notebooks' Java kernel inside this repository's virtual environment.
+
+The JJava wheel ships its jars and a generic kernelspec; this writes a second kernelspec,
+`java-multiprocessing`, next to it in <venv>/share/jupyter/kernels/ (so nothing is installed for
+the user or the system) whose JVM is the `java` the README names and whose class path carries
+kernel-lib and its runtime dependencies (Tablesaw, XChart). Every notebook names this kernelspec
+in its metadata.
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "java-multiprocessing"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kernel_classpath() -> list:
+    target = ROOT / "kernel-lib" / "target"
+    jar = target / "kernel-lib.jar"
+    if not jar.is_file():
+        sys.exit(f"error: {jar} is missing; build it first with `mvn -q package -DskipTests`")
+    return [str(jar)] + sorted(str(p) for p in (target / "lib").glob("*.jar"))
+
+
+def resolve_java(java: str) -> str:
+    found = shutil.which(java) if os.sep not in java else java
+    if not found or not os.access(found, os.X_OK):
+        sys.exit(f"error: no java at '{java}'; install Java 17+ or set JAVA_HOME")
+    return str(Path(found).resolve())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
+                        if os.environ.get("JAVA_HOME") else "java")
+    parser.add_argument("--prefix", default=sys.prefix, help="environment to register the kernel in")
+    args = parser.parse_args()
+
+    kernels = Path(args.prefix) / "share" / "jupyter" / "kernels"
+    jjava = kernels / "java"
+    if not (jjava / "jjava.jar").is_file():
+        sys.exit(f"error: {jjava / 'jjava.jar'} is missing; install the pinned jjava with pip first")
+
+    spec_dir = kernels / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    # JJava's launcher would start a second JVM (on whatever `java` is first on PATH) with these
+    # same flags. Starting the kernel JVM directly makes it the process Jupyter manages, so an
+    # interrupt, restart or kill reaches it, and it runs on exactly the java named here.
+    spec = {
+        "argv": [resolve_java(args.java), "-Djava.awt.headless=true",
+                 "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
+                 "-jar", str(jjava / "jjava.jar"), "{connection_file}"],
+        "display_name": "Java (multiprocessing)",
+        "language": "java",
+        "interrupt_mode": "message",
+        "env": {
+            "JJAVA_CLASSPATH": os.pathsep.join(kernel_classpath()),
+        },
+        "metadata": {},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=2) + "\n")
+    for logo in jjava.glob("logo-*.png"):
+        shutil.copy(logo, spec_dir / logo.name)
+    print(f"registered kernel '{KERNEL_NAME}' in {spec_dir}")
+
+
+if __name__ == "__main__":
+    main()
