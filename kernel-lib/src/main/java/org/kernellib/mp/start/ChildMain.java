@@ -1,0 +1,218 @@
+package org.kernellib.mp.start;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.kernellib.mp.connection.Connection;
+import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.connection.FrameDescriptor;
+import org.kernellib.mp.process.CurrentProcess;
+import org.kernellib.mp.process.ProcessInfo;
+import org.kernellib.mp.process.Task;
+import org.kernellib.mp.serial.ShippedClassLoader;
+import org.kernellib.mp.serial.ShippingObjectInputStream;
+import org.kernellib.mp.serial.TaskPayload;
+
+/**
+ * The main class of every worker JVM: {@code ChildMain <socket> spawn|standby}.
+ *
+ * <p>Order of events: make stdout/stderr unbuffered (so output printed just before a kill still
+ * reaches the parent); read the token from stdin; start two watchers that halt this JVM at once
+ * when the parent goes away (EOF on stdin, EOF on the control socket: the kernel closes both even
+ * when it is SIGKILLed); connect and say HELLO; wait for the TASK; restore the copied snippet
+ * variables; deserialize and run the task; report DONE (exit 0) or FAILED (stack trace on stderr,
+ * exit 1).
+ */
+public final class ChildMain {
+    static final String SPAWN = "spawn";
+    static final String STANDBY = "standby";
+    /** Exit status when the parent vanished; nobody is left to read it. */
+    private static final int PARENT_GONE = 70;
+
+    private final Connection connection;
+    private final LinkedBlockingQueue<byte[]> tasks = new LinkedBlockingQueue<>();
+    private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
+    private final AtomicInteger requestIds = new AtomicInteger();
+
+    private ChildMain(final Connection connection) {
+        this.connection = connection;
+    }
+
+    public static void main(final String[] args) throws Exception {
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        FileInputStream stdin = new FileInputStream(FileDescriptor.in);
+        System.setIn(InputStream.nullInputStream()); // like Python's workers: stdin is not the user's
+        String token = readLine(stdin);
+        if (token == null || args.length < 2) {
+            System.err.println("kernel-lib worker: started without a parent; this class is not meant to be run by hand");
+            Runtime.getRuntime().halt(2);
+        }
+        daemon("kernel-lib-parent-watch-stdin", () -> {
+            try {
+                while (stdin.read() >= 0) {
+                    // Nothing more is sent; only EOF matters.
+                }
+            } catch (IOException e) {
+                // same as EOF
+            }
+            Runtime.getRuntime().halt(PARENT_GONE);
+        });
+        Connection c = Connection.connect(Paths.get(args[0]));
+        ChildMain w = new ChildMain(c);
+        // Hook and signal handlers come before HELLO: the parent may signal us as soon as start()
+        // returns, and how we end must be reported even then.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> w.sendQuietly(FrameDescriptor.EXITING, new byte[0])));
+        w.handleSignals();
+        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, ProcessHandle.current().pid()));
+        daemon("kernel-lib-parent-watch-socket", w::readLoop);
+        if (STANDBY.equals(args[1])) {
+            warmUp();
+        }
+        w.run(TaskPayload.decode(w.tasks.take()));
+    }
+
+    private void run(final TaskPayload p) {
+        long pid = ProcessHandle.current().pid();
+        CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
+                new ProcessInfo(p.parentName(), p.parentPid(), false));
+        Thread.currentThread().setName(p.name());
+        ShippedClassLoader loader = new ShippedClassLoader(ChildMain.class.getClassLoader(), this::fetchClass);
+        Thread.currentThread().setContextClassLoader(loader);
+        try {
+            p.snapshot().restore(loader);
+            Task task = (Task) p.readTask(loader);
+            task.run();
+        } catch (Throwable e) {
+            System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
+            e.printStackTrace(System.err);
+            sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e)));
+            System.exit(1);
+        }
+        sendQuietly(FrameDescriptor.DONE, new byte[0]);
+        System.exit(0);
+    }
+
+    /** Asks the parent for a class; blocks until it answers. */
+    private byte[] fetchClass(final String name) {
+        int id = requestIds.incrementAndGet();
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        classAnswers.put(id, answer);
+        try {
+            connection.send(FrameDescriptor.CLASS_REQUEST, id, utf(name));
+            return answer.join();
+        } catch (IOException e) {
+            return null;
+        } finally {
+            classAnswers.remove(id);
+        }
+    }
+
+    private void readLoop() {
+        try {
+            Frame f;
+            while ((f = connection.receive()) != null) {
+                if (f.type() == FrameDescriptor.TASK) {
+                    tasks.add(f.payload());
+                } else if (f.type() == FrameDescriptor.CLASS_BYTES) {
+                    CompletableFuture<byte[]> a = classAnswers.get(f.requestId());
+                    if (a != null) {
+                        a.complete(f.payload());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // same as EOF
+        }
+        // The parent is gone (exited, killed or restarted): a worker never outlives it.
+        Runtime.getRuntime().halt(PARENT_GONE);
+    }
+
+    /**
+     * Reports catchable termination signals before exiting with the usual 128+N status, so the
+     * parent can tell "terminated by SIGTERM" from "called System.exit(143)".
+     */
+    @SuppressWarnings("restriction")
+    private void handleSignals() {
+        for (String name : new String[] {"TERM", "INT", "HUP"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
+                    sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                    System.exit(128 + s.getNumber());
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // Signal in use by the VM (e.g. -Xrs): the default action stays.
+            }
+        }
+    }
+
+    private void sendQuietly(final byte type, final byte[] payload) {
+        try {
+            connection.send(type, 0, payload);
+        } catch (IOException e) {
+            // The parent is gone; nothing to tell.
+        }
+    }
+
+    /**
+     * Runs once what every task run needs (object streams, lambda deserialization, the shipped
+     * loader), so a standby JVM has those classes loaded and linked before its task arrives.
+     */
+    private static void warmUp() {
+        try {
+            Task t = () -> { };
+            ByteArrayOutputStream bos = new ByteArrayOutputStream();
+            try (ObjectOutputStream o = new ObjectOutputStream(bos)) {
+                o.writeObject(t);
+            }
+            ClassLoader l = new ShippedClassLoader(ChildMain.class.getClassLoader(), n -> null);
+            try (ShippingObjectInputStream in = new ShippingObjectInputStream(
+                    new ByteArrayInputStream(bos.toByteArray()), l)) {
+                ((Task) in.readObject()).run();
+            }
+            TaskPayload.class.getName();
+        } catch (Exception e) {
+            // Only a warm-up: the real task will report real problems.
+        }
+    }
+
+    private static byte[] utf(final String s) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(bos)) {
+            d.writeUTF(s.length() > 20_000 ? s.substring(0, 20_000) : s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bos.toByteArray();
+    }
+
+    private static String readLine(final InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            sb.append((char) c);
+        }
+        return c < 0 && sb.length() == 0 ? null : sb.toString();
+    }
+
+    private static void daemon(final String name, final Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+}
