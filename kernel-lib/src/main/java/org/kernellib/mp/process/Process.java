@@ -92,15 +92,19 @@ public final class Process implements AutoCloseable {
                     + "); a process can be started only once: create a new Process to run the task again");
         }
         TaskPayload payload;
+        WorkerCommand[] command = new WorkerCommand[1];
         try {
-            payload = TaskPayload.prepare(task, name, daemon, CurrentProcess.get().name());
+            payload = TaskPayload.prepare(task, name, daemon, CurrentProcess.get().name(), loaders -> {
+                command[0] = WorkerCommand.forLoaders(loaders);
+                return command[0].userClassPath();
+            });
         } catch (IllegalArgumentException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
         Starter starter = Starters.current();
         WorkerHandle h;
         try {
-            h = starter.acquire(WorkerCommand.forLoaders(payload.shipper().loaders()));
+            h = starter.acquire(command[0]);
             h.sendTask(payload.encode(), payload.shipper());
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);

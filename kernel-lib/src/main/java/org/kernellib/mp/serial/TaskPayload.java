@@ -7,25 +7,31 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Function;
 import java.util.Set;
 
 /**
  * Everything a worker needs to run one task, as sent in the TASK frame: who it is (name, daemon
- * flag, and its parent's name and pid), the {@link StateSnapshot} of snippet variables, and the
- * serialized task.
+ * flag, and its parent's name and pid), the class path entries to load user classes from, the
+ * {@link StateSnapshot} of snippet variables, and the serialized task.
  */
 public final class TaskPayload {
     private final String name;
     private final boolean daemon;
     private final String parentName;
     private final long parentPid;
+    private final List<String> classPath;
     private final StateSnapshot snapshot;
     private final byte[] task;
     private final ClassShipper shipper;
 
     private TaskPayload(final String name, final boolean daemon, final String parentName, final long parentPid,
-            final StateSnapshot snapshot, final byte[] task, final ClassShipper shipper) {
+            final List<String> classPath, final StateSnapshot snapshot, final byte[] task, final ClassShipper shipper) {
+        this.classPath = List.copyOf(classPath);
         this.name = name;
         this.daemon = daemon;
         this.parentName = parentName;
@@ -38,16 +44,21 @@ public final class TaskPayload {
     /**
      * Parent side: serializes the task and snapshots the state it reaches.
      *
+     * @param classPathOf the class path entries the worker needs, given the loaders the task's
+     *     classes come from
+     *
      * @throws IllegalArgumentException with a message naming what cannot be copied
      */
     public static TaskPayload prepare(final java.io.Serializable task, final String name, final boolean daemon,
-            final String parentName) {
+            final String parentName, final Function<Collection<ClassLoader>, List<String>> classPathOf) {
         TaskWriter.Written w = TaskWriter.write(task);
         Set<ClassLoader> loaders = new LinkedHashSet<>(w.loaders());
         TaskWriter.addLoader(loaders, Thread.currentThread().getContextClassLoader());
         ClassShipper shipper = new ClassShipper(loaders);
         StateSnapshot snap = StateSnapshot.capture(w.classNames(), shipper);
-        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), snap, w.bytes(), shipper);
+        List<String> classPath = classPathOf.apply(shipper.loaders());
+        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap, w.bytes(),
+                shipper);
     }
 
     public String name() {
@@ -66,6 +77,11 @@ public final class TaskPayload {
         return parentPid;
     }
 
+    /** Class path entries (beyond the worker's boot class path) to load the task's classes from. */
+    public List<String> classPath() {
+        return classPath;
+    }
+
     public StateSnapshot snapshot() {
         return snapshot;
     }
@@ -82,6 +98,10 @@ public final class TaskPayload {
             out.writeBoolean(daemon);
             out.writeUTF(parentName);
             out.writeLong(parentPid);
+            out.writeInt(classPath.size());
+            for (String e : classPath) {
+                out.writeUTF(e);
+            }
             snapshot.writeTo(out);
             out.writeInt(task.length);
             out.write(task);
@@ -97,10 +117,15 @@ public final class TaskPayload {
         boolean daemon = in.readBoolean();
         String parentName = in.readUTF();
         long parentPid = in.readLong();
+        int n = in.readInt();
+        List<String> classPath = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            classPath.add(in.readUTF());
+        }
         StateSnapshot snap = StateSnapshot.readFrom(in);
         byte[] task = new byte[in.readInt()];
         in.readFully(task);
-        return new TaskPayload(name, daemon, parentName, parentPid, snap, task, null);
+        return new TaskPayload(name, daemon, parentName, parentPid, classPath, snap, task, null);
     }
 
     /** Worker side: reads the task object, resolving classes through {@code loader}. */

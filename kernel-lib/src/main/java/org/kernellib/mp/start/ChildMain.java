@@ -1,6 +1,7 @@
 package org.kernellib.mp.start;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
@@ -10,6 +11,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.nio.file.Paths;
 import java.util.Map;
@@ -32,9 +36,9 @@ import org.kernellib.mp.serial.TaskPayload;
  * The main class of every worker JVM: {@code ChildMain <socket> spawn|standby}.
  *
  * <p>Order of events: make stdout/stderr unbuffered (so output printed just before a kill still
- * reaches the parent); read the token from stdin; start two watchers that halt this JVM at once
- * when the parent goes away (EOF on stdin, EOF on the control socket: the kernel closes both even
- * when it is SIGKILLed); connect and say HELLO; wait for the TASK; restore the copied snippet
+ * reaches the parent); read the token from stdin; connect and say HELLO; start the watcher that
+ * reads the control socket and halts this JVM at once on EOF, which the OS delivers when the parent
+ * goes away for any reason, SIGKILL included; wait for the TASK; restore the copied snippet
  * variables; deserialize and run the task; report DONE (exit 0) or FAILED (stack trace on stderr,
  * exit 1).
  */
@@ -48,6 +52,7 @@ public final class ChildMain {
     private final LinkedBlockingQueue<byte[]> tasks = new LinkedBlockingQueue<>();
     private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
+    private volatile boolean closing;
 
     private ChildMain(final Connection connection) {
         this.connection = connection;
@@ -56,6 +61,11 @@ public final class ChildMain {
     public static void main(final String[] args) throws Exception {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true));
         System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        // Two cores are common: let the lambda and serialization machinery that the task needs
+        // initialise in parallel with the socket set-up, which is the other slow part of a start.
+        Thread warm = new Thread(new WarmUp(), "kernel-lib-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         FileInputStream stdin = new FileInputStream(FileDescriptor.in);
         System.setIn(InputStream.nullInputStream()); // like Python's workers: stdin is not the user's
         String token = readLine(stdin);
@@ -63,26 +73,16 @@ public final class ChildMain {
             System.err.println("kernel-lib worker: started without a parent; this class is not meant to be run by hand");
             Runtime.getRuntime().halt(2);
         }
-        daemon("kernel-lib-parent-watch-stdin", () -> {
-            try {
-                while (stdin.read() >= 0) {
-                    // Nothing more is sent; only EOF matters.
-                }
-            } catch (IOException e) {
-                // same as EOF
-            }
-            Runtime.getRuntime().halt(PARENT_GONE);
-        });
         Connection c = Connection.connect(Paths.get(args[0]));
         ChildMain w = new ChildMain(c);
         // Hook and signal handlers come before HELLO: the parent may signal us as soon as start()
         // returns, and how we end must be reported even then.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> w.sendQuietly(FrameDescriptor.EXITING, new byte[0])));
+        Runtime.getRuntime().addShutdownHook(new Thread(w::onShutdown, "kernel-lib-worker-exit"));
         w.handleSignals();
         c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, ProcessHandle.current().pid()));
         daemon("kernel-lib-parent-watch-socket", w::readLoop);
         if (STANDBY.equals(args[1])) {
-            warmUp();
+            warm.join(); // a standby has time: be fully warm before the task arrives
         }
         w.run(TaskPayload.decode(w.tasks.take()));
     }
@@ -92,7 +92,19 @@ public final class ChildMain {
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
         Thread.currentThread().setName(p.name());
-        ShippedClassLoader loader = new ShippedClassLoader(ChildMain.class.getClassLoader(), this::fetchClass);
+        ClassLoader base = ChildMain.class.getClassLoader();
+        if (!p.classPath().isEmpty()) {
+            // The parent's class path beyond the boot one (see WorkerCommand), for the task's
+            // library classes; java.class.path is set to the whole for code that reads it.
+            URL[] urls = new URL[p.classPath().size()];
+            for (int i = 0; i < urls.length; i++) {
+                urls[i] = toUrl(p.classPath().get(i));
+            }
+            base = new URLClassLoader("kernel-lib-task-classpath", urls, base);
+            System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
+                    + String.join(File.pathSeparator, p.classPath()));
+        }
+        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass);
         Thread.currentThread().setContextClassLoader(loader);
         try {
             p.snapshot().restore(loader);
@@ -139,8 +151,22 @@ public final class ChildMain {
         } catch (IOException e) {
             // same as EOF
         }
-        // The parent is gone (exited, killed or restarted): a worker never outlives it.
-        Runtime.getRuntime().halt(PARENT_GONE);
+        if (!closing) {
+            // The parent is gone (exited, killed or restarted): a worker never outlives it.
+            Runtime.getRuntime().halt(PARENT_GONE);
+        }
+    }
+
+    /**
+     * Shutdown hook: tells the parent this is an orderly exit, then closes the socket. Closing
+     * matters for speed: a thread blocked in a native read makes HotSpot's exit wait up to 300 ms
+     * for it, and closing an NIO channel wakes its reader at once. That is also why the parent's
+     * death is watched on the socket only and stdin is not kept in a blocking read.
+     */
+    private void onShutdown() {
+        sendQuietly(FrameDescriptor.EXITING, new byte[0]);
+        closing = true;
+        connection.close();
     }
 
     /**
@@ -173,6 +199,13 @@ public final class ChildMain {
      * Runs once what every task run needs (object streams, lambda deserialization, the shipped
      * loader), so a standby JVM has those classes loaded and linked before its task arrives.
      */
+    private static final class WarmUp implements Runnable {
+        @Override
+        public void run() {
+            warmUp();
+        }
+    }
+
     private static void warmUp() {
         try {
             Task t = () -> { };
@@ -188,6 +221,14 @@ public final class ChildMain {
             TaskPayload.class.getName();
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
+        }
+    }
+
+    private static URL toUrl(final String path) {
+        try {
+            return Paths.get(path).toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad class path entry " + path, e);
         }
     }
 

@@ -6,8 +6,9 @@ import java.io.IOException;
  * Keeps one standby worker JVM started, connected and warmed up (classes loaded, lambda and
  * serialization machinery exercised), so {@code start()} only sends the task: the Java counterpart
  * of Python's forkserver. After a standby is used, a replacement is started in the background.
- * A standby whose command (java, class path, flags) differs from the one a task needs, for example
- * because {@code %maven} added a jar since, is discarded and that task is started cold.
+ * A standby whose command (java, boot class path, flags) differs from the one a task needs is
+ * discarded and that task is started cold. Jars added later by {@code %maven} do not make a
+ * standby stale: they travel with the task (see {@link WorkerCommand}).
  */
 public final class PrestartStarter implements Starter {
     private WorkerHandle standby;

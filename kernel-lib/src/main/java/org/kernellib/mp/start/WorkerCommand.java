@@ -16,9 +16,17 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The command line of a worker JVM: the parent's own {@code java}, a class path equal to the
- * parent's (including jars added at run time to URL class loaders, as JJava's {@code %maven} and
- * {@code %classpath} do), and flags for a fast, small start.
+ * The command line of a worker JVM: the parent's own {@code java}, a short boot class path, and
+ * flags for a fast, small start. The rest of the parent's class path (including jars added at run
+ * time to URL class loaders, as JJava's {@code %maven} and {@code %classpath} do) travels with the
+ * task and becomes a class loader in the worker.
+ *
+ * <p>Why split the class path: the JVM scans every jar on the system class path for service
+ * providers as it opens its first socket, about a millisecond per jar, and a notebook's class path
+ * easily has dozens of jars. The boot class path is kernel-lib itself plus the jars packaged next
+ * to it in {@code lib/} (its own dependencies, which its classes may need from the system loader).
+ * It is also what an AppCDS archive is dumped with, so the archive stays valid whatever the
+ * notebook adds, and a pre-started standby JVM never goes stale when a jar is added.
  *
  * <p>Flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the smallest
  * footprint; a worker is one process among several on the machine), {@code -XX:-UsePerfData} (no
@@ -26,33 +34,29 @@ import java.util.Set;
  * built by {@link CdsArchive} (class metadata mapped instead of parsed). The JIT is left at full
  * strength because workers do real work. Extra flags can be given in the system property
  * {@code kernellib.worker.jvmArgs} (space separated).
- *
- * <p>The kernel-lib jar comes first on the class path, so an AppCDS archive dumped with just that
- * jar stays valid whatever the notebook adds after it.
  */
 public final class WorkerCommand {
     static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
 
     private final String java;
-    private final List<String> classPath;
+    private final List<String> bootClassPath;
     private final List<String> flags;
+    private final List<String> userClassPath;
 
-    WorkerCommand(final String java, final List<String> classPath, final List<String> flags) {
+    WorkerCommand(final String java, final List<String> bootClassPath, final List<String> flags,
+            final List<String> userClassPath) {
         this.java = java;
-        this.classPath = List.copyOf(classPath);
+        this.bootClassPath = List.copyOf(bootClassPath);
         this.flags = List.copyOf(flags);
+        this.userClassPath = List.copyOf(userClassPath);
     }
 
     /** The command for tasks whose classes come from {@code loaders}. */
     public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders) {
-        Set<String> cp = new LinkedHashSet<>();
-        String self = libraryLocation();
-        if (self != null) {
-            cp.add(self);
-        }
+        Set<String> all = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isEmpty()) {
-                cp.add(Paths.get(e).toAbsolutePath().toString());
+                all.add(Paths.get(e).toAbsolutePath().toString());
             }
         }
         for (ClassLoader root : loaders) {
@@ -65,7 +69,7 @@ public final class WorkerCommand {
                     for (URL u : ((URLClassLoader) l).getURLs()) {
                         if ("file".equals(u.getProtocol())) {
                             try {
-                                cp.add(Paths.get(u.toURI()).toString());
+                                all.add(Paths.get(u.toURI()).toString());
                             } catch (URISyntaxException | IllegalArgumentException e) {
                                 // Not a usable local path; the parent can still ship its classes.
                             }
@@ -74,13 +78,26 @@ public final class WorkerCommand {
                 }
             }
         }
+        String self = libraryLocation();
+        List<String> boot = new ArrayList<>();
+        if (self != null) {
+            boot.add(self);
+            Path libDir = Paths.get(self).getParent() == null ? null : Paths.get(self).getParent().resolve("lib");
+            for (String e : all) {
+                if (libDir != null && self.endsWith(".jar") && libDir.equals(Paths.get(e).getParent())) {
+                    boot.add(e);
+                }
+            }
+        }
+        List<String> user = new ArrayList<>(all);
+        user.removeAll(boot);
         List<String> flags = new ArrayList<>(BASE_FLAGS);
-        CdsArchive.flagsFor(self).forEach(flags::add);
+        flags.addAll(CdsArchive.flagsFor(boot));
         String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
         }
-        return new WorkerCommand(javaExecutable(), new ArrayList<>(cp), flags);
+        return new WorkerCommand(javaExecutable(), boot, flags, user);
     }
 
     /** The java launcher of this JVM. */
@@ -102,8 +119,14 @@ public final class WorkerCommand {
         }
     }
 
-    public List<String> classPath() {
-        return classPath;
+    /** What the worker JVM is started with: kernel-lib and its packaged dependencies. */
+    public List<String> bootClassPath() {
+        return bootClassPath;
+    }
+
+    /** The rest of the parent's class path, handed to the worker with each task. */
+    public List<String> userClassPath() {
+        return userClassPath;
     }
 
     public List<String> flags() {
@@ -116,7 +139,7 @@ public final class WorkerCommand {
         a.add(java);
         a.addAll(flags);
         a.add("-cp");
-        a.add(String.join(File.pathSeparator, classPath));
+        a.add(String.join(File.pathSeparator, bootClassPath));
         a.add(ChildMain.class.getName());
         a.add(socket.toString());
         a.add(standby ? ChildMain.STANDBY : ChildMain.SPAWN);
@@ -129,12 +152,14 @@ public final class WorkerCommand {
             return false;
         }
         WorkerCommand w = (WorkerCommand) o;
-        return java.equals(w.java) && classPath.equals(w.classPath) && flags.equals(w.flags);
+        // The user class path is left out on purpose: it is applied per task, so a standby JVM
+        // started before a %maven stays usable.
+        return java.equals(w.java) && bootClassPath.equals(w.bootClassPath) && flags.equals(w.flags);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(java, classPath, flags);
+        return Objects.hash(java, bootClassPath, flags);
     }
 
     @Override
