@@ -14,8 +14,10 @@ import java.io.PrintStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -92,18 +94,7 @@ public final class ChildMain {
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
         Thread.currentThread().setName(p.name());
-        ClassLoader base = ChildMain.class.getClassLoader();
-        if (!p.classPath().isEmpty()) {
-            // The parent's class path beyond the boot one (see WorkerCommand), for the task's
-            // library classes; java.class.path is set to the whole for code that reads it.
-            URL[] urls = new URL[p.classPath().size()];
-            for (int i = 0; i < urls.length; i++) {
-                urls[i] = toUrl(p.classPath().get(i));
-            }
-            base = new URLClassLoader("kernel-lib-task-classpath", urls, base);
-            System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
-                    + String.join(File.pathSeparator, p.classPath()));
-        }
+        ClassLoader base = extendClassPath(p.classPath());
         ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass);
         Thread.currentThread().setContextClassLoader(loader);
         try {
@@ -221,6 +212,34 @@ public final class ChildMain {
             TaskPayload.class.getName();
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
+        }
+    }
+
+    /**
+     * Puts the parent's class path (beyond kernel-lib, see WorkerCommand) on this JVM's system
+     * class loader, so library classes load exactly as in the parent. Falls back to a child
+     * URL class loader if the JDK's append hook is out of reach.
+     */
+    private static ClassLoader extendClassPath(final List<String> entries) {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        if (entries.isEmpty()) {
+            return system;
+        }
+        System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
+                + String.join(File.pathSeparator, entries));
+        try {
+            Method append = system.getClass().getDeclaredMethod("appendToClassPathForInstrumentation", String.class);
+            append.setAccessible(true);
+            for (String e : entries) {
+                append.invoke(system, e);
+            }
+            return system;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            URL[] urls = new URL[entries.size()];
+            for (int i = 0; i < urls.length; i++) {
+                urls[i] = toUrl(entries.get(i));
+            }
+            return new URLClassLoader("kernel-lib-task-classpath", urls, system);
         }
     }
 

@@ -91,6 +91,19 @@ public final class PrestartStarter implements Starter {
         return taken != null ? taken : WorkerHandle.launch(command, false);
     }
 
+    /** Waits until a standby is ready (for benchmarks and tests); false after the timeout. */
+    public synchronized boolean awaitStandby(final long millis) throws InterruptedException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        while (standby == null) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.min(left, 50));
+        }
+        return true;
+    }
+
     @Override
     public void shutdown() {
         WorkerHandle h;

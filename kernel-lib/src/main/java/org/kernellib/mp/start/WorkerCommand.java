@@ -16,27 +16,31 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The command line of a worker JVM: the parent's own {@code java}, a short boot class path, and
- * flags for a fast, small start. The rest of the parent's class path (including jars added at run
- * time to URL class loaders, as JJava's {@code %maven} and {@code %classpath} do) travels with the
- * task and becomes a class loader in the worker.
+ * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
+ * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
+ * including jars added at run time to URL class loaders (as JJava's {@code %maven} and
+ * {@code %classpath} do), travels with the task and is appended to the worker's system class
+ * loader before the task's classes load, so in the end the worker sees the same class path as
+ * its parent.
  *
- * <p>Why split the class path: the JVM scans every jar on the system class path for service
- * providers as it opens its first socket, about a millisecond per jar, and a notebook's class path
- * easily has dozens of jars. The boot class path is kernel-lib itself plus the jars packaged next
- * to it in {@code lib/} (its own dependencies, which its classes may need from the system loader).
- * It is also what an AppCDS archive is dumped with, so the archive stays valid whatever the
- * notebook adds, and a pre-started standby JVM never goes stale when a jar is added.
+ * <p>Why not start with the whole class path: the JVM scans every jar on the system class path
+ * for service providers when it opens its first socket, about a millisecond per jar, and a
+ * notebook's class path easily has dozens of jars. The short boot class path is also what the
+ * AppCDS archive is dumped with, so the archive stays valid whatever the notebook adds, and a
+ * pre-started standby JVM never goes stale when a jar is added. Appending uses the hook the JDK
+ * has for {@code Instrumentation.appendToSystemClassLoaderSearch}, hence the one
+ * {@code --add-opens} flag; if that ever fails the worker falls back to a child URL class loader.
  *
- * <p>Flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the smallest
- * footprint; a worker is one process among several on the machine), {@code -XX:-UsePerfData} (no
- * hsperfdata mmap file per JVM), {@code -Xshare:auto} plus, when present, the AppCDS archive
- * built by {@link CdsArchive} (class metadata mapped instead of parsed). The JIT is left at full
- * strength because workers do real work. Extra flags can be given in the system property
- * {@code kernellib.worker.jvmArgs} (space separated).
+ * <p>Other flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the
+ * smallest footprint; a worker is one process among several on the machine),
+ * {@code -XX:-UsePerfData} (no hsperfdata mmap file per JVM), {@code -Xshare:auto} plus, when
+ * present, the AppCDS archive built by {@link CdsArchive} (class metadata mapped instead of
+ * parsed). The JIT is left at full strength because workers do real work. Extra flags can be given
+ * in the system property {@code kernellib.worker.jvmArgs} (space separated).
  */
 public final class WorkerCommand {
-    static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
+    static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+            "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED");
 
     private final String java;
     private final List<String> bootClassPath;
@@ -79,16 +83,7 @@ public final class WorkerCommand {
             }
         }
         String self = libraryLocation();
-        List<String> boot = new ArrayList<>();
-        if (self != null) {
-            boot.add(self);
-            Path libDir = Paths.get(self).getParent() == null ? null : Paths.get(self).getParent().resolve("lib");
-            for (String e : all) {
-                if (libDir != null && self.endsWith(".jar") && libDir.equals(Paths.get(e).getParent())) {
-                    boot.add(e);
-                }
-            }
-        }
+        List<String> boot = self == null ? List.of() : List.of(self);
         List<String> user = new ArrayList<>(all);
         user.removeAll(boot);
         List<String> flags = new ArrayList<>(BASE_FLAGS);
@@ -119,7 +114,7 @@ public final class WorkerCommand {
         }
     }
 
-    /** What the worker JVM is started with: kernel-lib and its packaged dependencies. */
+    /** What the worker JVM is started with: kernel-lib alone. */
     public List<String> bootClassPath() {
         return bootClassPath;
     }
