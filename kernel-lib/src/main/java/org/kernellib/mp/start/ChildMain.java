@@ -17,12 +17,15 @@ import java.net.URLClassLoader;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarFile;
 
 import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.connection.Frame;
@@ -55,6 +58,11 @@ public final class ChildMain {
     private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile boolean closing;
+    /** Class path entries already appended to the system loader (see extendClassPath). */
+    private static final List<String> appended = new ArrayList<>();
+    /** The fallback loader for appended entries, if the system loader could not take them. */
+    private static ClassLoader extraLoader;
+    private static final List<JarFile> OPEN_JARS = new CopyOnWriteArrayList<>();
 
     private ChildMain(final Connection connection) {
         this.connection = connection;
@@ -71,20 +79,44 @@ public final class ChildMain {
         FileInputStream stdin = new FileInputStream(FileDescriptor.in);
         System.setIn(InputStream.nullInputStream()); // like Python's workers: stdin is not the user's
         String token = readLine(stdin);
-        if (token == null || args.length < 2) {
+        String classPathLine = readLine(stdin);
+        if (token == null || classPathLine == null || args.length < 2) {
             System.err.println("kernel-lib worker: started without a parent; this class is not meant to be run by hand");
             Runtime.getRuntime().halt(2);
         }
+        List<String> classPath = classPathLine.isEmpty() ? List.of()
+                : List.of(classPathLine.split(File.pathSeparator));
+        Thread preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
+        preopen.setDaemon(true);
+        preopen.start();
+        // The first socket makes the JDK scan the system class path for providers, so the parent's
+        // class path is appended only after connecting (see WorkerCommand).
         Connection c = Connection.connect(Paths.get(args[0]));
         ChildMain w = new ChildMain(c);
         // Hook and signal handlers come before HELLO: the parent may signal us as soon as start()
         // returns, and how we end must be reported even then.
-        Runtime.getRuntime().addShutdownHook(new Thread(w::onShutdown, "kernel-lib-worker-exit"));
+        // Anonymous classes rather than lambdas on the start-up path: the first lambda in a JVM
+        // costs milliseconds of bootstrap, which the warm-up thread pays off the critical path.
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                w.onShutdown();
+            }
+        }, "kernel-lib-worker-exit"));
         w.handleSignals();
         c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, ProcessHandle.current().pid()));
-        daemon("kernel-lib-parent-watch-socket", w::readLoop);
+        daemon("kernel-lib-parent-watch-socket", new Runnable() {
+            @Override
+            public void run() {
+                w.readLoop();
+            }
+        });
+        extendClassPath(classPath);
         if (STANDBY.equals(args[1])) {
-            warm.join(); // a standby has time: be fully warm before the task arrives
+            // A standby has time: be fully warm, with every jar open, before the task arrives.
+            warm.join();
+            preopen.join();
+            ClassLoader.getSystemClassLoader().getResource("org/kernellib/mp/start/no-such-resource");
         }
         w.run(TaskPayload.decode(w.tasks.take()));
     }
@@ -94,7 +126,10 @@ public final class ChildMain {
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
         Thread.currentThread().setName(p.name());
-        ClassLoader base = extendClassPath(p.classPath());
+        List<String> more = p.classPath();
+        more = more.size() >= appended.size() && more.subList(0, appended.size()).equals(appended)
+                ? more.subList(appended.size(), more.size()) : more;
+        ClassLoader base = extendClassPath(more);
         ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass);
         Thread.currentThread().setContextClassLoader(loader);
         try {
@@ -168,9 +203,12 @@ public final class ChildMain {
     private void handleSignals() {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> {
-                    sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
-                    System.exit(128 + s.getNumber());
+                sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
+                    @Override
+                    public void handle(final sun.misc.Signal s) {
+                        sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                        System.exit(128 + s.getNumber());
+                    }
                 });
             } catch (IllegalArgumentException | UnsupportedOperationException e) {
                 // Signal in use by the VM (e.g. -Xrs): the default action stays.
@@ -223,7 +261,7 @@ public final class ChildMain {
     private static ClassLoader extendClassPath(final List<String> entries) {
         ClassLoader system = ClassLoader.getSystemClassLoader();
         if (entries.isEmpty()) {
-            return system;
+            return extraLoader != null ? extraLoader : system;
         }
         System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
                 + String.join(File.pathSeparator, entries));
@@ -233,13 +271,44 @@ public final class ChildMain {
             for (String e : entries) {
                 append.invoke(system, e);
             }
+            appended.addAll(entries);
             return system;
         } catch (ReflectiveOperationException | RuntimeException e) {
             URL[] urls = new URL[entries.size()];
             for (int i = 0; i < urls.length; i++) {
                 urls[i] = toUrl(entries.get(i));
             }
-            return new URLClassLoader("kernel-lib-task-classpath", urls, system);
+            appended.addAll(entries);
+            extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls,
+                    extraLoader != null ? extraLoader : system);
+            return extraLoader;
+        }
+    }
+
+    /**
+     * Opens the jars of the class path in parallel with the JVM's own start-up work. The JDK shares
+     * one parsed central directory between all open handles on a jar, so when the system class
+     * loader opens the same jars later it finds them already read. The handles stay open for the
+     * life of the worker (a few file descriptors) so that sharing holds.
+     */
+    private static final class PreOpen implements Runnable {
+        private final List<String> entries;
+
+        PreOpen(final List<String> entries) {
+            this.entries = entries;
+        }
+
+        @Override
+        public void run() {
+            for (String e : entries) {
+                if (e.endsWith(".jar")) {
+                    try {
+                        OPEN_JARS.add(new JarFile(e));
+                    } catch (IOException | RuntimeException ignored) {
+                        // The class loader will report a real problem itself.
+                    }
+                }
+            }
         }
     }
 

@@ -2,11 +2,13 @@ package org.kernellib.mp.start;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -73,7 +75,9 @@ public final class WorkerHandle {
         ControlServer.Hello h = null;
         try {
             // The token travels on stdin, not the command line, where any user could read it.
-            stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+            // The class path follows, so the worker can open those jars while the JVM still boots.
+            stdin.write((token + "\n" + String.join(File.pathSeparator, command.userClassPath()) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             stdin.flush();
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS);
             while (h == null && p.isAlive() && System.nanoTime() < end) {
@@ -162,8 +166,16 @@ public final class WorkerHandle {
         connection.send(FrameDescriptor.TASK, 0, payload);
     }
 
+    /**
+     * A standby can take a task when it runs the same java, boot class path and flags, and the
+     * class path it already put on its loader is a prefix of the one the task needs (jars added
+     * since are appended; anything else would leave stale entries ahead of new ones).
+     */
     boolean isUsableStandbyFor(final WorkerCommand c) {
-        return !taskSent && command.equals(c) && jvm.isAlive() && connectionClosed.getCount() > 0;
+        List<String> had = command.userClassPath();
+        List<String> wants = c.userClassPath();
+        return !taskSent && command.equals(c) && wants.size() >= had.size()
+                && wants.subList(0, had.size()).equals(had) && jvm.isAlive() && connectionClosed.getCount() > 0;
     }
 
     public long pid() {
