@@ -1,0 +1,51 @@
+package org.kernellib.mp;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.kernellib.mp.process.Children;
+import org.kernellib.mp.process.CurrentProcess;
+import org.kernellib.mp.process.Process;
+import org.kernellib.mp.process.ProcessInfo;
+import org.kernellib.mp.start.Starters;
+
+/**
+ * The module-level functions of Python's {@code multiprocessing}, for
+ * {@code import static org.kernellib.mp.Multiprocessing.*;} in a notebook.
+ */
+public final class Multiprocessing {
+    private Multiprocessing() {
+    }
+
+    /** This process: {@code MainProcess} in the kernel, e.g. {@code Process-1} in a worker. */
+    public static ProcessInfo currentProcess() {
+        return CurrentProcess.get();
+    }
+
+    /** The parent of this process; empty in the kernel. */
+    public static Optional<ProcessInfo> parentProcess() {
+        return CurrentProcess.parent();
+    }
+
+    /** The children started here that are still running (ended ones are reaped on the way). */
+    public static List<Process> activeChildren() {
+        return Children.active();
+    }
+
+    /** The number of processors available to this JVM. */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * {@code "spawn"}: a fresh JVM per process (the default). {@code "prestart"}: a warm standby
+     * JVM, already connected and waiting, takes each task, and is replaced in the background.
+     */
+    public static void setStartMethod(final String method) {
+        Starters.set(method);
+    }
+
+    public static String getStartMethod() {
+        return Starters.current().name();
+    }
+}

@@ -1,0 +1,37 @@
+package org.kernellib.mp.process;
+
+import org.kernellib.mp.start.WorkerStatus;
+
+/**
+ * Turns a worker JVM's raw exit status into Python's {@code exitcode}: 0 after a normal return,
+ * 1 after an uncaught exception, n after {@code System.exit(n)}, -N after death by signal N.
+ *
+ * <p>Java reports a death by signal N as 128+N, which {@code System.exit(128+N)} also produces, so
+ * the raw number is read together with what the worker said on its control socket:
+ * <ol>
+ * <li>it reported a caught signal (SIGTERM, SIGINT, SIGHUP; it exits 128+N after reporting): -N;</li>
+ * <li>it reported DONE, FAILED or an orderly shutdown (System.exit runs the hook that says so):
+ *     the raw status, so {@code System.exit(137)} is 137;</li>
+ * <li>it said nothing and the status is above 128: it died by an uncatchable signal (SIGKILL,
+ *     SIGSEGV, ...), -N.</li>
+ * </ol>
+ * The ambiguity left: {@code Runtime.halt(n)} with n above 128 skips the shutdown hook and is
+ * read as signal n-128.
+ */
+public final class ExitCode {
+    private ExitCode() {
+    }
+
+    public static int decode(final int raw, final WorkerStatus s) {
+        if (s.signal() > 0 && raw == 128 + s.signal()) {
+            return -s.signal();
+        }
+        if (s.done() || s.failed() || s.exiting()) {
+            return raw;
+        }
+        if (raw > 128 && raw < 128 + 65) {
+            return -(raw - 128);
+        }
+        return raw;
+    }
+}

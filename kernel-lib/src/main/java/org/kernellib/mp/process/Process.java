@@ -1,0 +1,269 @@
+package org.kernellib.mp.process;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+import org.kernellib.mp.serial.TaskPayload;
+import org.kernellib.mp.start.Starter;
+import org.kernellib.mp.start.Starters;
+import org.kernellib.mp.start.WorkerCommand;
+import org.kernellib.mp.start.WorkerHandle;
+
+/**
+ * A task running in its own JVM process: Java's {@code multiprocessing.Process}.
+ *
+ * <pre>{@code
+ * import org.kernellib.mp.process.Process;
+ *
+ * var p = new Process(() -> System.out.println("hello from " + currentProcess().name()));
+ * p.start();
+ * p.join();
+ * p.exitCode();   // OptionalInt[0]
+ * }</pre>
+ *
+ * <p>The class is deliberately named {@code Process}, like Python's, although that shadows
+ * {@link java.lang.Process}: a single-type import ({@code import org.kernellib.mp.process.Process;})
+ * takes precedence over the implicit {@code java.lang.*} import, so notebook code reads like the
+ * Python it replaces. Code that needs both refers to {@code java.lang.Process} by its full name.
+ *
+ * <p>What the worker gets: its own JVM started from the same {@code java} with the same class
+ * path; the classes of the notebook's snippets, shipped on demand; a copy, made at
+ * {@link #start()}, of the top-level variables the task uses (changes in the worker are not seen
+ * here, as with fork); its stdout and stderr relayed live to this JVM's. It ends with its parent.
+ */
+public final class Process implements AutoCloseable {
+    private static final long DRAIN_MS = 1000;
+
+    private final String name;
+    private final Task task;
+    private volatile boolean daemon;
+    private volatile WorkerHandle worker;
+    private volatile Thread startedBy;
+    private volatile boolean closed;
+    private volatile Integer exitCode;
+
+    /** A process named {@code Process-N} that will run {@code task}. */
+    public Process(final Task task) {
+        this(null, task);
+    }
+
+    /** A named process that will run {@code task}; a null name means {@code Process-N}. */
+    public Process(final String name, final Task task) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.name = name != null ? name : CurrentProcess.nextChildName();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /**
+     * Marks the process as a daemon (before {@code start()}). A non-daemon worker keeps a plain
+     * Java program alive until it ends, as in Python; a daemon one does not. Either kind ends when
+     * its parent JVM ends.
+     */
+    public Process daemon(final boolean on) {
+        if (worker != null) {
+            throw new IllegalStateException("cannot change the daemon flag of " + name + " after start()");
+        }
+        this.daemon = on;
+        return this;
+    }
+
+    /**
+     * Starts the worker. Serializes the task and copies the variables it uses first, so a value
+     * that cannot be copied fails here, with its name and type, before any JVM starts.
+     *
+     * @throws IllegalStateException when called a second time
+     * @throws ProcessStartException when the task cannot be copied or no worker JVM could start
+     */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("Process " + name + " is closed");
+        }
+        if (worker != null) {
+            throw new IllegalStateException("Process " + name + " was already started (pid " + worker.pid()
+                    + "); a process can be started only once: create a new Process to run the task again");
+        }
+        TaskPayload payload;
+        WorkerCommand[] command = new WorkerCommand[1];
+        try {
+            payload = TaskPayload.prepare(task, name, daemon, CurrentProcess.get().name(), loaders -> {
+                command[0] = WorkerCommand.forLoaders(loaders);
+                return command[0].userClassPath();
+            });
+        } catch (IllegalArgumentException e) {
+            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+        Starter starter = Starters.current();
+        WorkerHandle h;
+        try {
+            h = starter.acquire(command[0]);
+            h.sendTask(payload.encode(), payload.shipper());
+        } catch (IOException e) {
+            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+        }
+        worker = h;
+        startedBy = Thread.currentThread();
+        Children.add(this);
+        if (!daemon) {
+            // Python keeps the parent alive until non-daemon children end; a non-daemon thread
+            // waiting for the worker does the same for a plain Java program.
+            Thread keeper = new Thread(() -> waitQuietly(Long.MAX_VALUE), "kernel-lib-keeper-" + name);
+            keeper.setDaemon(false);
+            keeper.start();
+        }
+    }
+
+    /**
+     * Waits until the worker ends and all its output has been relayed.
+     *
+     * @throws JoinInterruptedException if the calling thread is interrupted; the workers this
+     *     thread started are stopped first and the interrupt flag stays set
+     */
+    public void join() {
+        join(Long.MAX_VALUE);
+    }
+
+    /** Waits at most {@code timeout}; returns whether the worker has ended. */
+    public boolean join(final Duration timeout) {
+        return join(timeout.toMillis());
+    }
+
+    /** Waits at most {@code millis} ms; returns whether the worker has ended. */
+    public boolean join(final long millis) {
+        WorkerHandle h = requireStarted("join");
+        try {
+            boolean ended = millis == Long.MAX_VALUE ? waitFor(h) : h.awaitExit(millis);
+            if (ended) {
+                h.awaitDrained(DRAIN_MS);
+                reap();
+            }
+            return ended;
+        } catch (InterruptedException e) {
+            throw Children.onInterrupt(this, e);
+        }
+    }
+
+    private static boolean waitFor(final WorkerHandle h) throws InterruptedException {
+        h.awaitExit();
+        return true;
+    }
+
+    /** Whether the worker was started and still runs. */
+    public boolean isAlive() {
+        WorkerHandle h = worker;
+        return h != null && h.isAlive();
+    }
+
+    /**
+     * Python's {@code exitcode}: empty until the worker has ended; then 0 (returned normally),
+     * 1 (uncaught exception), n ({@code System.exit(n)}) or -N (killed by signal N). See
+     * {@link ExitCode} for how signals are told apart from exit statuses.
+     */
+    public OptionalInt exitCode() {
+        Integer c = exitCode;
+        if (c != null) {
+            return OptionalInt.of(c);
+        }
+        WorkerHandle h = worker;
+        if (h == null || h.isAlive()) {
+            return OptionalInt.empty();
+        }
+        try {
+            h.awaitDrained(DRAIN_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        reap();
+        return OptionalInt.of(exitCode);
+    }
+
+    /** The worker's OS process id. */
+    public long pid() {
+        return requireStarted("pid").pid();
+    }
+
+    /** Asks the worker to stop with SIGTERM (its shutdown hooks run); no-op once it ended. */
+    public void terminate() {
+        requireStarted("terminate").signal(15);
+    }
+
+    /** Kills the worker with SIGKILL; no-op once it ended. */
+    public void kill() {
+        requireStarted("kill").signal(9);
+    }
+
+    /**
+     * Releases the pipes and the connection of an ended worker. Calling it on a running worker is
+     * an error, as in Python; after it, the process can no longer be started or joined.
+     */
+    @Override
+    public void close() {
+        WorkerHandle h = worker;
+        if (h != null && h.isAlive()) {
+            throw new IllegalStateException("cannot close " + name + " (pid " + h.pid()
+                    + ") while it is still running; join(), terminate() or kill() it first");
+        }
+        if (h != null) {
+            reap();
+        }
+        closed = true;
+    }
+
+    /** Records the exit code of an ended worker and frees its resources (once). */
+    synchronized void reap() {
+        WorkerHandle h = worker;
+        if (exitCode != null || h == null || h.isAlive()) {
+            return;
+        }
+        exitCode = ExitCode.decode(h.exitValue(), h.status());
+        h.close();
+        Children.remove(this);
+    }
+
+    Thread startedBy() {
+        return startedBy;
+    }
+
+    void waitQuietly(final long millis) {
+        WorkerHandle h = worker;
+        if (h == null) {
+            return;
+        }
+        try {
+            if (millis == Long.MAX_VALUE) {
+                h.awaitExit();
+            } else {
+                h.awaitExit(millis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private WorkerHandle requireStarted(final String what) {
+        if (closed && worker == null) {
+            throw new IllegalStateException("Process " + name + " is closed");
+        }
+        WorkerHandle h = worker;
+        if (h == null) {
+            throw new IllegalStateException("cannot " + what + " " + name + ": it was not started; call start() first");
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        WorkerHandle h = worker;
+        String state = h == null ? "initial" : h.isAlive() ? "started" : "stopped exitcode=" + exitCode().orElse(-999);
+        return "<Process name='" + name + "'" + (h == null ? "" : " pid=" + h.pid()) + " " + state
+                + (daemon ? " daemon" : "") + ">";
+    }
+}

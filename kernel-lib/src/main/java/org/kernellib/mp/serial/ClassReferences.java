@@ -1,0 +1,114 @@
+package org.kernellib.mp.serial;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * What a class file refers to, read with ASM: every class name that appears anywhere in its
+ * constant pool (class constants, method and field descriptors, generic signatures, method types
+ * and handles of invokedynamic call sites, all of which end up as UTF-8 constants) and every field
+ * its methods read or write, except JShell's own snippet-evaluation method (see below).
+ *
+ * <p>The class list over-approximates (a string that happens to look like a class name counts),
+ * which is harmless: it only widens the search for snippet state. The field list is exact, and
+ * decides which static fields are copied, so an unused variable in a reachable class, such as the
+ * {@code Process} variable that holds the task itself, is never touched.
+ */
+public final class ClassReferences {
+    /** A field reference as it appears in bytecode: owner binary name and field name. */
+    public record FieldRef(String owner, String name) {
+    }
+
+    private static final Pattern DESCRIPTOR_TYPE = Pattern.compile("L([^;<>()\\[.]+)[;<]");
+    private static final int UTF8 = 1;
+    /**
+     * The method JShell generates to evaluate a snippet, e.g. to initialise a variable. It is never
+     * run in a worker, so the fields it writes (such as {@code p} in
+     * {@code var p = new Process(() -> ...)}, whose lambda body sits in the same wrapper class) are
+     * not state the task uses.
+     */
+    private static final String JSHELL_INITIALIZER = "do_it$";
+
+    private final Set<String> classes;
+    private final Set<FieldRef> fields;
+
+    private ClassReferences(final Set<String> classes, final Set<FieldRef> fields) {
+        this.classes = classes;
+        this.fields = fields;
+    }
+
+    /** Binary names (dotted) of the classes referred to, including some false positives. */
+    public Set<String> classes() {
+        return classes;
+    }
+
+    /** Every field this class's code reads or writes. */
+    public Set<FieldRef> fields() {
+        return fields;
+    }
+
+    public static ClassReferences scan(final byte[] classFile) {
+        ClassReader cr = new ClassReader(classFile);
+        Set<String> classes = new LinkedHashSet<>();
+        Set<FieldRef> fields = new LinkedHashSet<>();
+        for (int i = 1; i < cr.getItemCount(); i++) {
+            int off = cr.getItem(i);
+            if (off == 0) {
+                continue; // second slot of a long or double
+            }
+            int tag = classFile[off - 1];
+            if (tag == UTF8) {
+                int len = cr.readUnsignedShort(off);
+                // Class names are plain ASCII in practice; modified UTF-8 quirks do not matter here.
+                String s = new String(classFile, off + 2, len, StandardCharsets.UTF_8);
+                addCandidates(s, classes);
+            }
+        }
+        cr.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(final int access, final String name, final String descriptor,
+                    final String signature, final String[] exceptions) {
+                if (JSHELL_INITIALIZER.equals(name)) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitFieldInsn(final int opcode, final String owner, final String field,
+                            final String desc) {
+                        fields.add(new FieldRef(owner.replace('/', '.'), field));
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return new ClassReferences(classes, fields);
+    }
+
+    private static void addCandidates(final String s, final Set<String> out) {
+        if (s.indexOf('/') < 0) {
+            return; // snippet classes live in a package (JShell's REPL), so names contain '/'
+        }
+        if (s.indexOf(';') < 0 && s.indexOf('(') < 0 && s.indexOf(' ') < 0) {
+            addName(s.startsWith("[") ? "" : s, out);
+        }
+        Matcher m = DESCRIPTOR_TYPE.matcher(s);
+        while (m.find()) {
+            addName(m.group(1), out);
+        }
+    }
+
+    private static void addName(final String internal, final Set<String> out) {
+        if (internal.isEmpty() || internal.startsWith("java/") || internal.startsWith("javax/")
+                || internal.startsWith("jdk/") || internal.startsWith("sun/")) {
+            return;
+        }
+        out.add(internal.replace('/', '.'));
+    }
+}

@@ -1,0 +1,35 @@
+package org.kernellib.mp.serial;
+
+import java.util.function.Function;
+
+/**
+ * Worker side of class shipping. Parent-first: the application class loader (the worker's class
+ * path, which mirrors the parent's) wins, so library classes are the worker's own; a class it
+ * cannot find, typically one compiled from a notebook snippet, is fetched from the parent over
+ * the control socket and defined here.
+ */
+public final class ShippedClassLoader extends ClassLoader {
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final Function<String, byte[]> fetch;
+
+    /**
+     * @param parent the loader tried first
+     * @param fetch asks the parent for a class's bytes; returns null when the parent has none
+     */
+    public ShippedClassLoader(final ClassLoader parent, final Function<String, byte[]> fetch) {
+        super("kernel-lib-shipped", parent);
+        this.fetch = fetch;
+    }
+
+    @Override
+    protected Class<?> findClass(final String name) throws ClassNotFoundException {
+        byte[] b = fetch.apply(name);
+        if (b == null || b.length == 0) {
+            throw new ClassNotFoundException(name + " (neither on the worker's class path nor known to the parent)");
+        }
+        return defineClass(name, b, 0, b.length);
+    }
+}

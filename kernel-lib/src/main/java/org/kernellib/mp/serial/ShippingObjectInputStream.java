@@ -1,0 +1,29 @@
+package org.kernellib.mp.serial;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * An object stream that resolves classes through a given loader (the worker's
+ * {@link ShippedClassLoader}) instead of the caller's, so serialized lambdas, captured values and
+ * copied variables whose classes were defined in notebook snippets can be read in the worker.
+ */
+public final class ShippingObjectInputStream extends ObjectInputStream {
+    private final ClassLoader loader;
+
+    public ShippingObjectInputStream(final InputStream in, final ClassLoader loader) throws IOException {
+        super(in);
+        this.loader = loader;
+    }
+
+    @Override
+    protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+        try {
+            return Class.forName(desc.getName(), false, loader);
+        } catch (ClassNotFoundException e) {
+            return super.resolveClass(desc); // primitives and their arrays
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.kernellib.mp.serial;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A copy of the notebook's top-level variables that a task uses, taken at {@code start()}: the
+ * fork-like part of a worker.
+ *
+ * <p>JShell compiles a top-level variable into a static field of a generated wrapper class
+ * ({@code REPL.$JShell$12.xs}), set by generated code rather than a static initialiser, so a
+ * worker that merely loads the class would see null or 0. The snapshot walks, with ASM, from the
+ * task's classes through every snippet class whose code they can reach (method calls, field
+ * accesses, type references, invokedynamic handles), collects the static fields that code reads or
+ * writes, and serializes their current values together (so two variables naming one object still
+ * name one object in the worker). The worker sets them before it runs the task. Classes on the
+ * ordinary class path are not walked: their state is the worker's own, as in a spawned Python
+ * process.
+ */
+public final class StateSnapshot {
+    /** One copied static field. */
+    public record Entry(String owner, String field, String type) {
+    }
+
+    private final List<Entry> entries;
+    private final byte[] values;
+
+    private StateSnapshot(final List<Entry> entries, final byte[] values) {
+        this.entries = entries;
+        this.values = values;
+    }
+
+    public List<Entry> entries() {
+        return entries;
+    }
+
+    /**
+     * Copies the static state reachable from {@code rootClasses}.
+     *
+     * @throws IllegalArgumentException naming the variable and its type when a value cannot be
+     *     serialized
+     */
+    public static StateSnapshot capture(final Collection<String> rootClasses, final ClassShipper shipper) {
+        Map<String, ClassShipper.Shipped> reachable = new LinkedHashMap<>();
+        Set<ClassReferences.FieldRef> refs = new LinkedHashSet<>();
+        Deque<String> queue = new ArrayDeque<>(rootClasses);
+        Set<String> seen = new HashSet<>(rootClasses);
+        while (!queue.isEmpty()) {
+            String name = queue.poll();
+            Optional<ClassShipper.Shipped> s = shipper.shipped(name);
+            if (s.isEmpty()) {
+                continue;
+            }
+            reachable.put(name, s.get());
+            ClassReferences r = ClassReferences.scan(s.get().bytes());
+            refs.addAll(r.fields());
+            for (String c : r.classes()) {
+                if (seen.add(c)) {
+                    queue.add(c);
+                }
+            }
+            for (ClassReferences.FieldRef f : r.fields()) {
+                if (seen.add(f.owner())) {
+                    queue.add(f.owner());
+                }
+            }
+        }
+        List<Entry> entries = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        Set<Field> done = new HashSet<>();
+        for (ClassReferences.FieldRef ref : refs) {
+            ClassShipper.Shipped owner = reachable.get(ref.owner());
+            if (owner == null) {
+                continue;
+            }
+            Field f = staticField(owner, ref.name());
+            if (f == null || !done.add(f)) {
+                continue;
+            }
+            Object v;
+            try {
+                f.setAccessible(true);
+                v = f.get(null);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                throw new IllegalArgumentException("cannot read " + describe(f) + ": " + e, e);
+            }
+            entries.add(new Entry(f.getDeclaringClass().getName(), f.getName(), f.getType().getName()));
+            values.add(v);
+        }
+        return new StateSnapshot(entries, serialize(entries, values));
+    }
+
+    private static Field staticField(final ClassShipper.Shipped owner, final String name) {
+        Class<?> c;
+        try {
+            c = Class.forName(owner.name(), false, owner.loader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+        for (; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                int m = f.getModifiers();
+                return Modifier.isStatic(m) && !Modifier.isFinal(m) && !f.isSynthetic() ? f : null;
+            } catch (NoSuchFieldException e) {
+                // Inherited from a superclass: keep looking.
+            }
+        }
+        return null;
+    }
+
+    private static byte[] serialize(final List<Entry> entries, final List<Object> values) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+            out.writeObject(values.toArray());
+        } catch (IOException e) {
+            for (int i = 0; i < values.size(); i++) {
+                try {
+                    TaskWriter.trySerialize(values.get(i));
+                } catch (IOException failure) {
+                    Entry en = entries.get(i);
+                    Object v = values.get(i);
+                    throw new IllegalArgumentException("cannot copy the variable '" + en.field() + "' ("
+                            + readable(en.owner()) + "." + en.field() + ", declared as " + en.type()
+                            + ", holding a " + v.getClass().getName() + ") into the worker: " + failure
+                            + ". A worker gets a copy of the top-level variables its task uses, made with"
+                            + " Java serialization; make the value Serializable or create it inside the task.",
+                            failure);
+                }
+            }
+            throw new IllegalArgumentException("cannot copy the variables " + entries + " into the worker: " + e, e);
+        }
+        return bos.toByteArray();
+    }
+
+    private static String describe(final Field f) {
+        return "variable '" + f.getName() + "' (" + readable(f.getDeclaringClass().getName()) + ")";
+    }
+
+    /** {@code REPL.$JShell$12$Counter} reads better as {@code Counter}; wrappers stay as they are. */
+    static String readable(final String binaryName) {
+        int d = binaryName.lastIndexOf('$');
+        if (binaryName.startsWith("REPL.$JShell$") && d > "REPL.$JShell$".length()) {
+            String tail = binaryName.substring(d + 1);
+            if (!tail.isEmpty() && !Character.isDigit(tail.charAt(0))) {
+                return tail;
+            }
+        }
+        return binaryName;
+    }
+
+    /** Writes the snapshot into a task payload. */
+    void writeTo(final DataOutputStream out) throws IOException {
+        out.writeInt(entries.size());
+        for (Entry e : entries) {
+            out.writeUTF(e.owner());
+            out.writeUTF(e.field());
+            out.writeUTF(e.type());
+        }
+        out.writeInt(values.length);
+        out.write(values);
+    }
+
+    static StateSnapshot readFrom(final DataInputStream in) throws IOException {
+        int n = in.readInt();
+        List<Entry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            entries.add(new Entry(in.readUTF(), in.readUTF(), in.readUTF()));
+        }
+        byte[] values = new byte[in.readInt()];
+        in.readFully(values);
+        return new StateSnapshot(entries, values);
+    }
+
+    /** Worker side: sets every copied field, resolving classes through {@code loader}. */
+    public void restore(final ClassLoader loader) throws Exception {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Object[] v;
+        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(values), loader)) {
+            v = (Object[]) in.readObject();
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            Class<?> c = Class.forName(e.owner(), true, loader);
+            Field f = c.getDeclaredField(e.field());
+            f.setAccessible(true);
+            f.set(null, v[i]);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.kernellib.mp.serial;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.function.Function;
+import java.util.Set;
+
+/**
+ * Everything a worker needs to run one task, as sent in the TASK frame: who it is (name, daemon
+ * flag, and its parent's name and pid), the class path entries to load user classes from, the
+ * {@link StateSnapshot} of snippet variables, and the serialized task.
+ */
+public final class TaskPayload {
+    private final String name;
+    private final boolean daemon;
+    private final String parentName;
+    private final long parentPid;
+    private final List<String> classPath;
+    private final StateSnapshot snapshot;
+    private final byte[] task;
+    private final ClassShipper shipper;
+
+    private TaskPayload(final String name, final boolean daemon, final String parentName, final long parentPid,
+            final List<String> classPath, final StateSnapshot snapshot, final byte[] task, final ClassShipper shipper) {
+        this.classPath = List.copyOf(classPath);
+        this.name = name;
+        this.daemon = daemon;
+        this.parentName = parentName;
+        this.parentPid = parentPid;
+        this.snapshot = snapshot;
+        this.task = task;
+        this.shipper = shipper;
+    }
+
+    /**
+     * Parent side: serializes the task and snapshots the state it reaches.
+     *
+     * @param classPathOf the class path entries the worker needs, given the loaders the task's
+     *     classes come from
+     *
+     * @throws IllegalArgumentException with a message naming what cannot be copied
+     */
+    public static TaskPayload prepare(final java.io.Serializable task, final String name, final boolean daemon,
+            final String parentName, final Function<Collection<ClassLoader>, List<String>> classPathOf) {
+        TaskWriter.Written w = TaskWriter.write(task);
+        Set<ClassLoader> loaders = new LinkedHashSet<>(w.loaders());
+        TaskWriter.addLoader(loaders, Thread.currentThread().getContextClassLoader());
+        ClassShipper shipper = new ClassShipper(loaders);
+        StateSnapshot snap = StateSnapshot.capture(w.classNames(), shipper);
+        List<String> classPath = classPathOf.apply(shipper.loaders());
+        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap, w.bytes(),
+                shipper);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean daemon() {
+        return daemon;
+    }
+
+    public String parentName() {
+        return parentName;
+    }
+
+    public long parentPid() {
+        return parentPid;
+    }
+
+    /** Class path entries (beyond the worker's boot class path) to load the task's classes from. */
+    public List<String> classPath() {
+        return classPath;
+    }
+
+    public StateSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Parent side only: where the worker's class requests are answered from. */
+    public ClassShipper shipper() {
+        return shipper;
+    }
+
+    public byte[] encode() {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bos)) {
+            out.writeUTF(name);
+            out.writeBoolean(daemon);
+            out.writeUTF(parentName);
+            out.writeLong(parentPid);
+            out.writeInt(classPath.size());
+            for (String e : classPath) {
+                out.writeUTF(e);
+            }
+            snapshot.writeTo(out);
+            out.writeInt(task.length);
+            out.write(task);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bos.toByteArray();
+    }
+
+    public static TaskPayload decode(final byte[] bytes) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+        String name = in.readUTF();
+        boolean daemon = in.readBoolean();
+        String parentName = in.readUTF();
+        long parentPid = in.readLong();
+        int n = in.readInt();
+        List<String> classPath = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            classPath.add(in.readUTF());
+        }
+        StateSnapshot snap = StateSnapshot.readFrom(in);
+        byte[] task = new byte[in.readInt()];
+        in.readFully(task);
+        return new TaskPayload(name, daemon, parentName, parentPid, classPath, snap, task, null);
+    }
+
+    /** Worker side: reads the task object, resolving classes through {@code loader}. */
+    public Object readTask(final ClassLoader loader) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(task), loader)) {
+            return in.readObject();
+        }
+    }
+}

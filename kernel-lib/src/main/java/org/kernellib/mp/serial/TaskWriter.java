@@ -1,0 +1,120 @@
+package org.kernellib.mp.serial;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.Serializable;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Serializes a task (usually a lambda or method reference) and records every class that went into
+ * the stream, including a lambda's capturing and implementation classes, which Java serialization
+ * writes only as names inside {@link SerializedLambda}. Those classes are where the search for
+ * snippet state starts. A failure names the captured value that could not be serialized.
+ */
+public final class TaskWriter {
+    /** The stream bytes, the classes met on the way and their loaders. */
+    public record Written(byte[] bytes, Set<String> classNames, Set<ClassLoader> loaders) {
+    }
+
+    private TaskWriter() {
+    }
+
+    public static Written write(final Serializable task) {
+        Set<String> names = new LinkedHashSet<>();
+        Set<ClassLoader> loaders = new LinkedHashSet<>();
+        addLoader(loaders, task.getClass().getClassLoader());
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (Recording out = new Recording(bos, names, loaders)) {
+            out.writeObject(task);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(describeFailure(task, e), e);
+        }
+        return new Written(bos.toByteArray(), names, loaders);
+    }
+
+    static void addLoader(final Set<ClassLoader> loaders, final ClassLoader l) {
+        if (l != null && l != ClassLoader.getPlatformClassLoader()) {
+            loaders.add(l);
+        }
+    }
+
+    /** Serializes one value, throwing what serialization throws; used to find the culprit. */
+    static void trySerialize(final Object value) throws IOException {
+        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+            out.writeObject(value);
+        }
+    }
+
+    private static String describeFailure(final Serializable task, final IOException e) {
+        SerializedLambda lambda = serializedLambda(task);
+        if (lambda != null) {
+            for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
+                Object arg = lambda.getCapturedArg(i);
+                try {
+                    trySerialize(arg);
+                } catch (IOException failure) {
+                    String what = i == 0 && arg != null && lambda.getImplMethodKind() != 6 /* static */
+                            && arg.getClass().getName().equals(lambda.getImplClass().replace('/', '.'))
+                            ? "'this' (the enclosing object)" : "captured value #" + (i + 1);
+                    return "the task cannot be sent to the worker: it captures " + what + " of type "
+                            + (arg == null ? "null" : arg.getClass().getName()) + " (lambda "
+                            + lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName()
+                            + "), which cannot be serialized: " + failure
+                            + ". Captured values are copied into the worker with Java serialization: "
+                            + "make the class Serializable, or create the value inside the task.";
+                }
+            }
+        }
+        return "the task of class " + task.getClass().getName()
+                + " cannot be sent to the worker, because serializing it failed: " + e
+                + ". Everything the task refers to is copied with Java serialization.";
+    }
+
+    private static SerializedLambda serializedLambda(final Object task) {
+        try {
+            Method m = task.getClass().getDeclaredMethod("writeReplace");
+            m.setAccessible(true);
+            Object r = m.invoke(task);
+            return r instanceof SerializedLambda ? (SerializedLambda) r : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An object stream that notes every class it writes. */
+    private static final class Recording extends ObjectOutputStream {
+        private final Set<String> names;
+        private final Set<ClassLoader> loaders;
+
+        Recording(final OutputStream out, final Set<String> names, final Set<ClassLoader> loaders) throws IOException {
+            super(out);
+            this.names = names;
+            this.loaders = loaders;
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected void annotateClass(final Class<?> cl) {
+            names.add(cl.getName());
+            addLoader(loaders, cl.getClassLoader());
+        }
+
+        @Override
+        protected Object replaceObject(final Object obj) {
+            if (obj instanceof SerializedLambda) {
+                SerializedLambda sl = (SerializedLambda) obj;
+                names.add(sl.getCapturingClass().replace('/', '.'));
+                names.add(sl.getImplClass().replace('/', '.'));
+            } else if (obj != null) {
+                names.add(obj.getClass().getName());
+                addLoader(loaders, obj.getClass().getClassLoader());
+            }
+            return obj;
+        }
+    }
+}

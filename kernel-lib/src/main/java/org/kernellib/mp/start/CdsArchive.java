@@ -1,0 +1,141 @@
+package org.kernellib.mp.start;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.kernellib.mp.serial.TaskPayload;
+
+/**
+ * The AppCDS archive that makes a cold worker start faster: the classes a worker loads (JDK ones
+ * beyond the JDK's default archive, and kernel-lib's), parsed and verified once, then mapped by
+ * every worker JVM.
+ *
+ * <p>Build it at set-up time with {@code java -cp <kernel-lib.jar:...> org.kernellib.mp.start.CdsArchive}
+ * (prints the archive path). It is made with {@code -XX:ArchiveClassesAtExit} by a real worker
+ * running a training task, for the exact {@code java} and kernel-lib jar in use, so the file name
+ * carries a hash of both. Workers use it with {@code -XX:SharedArchiveFile} when the file exists
+ * and run without it otherwise; a JVM that rejects it (another JDK build, a changed jar) silently
+ * falls back to normal loading, with CDS logging switched off so no warning reaches a notebook.
+ *
+ * <p>The archive is dumped with the workers' boot class path (kernel-lib alone, see
+ * {@link WorkerCommand}), which does not change when a notebook adds jars, so the archive keeps
+ * applying. CDS cannot archive classes from directories, so with kernel-lib as a
+ * {@code target/classes} directory there is no archive.
+ */
+public final class CdsArchive {
+    private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+
+    private CdsArchive() {
+    }
+
+    /** Builds (or rebuilds) the archive for this JVM and kernel-lib jar and prints its path. */
+    public static void main(final String[] args) throws Exception {
+        Path p = build();
+        System.out.println(p);
+        System.exit(0);
+    }
+
+    /** Where the archive for this JVM and this boot class path lives, if one can exist. */
+    public static Optional<Path> archivePath(final List<String> bootClassPath) {
+        if (bootClassPath.isEmpty() || !bootClassPath.stream().allMatch(e -> e.endsWith(".jar"))) {
+            return Optional.empty();
+        }
+        try {
+            StringBuilder key = new StringBuilder(System.getProperty("java.home") + "\n"
+                    + System.getProperty("java.vm.version"));
+            for (String e : bootClassPath) {
+                Path jar = Paths.get(e);
+                key.append('\n').append(jar.toAbsolutePath()).append(' ').append(Files.size(jar)).append(' ')
+                        .append(Files.getLastModifiedTime(jar).toMillis());
+            }
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+            return Optional.of(directory().resolve("worker-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Path directory() {
+        String d = System.getProperty("kernellib.cds.dir");
+        if (d != null && !d.isBlank()) {
+            return Paths.get(d);
+        }
+        return Paths.get(System.getProperty("user.home"), ".cache", "kernel-lib", "cds");
+    }
+
+    /** The flags that make a worker use the archive, or none when it is not there. */
+    static List<String> flagsFor(final List<String> bootClassPath) {
+        Optional<Path> p = archivePath(bootClassPath);
+        if (p.isEmpty() || !Files.isRegularFile(p.get())) {
+            return List.of();
+        }
+        List<String> f = new ArrayList<>();
+        f.add("-XX:SharedArchiveFile=" + p.get());
+        f.addAll(QUIET);
+        return f;
+    }
+
+    /** Dumps the archive by running one training task in a worker. */
+    public static Path build() throws IOException, InterruptedException {
+        WorkerCommand normal = WorkerCommand.forLoaders(List.of(ClassLoader.getSystemClassLoader()));
+        List<String> boot = normal.bootClassPath();
+        Path target = archivePath(boot).orElseThrow(() -> new IllegalStateException(
+                "kernel-lib is loaded from " + boot + ", not from jars; CDS can only archive classes from jars"));
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+        List<String> flags = new ArrayList<>(WorkerCommand.BASE_FLAGS);
+        flags.add("-XX:ArchiveClassesAtExit=" + tmp);
+        flags.addAll(QUIET);
+        WorkerCommand cmd = new WorkerCommand(WorkerCommand.javaExecutable(), boot, flags, List.of());
+        TaskPayload payload = TaskPayload.prepare(Training.task(), "cds-training", false, "MainProcess",
+                loaders -> normal.userClassPath());
+        WorkerHandle h = WorkerHandle.launch(cmd, false);
+        h.sendTask(payload.encode(), payload.shipper());
+        h.awaitExit();
+        h.awaitDrained(2000);
+        h.close();
+        if (h.exitValue() != 0 || !Files.isRegularFile(tmp)) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("the training worker exited with " + h.exitValue() + " and left no archive");
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw new UncheckedIOException("cannot install the archive " + target, e);
+        }
+        return target;
+    }
+
+    /** What a typical worker does: print, use collections and lambdas, look for a shipped class. */
+    static final class Training {
+        private Training() {
+        }
+
+        static org.kernellib.mp.process.Task task() {
+            List<Integer> xs = new ArrayList<>(List.of(2, 3, 8, 9));
+            return () -> {
+                List<Integer> out = new ArrayList<>();
+                xs.forEach(x -> out.add(x * x));
+                System.out.println("training " + out + " " + String.format("%d", out.size()));
+                try {
+                    Class.forName("org.kernellib.mp.start.NoSuchShippedClass", false,
+                            Thread.currentThread().getContextClassLoader());
+                } catch (ClassNotFoundException expected) {
+                    // the round trip to the parent is what was wanted
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package org.kernellib.mp.start;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
+ * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
+ * including jars added at run time to URL class loaders (as JJava's {@code %maven} and
+ * {@code %classpath} do), travels with the task and is appended to the worker's system class
+ * loader before the task's classes load, so in the end the worker sees the same class path as
+ * its parent.
+ *
+ * <p>Why not start with the whole class path: the JVM scans every jar on the system class path
+ * for service providers when it opens its first socket, about a millisecond per jar, and a
+ * notebook's class path easily has dozens of jars. The short boot class path is also what the
+ * AppCDS archive is dumped with, so the archive stays valid whatever the notebook adds, and a
+ * pre-started standby JVM never goes stale when a jar is added. Appending uses the hook the JDK
+ * has for {@code Instrumentation.appendToSystemClassLoaderSearch}, hence the one
+ * {@code --add-opens} flag; if that ever fails the worker falls back to a child URL class loader.
+ *
+ * <p>Other flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the
+ * smallest footprint; a worker is one process among several on the machine),
+ * {@code -XX:-UsePerfData} (no hsperfdata mmap file per JVM), {@code -Xshare:auto} plus, when
+ * present, the AppCDS archive built by {@link CdsArchive} (class metadata mapped instead of
+ * parsed). The JIT is left at full strength because workers do real work. Extra flags can be given
+ * in the system property {@code kernellib.worker.jvmArgs} (space separated).
+ */
+public final class WorkerCommand {
+    static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
+            "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED");
+
+    private final String java;
+    private final List<String> bootClassPath;
+    private final List<String> flags;
+    private final List<String> userClassPath;
+
+    WorkerCommand(final String java, final List<String> bootClassPath, final List<String> flags,
+            final List<String> userClassPath) {
+        this.java = java;
+        this.bootClassPath = List.copyOf(bootClassPath);
+        this.flags = List.copyOf(flags);
+        this.userClassPath = List.copyOf(userClassPath);
+    }
+
+    /** The command for tasks whose classes come from {@code loaders}. */
+    public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders) {
+        Set<String> all = new LinkedHashSet<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                all.add(Paths.get(e).toAbsolutePath().toString());
+            }
+        }
+        for (ClassLoader root : loaders) {
+            List<ClassLoader> chain = new ArrayList<>();
+            for (ClassLoader l = root; l != null; l = l.getParent()) {
+                chain.add(0, l); // parents first: their entries come first in the worker too
+            }
+            for (ClassLoader l : chain) {
+                if (l instanceof URLClassLoader) {
+                    for (URL u : ((URLClassLoader) l).getURLs()) {
+                        if ("file".equals(u.getProtocol())) {
+                            try {
+                                all.add(Paths.get(u.toURI()).toString());
+                            } catch (URISyntaxException | IllegalArgumentException e) {
+                                // Not a usable local path; the parent can still ship its classes.
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        String self = libraryLocation();
+        List<String> boot = self == null ? List.of() : List.of(self);
+        List<String> user = new ArrayList<>(all);
+        user.removeAll(boot);
+        List<String> flags = new ArrayList<>(BASE_FLAGS);
+        flags.addAll(CdsArchive.flagsFor(boot));
+        String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            flags.addAll(List.of(extra.split("\\s+")));
+        }
+        return new WorkerCommand(javaExecutable(), boot, flags, user);
+    }
+
+    /** The java launcher of this JVM. */
+    public static String javaExecutable() {
+        Path home = Paths.get(System.getProperty("java.home"), "bin", "java");
+        if (Files.isExecutable(home)) {
+            return home.toString();
+        }
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** The jar or directory holding kernel-lib's classes. */
+    static String libraryLocation() {
+        try {
+            CodeSource cs = ChildMain.class.getProtectionDomain().getCodeSource();
+            return cs == null ? null : Paths.get(cs.getLocation().toURI()).toString();
+        } catch (URISyntaxException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** What the worker JVM is started with: kernel-lib alone. */
+    public List<String> bootClassPath() {
+        return bootClassPath;
+    }
+
+    /** The rest of the parent's class path, handed to the worker with each task. */
+    public List<String> userClassPath() {
+        return userClassPath;
+    }
+
+    public List<String> flags() {
+        return flags;
+    }
+
+    /** The full argument vector for a worker that connects to {@code socket}. */
+    List<String> argv(final Path socket, final boolean standby) {
+        List<String> a = new ArrayList<>();
+        a.add(java);
+        a.addAll(flags);
+        a.add("-cp");
+        a.add(String.join(File.pathSeparator, bootClassPath));
+        a.add(ChildMain.class.getName());
+        a.add(socket.toString());
+        a.add(standby ? ChildMain.STANDBY : ChildMain.SPAWN);
+        return a;
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        if (!(o instanceof WorkerCommand)) {
+            return false;
+        }
+        WorkerCommand w = (WorkerCommand) o;
+        // The user class path is left out on purpose: it is applied per task, so a standby JVM
+        // started before a %maven stays usable.
+        return java.equals(w.java) && bootClassPath.equals(w.bootClassPath) && flags.equals(w.flags);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(java, bootClassPath, flags);
+    }
+
+    @Override
+    public String toString() {
+        return String.join(" ", argv(Paths.get("<socket>"), false));
+    }
+}

@@ -1,0 +1,69 @@
+package org.kernellib.mp.process;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+
+/**
+ * A JShell that executes snippets in this JVM ("local" engine), as the JJava kernel does, with
+ * kernel-lib on its compile class path and the notebook imports already made.
+ */
+final class JShellHarness implements AutoCloseable {
+    private final JShell shell;
+
+    JShellHarness() {
+        shell = JShell.builder().executionEngine("local")
+                .compilerOptions("--class-path", System.getProperty("java.class.path"))
+                .build();
+        eval("import java.util.*;");
+        eval("import org.kernellib.mp.process.Process;");
+        eval("import static org.kernellib.mp.Multiprocessing.*;");
+    }
+
+    /** Evaluates one snippet; fails the test on a compile error or an exception. Returns its value. */
+    String eval(final String code) {
+        List<SnippetEvent> events = shell.eval(code);
+        String value = null;
+        for (SnippetEvent e : events) {
+            if (e.exception() != null) {
+                throw new AssertionError("snippet threw: " + describe(e.exception()) + "\n" + code, e.exception());
+            }
+            if (e.status() == Snippet.Status.REJECTED) {
+                String diags = shell.diagnostics(e.snippet()).map(Diag::toString)
+                        .collect(Collectors.joining("; "));
+                throw new AssertionError("snippet rejected: " + diags + "\n" + code);
+            }
+            if (e.causeSnippet() == null) {
+                value = e.value();
+            }
+        }
+        return value;
+    }
+
+    /** Evaluates a snippet expected to throw; returns the exception's class name and message. */
+    String evalFailure(final String code) {
+        for (SnippetEvent e : shell.eval(code)) {
+            if (e.exception() != null) {
+                return describe(e.exception());
+            }
+        }
+        throw new AssertionError("snippet did not throw: " + code);
+    }
+
+    private static String describe(final Exception e) {
+        if (e instanceof EvalException) {
+            return ((EvalException) e).getExceptionClassName() + ": " + e.getMessage();
+        }
+        return e.toString();
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+}

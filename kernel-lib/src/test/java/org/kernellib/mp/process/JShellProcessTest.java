@@ -1,0 +1,118 @@
+package org.kernellib.mp.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Notebook-style code: snippets compiled and run by a local JShell, executed in workers. */
+class JShellProcessTest {
+    private static JShellHarness shell;
+
+    @BeforeAll
+    static void openShell() {
+        shell = new JShellHarness();
+    }
+
+    @AfterAll
+    static void closeShell() {
+        shell.close();
+    }
+
+    @Test
+    void snippetMethodsClassesRecordsEnumsInterfacesAndLambdasRunInTheWorker() {
+        shell.eval("int square(int x) { return x * x; }");
+        shell.eval("record Point(int x, int y) implements java.io.Serializable { }");
+        shell.eval("interface Shape { double area(); }");
+        shell.eval("class Sq implements Shape { public double area() { return square(3); } }");
+        shell.eval("enum Color { RED, GREEN }");
+        shell.eval("String describe() { java.util.function.Function<Integer, Integer> f = v -> v + 1;"
+                + " return square(7) + \" \" + new Point(1, 2) + \" \" + new Sq().area() + \" \" + Color.GREEN"
+                + " + \" \" + f.apply(41); }");
+        // The snippet classes must really live in JShell's loader, not on the class path.
+        String loader = shell.eval("Point.class.getClassLoader().getClass().getName()");
+        assertTrue(loader.contains("jshell"), loader);
+        shell.eval("Point captured = new Point(5, 6);");
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("var p = new Process(() -> System.out.println(\"worker says \" + describe() + \" \" + captured"
+                    + " + \" in \" + currentProcess().name()));");
+            shell.eval("p.start();");
+            shell.eval("p.join();");
+            assertEquals("0", shell.eval("p.exitCode().getAsInt()"));
+            String name = shell.eval("p.name()").replace("\"", "");
+            assertTrue(cap.out().contains("worker says 49 Point[x=1, y=2] 9.0 GREEN 42 Point[x=5, y=6] in " + name),
+                    cap.out() + cap.err());
+        }
+    }
+
+    @Test
+    void topLevelVariablesAreCopiedAtStartLikeFork() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("List<Integer> squares = new ArrayList<>();");
+            shell.eval("int offset = 0;");
+            shell.eval("offset = 100;");
+            shell.eval("void fill() { for (int i : new int[] {2, 3, 8, 9}) squares.add(i * i); }");
+            shell.eval("var w = new Process(() -> { fill(); System.out.println(\"inside \" + squares + \" \" + offset); });");
+            shell.eval("w.start(); w.join();");
+            assertEquals("0", shell.eval("w.exitCode().getAsInt()"));
+            assertTrue(cap.out().contains("inside [4, 9, 64, 81] 100"), cap.out() + cap.err());
+            assertEquals("[]", shell.eval("squares.toString()").replace("\"", ""));
+        }
+    }
+
+    @Test
+    void aRedefinedMethodRunsInItsNewVersion() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("String version() { return \"v1\"; }");
+            shell.eval("String report() { return \"version \" + version(); }");
+            shell.eval("String version() { return \"v2\"; }");
+            shell.eval("var r = new Process(() -> System.out.println(report()));");
+            shell.eval("r.start(); r.join();");
+            assertTrue(cap.out().contains("version v2"), cap.out() + cap.err());
+        }
+    }
+
+    @Test
+    void anExceptionInTheWorkerExitsOneWithANamedTrace() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("class Boom extends RuntimeException { Boom(String m) { super(m); } }");
+            shell.eval("void explode() throws Exception { throw new Boom(\"bad input\"); }");
+            shell.eval("var b = new Process(\"boomer\", () -> explode());");
+            shell.eval("b.start(); b.join();");
+            assertEquals("1", shell.eval("b.exitCode().getAsInt()"));
+            String pid = shell.eval("b.pid()");
+            assertTrue(cap.err().contains("Process boomer (pid " + pid + ") failed:"), cap.err());
+            assertTrue(cap.err().contains("Boom: bad input"), cap.err());
+            assertTrue(cap.err().contains("explode"), cap.err());
+            assertTrue(!cap.out().contains("bad input"), "the trace belongs on stderr: " + cap.out());
+        }
+    }
+
+    @Test
+    void systemExitCodeIsReported() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("var e = new Process(() -> System.exit(3));");
+            shell.eval("e.start(); e.join();");
+            assertEquals("3", shell.eval("e.exitCode().getAsInt()"));
+        }
+    }
+
+    @Test
+    void aVariableThatCannotBeCopiedIsNamedInStart() {
+        shell.eval("Thread helper = new Thread();");
+        shell.eval("var bad = new Process(() -> System.out.println(helper.getName()));");
+        String msg = shell.evalFailure("bad.start();");
+        assertTrue(msg.startsWith(ProcessStartException.class.getName()), msg);
+        assertTrue(msg.contains("'helper'") && msg.contains("java.lang.Thread"), msg);
+    }
+
+    @Test
+    void aCapturedValueThatCannotBeSerializedIsNamedInStart() {
+        shell.eval("void go() { Object lock = new Object(); new Process(() -> System.out.println(lock)).start(); }");
+        String msg = shell.evalFailure("go();");
+        assertTrue(msg.startsWith(ProcessStartException.class.getName()), msg);
+        assertTrue(msg.contains("captured value #1 of type java.lang.Object"), msg);
+    }
+}

@@ -1,0 +1,169 @@
+package org.kernellib.mp.process;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.Multiprocessing;
+
+/** The API from an ordinary Java program: classes come from the class path, nothing is shipped. */
+class PlainJavaProcessTest {
+
+    @Test
+    void runsMethodReferenceAndCapturedValueInAnotherJvm() {
+        String greeting = "captured";
+        try (OutputCapture cap = new OutputCapture()) {
+            Process a = new Process(TestTasks::hello);
+            Process b = new Process("custom", () -> System.out.println(greeting + " in "
+                    + ProcessHandle.current().pid()));
+            a.start();
+            b.start();
+            assertTrue(a.name().startsWith("Process-"), a.name());
+            assertEquals("custom", b.name());
+            assertTrue(a.pid() != ProcessHandle.current().pid());
+            a.join();
+            b.join();
+            assertEquals(OptionalInt.of(0), a.exitCode());
+            assertEquals(OptionalInt.of(0), b.exitCode());
+            assertTrue(cap.out().contains("hello from " + a.name() + " child of MainProcess"), cap.out());
+            assertTrue(cap.out().contains("captured in " + b.pid()), cap.out());
+            assertFalse(a.isAlive());
+        }
+    }
+
+    @Test
+    void exitCodesFollowPython() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process exit3 = new Process(TestTasks::exitThree);
+            Process term = new Process(TestTasks::sleepLong);
+            Process kill = new Process(TestTasks::sleepLong);
+            exit3.start();
+            term.start();
+            kill.start();
+            assertEquals(OptionalInt.empty(), term.exitCode());
+            assertTrue(term.isAlive());
+            term.terminate();
+            kill.kill();
+            exit3.join();
+            term.join();
+            kill.join();
+            assertEquals(OptionalInt.of(3), exit3.exitCode());
+            assertEquals(OptionalInt.of(-15), term.exitCode());
+            assertEquals(OptionalInt.of(-9), kill.exitCode());
+        }
+    }
+
+    @Test
+    void startTwiceAndCloseWhileRunningAreErrors() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::sleepLong);
+            assertThrows(IllegalStateException.class, p::pid);
+            p.start();
+            IllegalStateException twice = assertThrows(IllegalStateException.class, p::start);
+            assertTrue(twice.getMessage().contains("already started"), twice.getMessage());
+            IllegalStateException close = assertThrows(IllegalStateException.class, p::close);
+            assertTrue(close.getMessage().contains("still running"), close.getMessage());
+            assertTrue(Multiprocessing.activeChildren().contains(p));
+            assertFalse(p.join(Duration.ofMillis(50)));
+            p.kill();
+            p.join();
+            p.close();
+            assertFalse(Multiprocessing.activeChildren().contains(p));
+        }
+    }
+
+    @Test
+    void interruptedJoinStopsTheWorkersWithinOneSecond() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            AtomicReference<Process> proc = new AtomicReference<>();
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<Boolean> flag = new AtomicReference<>();
+            Thread cell = new Thread(() -> {
+                Process p = new Process(TestTasks::sleepLong);
+                p.start();
+                proc.set(p);
+                try {
+                    p.join();
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                    flag.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            cell.start();
+            while (proc.get() == null) {
+                Thread.sleep(10);
+            }
+            long pid = proc.get().pid();
+            Thread.sleep(200);
+            long t0 = System.nanoTime();
+            cell.interrupt();
+            cell.join(5000);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertFalse(cell.isAlive());
+            assertTrue(ms < 1000, "join returned after " + ms + " ms");
+            assertTrue(thrown.get() instanceof JoinInterruptedException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("pid " + pid), thrown.get().getMessage());
+            assertTrue(flag.get(), "interrupt flag restored");
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker still alive");
+        }
+    }
+
+    @Test
+    void workerExitsWhenItsParentIsKilled() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        java.lang.Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                OrphanParentMain.class.getName()).redirectErrorStream(true).start();
+        long workerPid;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream()))) {
+            String line;
+            while ((line = r.readLine()) != null && !line.startsWith("worker-pid ")) {
+                // skip anything else
+            }
+            assertTrue(line != null, "the parent never printed the worker pid");
+            workerPid = Long.parseLong(line.substring("worker-pid ".length()).trim());
+            assertTrue(ProcessHandle.of(workerPid).isPresent(), "worker should be running");
+            parent.destroyForcibly(); // SIGKILL: no shutdown hooks in the parent
+            parent.waitFor();
+        }
+        long end = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < end && ProcessHandle.of(workerPid).map(ProcessHandle::isAlive).orElse(false)) {
+            Thread.sleep(20);
+        }
+        assertFalse(ProcessHandle.of(workerPid).map(ProcessHandle::isAlive).orElse(false),
+                "worker " + workerPid + " outlived its SIGKILLed parent by 2 s");
+    }
+
+    @Test
+    void twoWorkersPrintingInterleave() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process a = new Process(() -> tick("A"));
+            Process b = new Process(() -> tick("B"));
+            a.start();
+            b.start();
+            a.join();
+            b.join();
+            List<String> lines = cap.out().lines().filter(l -> l.startsWith("tick ")).toList();
+            assertEquals(12, lines.size(), lines.toString());
+            int firstB = lines.indexOf("tick B0");
+            int lastA = lines.indexOf("tick A5");
+            assertTrue(firstB < lastA, "output did not interleave: " + lines);
+        }
+    }
+
+    static void tick(final String who) throws InterruptedException {
+        for (int i = 0; i < 6; i++) {
+            System.out.println("tick " + who + i);
+            Thread.sleep(200);
+        }
+    }
+
+}

@@ -1,0 +1,20 @@
+package org.kernellib.mp.process;
+
+/** Tasks compiled into the test classes (so on the worker's class path), for the plain-Java tests. */
+final class TestTasks {
+    private TestTasks() {
+    }
+
+    static void sleepLong() throws InterruptedException {
+        Thread.sleep(60_000);
+    }
+
+    static void exitThree() {
+        System.exit(3);
+    }
+
+    static void hello() {
+        System.out.println("hello from " + org.kernellib.mp.Multiprocessing.currentProcess().name()
+                + " child of " + org.kernellib.mp.Multiprocessing.parentProcess().map(ProcessInfo::name).orElse("?"));
+    }
+}
