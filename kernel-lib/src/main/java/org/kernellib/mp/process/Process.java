@@ -2,6 +2,8 @@ package org.kernellib.mp.process;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -41,6 +43,7 @@ public final class Process implements AutoCloseable {
     private volatile boolean daemon;
     private volatile WorkerHandle worker;
     private volatile Thread startedBy;
+    private volatile Instant startTime;
     private volatile boolean closed;
     private volatile Integer exitCode;
 
@@ -110,6 +113,7 @@ public final class Process implements AutoCloseable {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
         worker = h;
+        startTime = Instant.now();
         startedBy = Thread.currentThread();
         Children.add(this);
         if (!daemon) {
@@ -183,6 +187,20 @@ public final class Process implements AutoCloseable {
         }
         reap();
         return OptionalInt.of(exitCode);
+    }
+
+    /**
+     * The lines the worker printed so far (stdout and stderr, in arrival order, each stamped with
+     * the time it reached this JVM); after {@code join()} that is everything it printed.
+     */
+    public List<OutputLine> output() {
+        return requireStarted("read the output of").output();
+    }
+
+    /** When {@code start()} handed the task to the worker. */
+    public Instant startTime() {
+        requireStarted("ask the start time of");
+        return startTime;
     }
 
     /** The worker's OS process id. */

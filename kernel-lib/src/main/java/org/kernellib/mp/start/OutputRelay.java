@@ -16,15 +16,18 @@ import java.util.function.Supplier;
 final class OutputRelay implements Runnable {
     private final InputStream from;
     private final Supplier<PrintStream> to;
+    private final OutputLog.LineSplitter lines;
     private final CountDownLatch eof = new CountDownLatch(1);
 
-    OutputRelay(final InputStream from, final Supplier<PrintStream> to) {
+    OutputRelay(final InputStream from, final Supplier<PrintStream> to, final OutputLog.LineSplitter lines) {
         this.from = from;
         this.to = to;
+        this.lines = lines;
     }
 
-    static OutputRelay start(final InputStream from, final Supplier<PrintStream> to, final String threadName) {
-        OutputRelay r = new OutputRelay(from, to);
+    static OutputRelay start(final InputStream from, final Supplier<PrintStream> to,
+            final OutputLog.LineSplitter lines, final String threadName) {
+        OutputRelay r = new OutputRelay(from, to, lines);
         Thread t = new Thread(r, threadName);
         t.setDaemon(true);
         t.start();
@@ -40,10 +43,12 @@ final class OutputRelay implements Runnable {
                 PrintStream target = to.get();
                 target.write(buf, 0, n);
                 target.flush();
+                lines.accept(buf, n);
             }
         } catch (IOException e) {
             // The pipe broke: the worker is gone, which is the same as EOF here.
         } finally {
+            lines.finish();
             eof.countDown();
         }
     }

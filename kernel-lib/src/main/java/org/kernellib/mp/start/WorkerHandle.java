@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.kernellib.mp.process.OutputLine;
 import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.connection.ControlServer;
 import org.kernellib.mp.connection.Frame;
@@ -36,6 +37,7 @@ public final class WorkerHandle {
     private final Connection connection;
     private final OutputRelay out;
     private final OutputRelay err;
+    private final OutputLog output;
     private final CountDownLatch connectionClosed = new CountDownLatch(1);
 
     private volatile ClassShipper shipper;
@@ -47,8 +49,9 @@ public final class WorkerHandle {
     private volatile int signalSent;
 
     private WorkerHandle(final WorkerCommand command, final java.lang.Process jvm, final OutputStream stdin,
-            final Connection connection, final OutputRelay out, final OutputRelay err) {
+            final Connection connection, final OutputRelay out, final OutputRelay err, final OutputLog output) {
         this.command = command;
+        this.output = output;
         this.jvm = jvm;
         this.stdin = stdin;
         this.connection = connection;
@@ -69,8 +72,9 @@ public final class WorkerHandle {
             throw e;
         }
         String tag = "kernel-lib-worker-" + p.pid();
-        OutputRelay out = OutputRelay.start(p.getInputStream(), () -> System.out, tag + "-stdout");
-        OutputRelay err = OutputRelay.start(p.getErrorStream(), () -> System.err, tag + "-stderr");
+        OutputLog output = new OutputLog();
+        OutputRelay out = OutputRelay.start(p.getInputStream(), () -> System.out, output.splitter("stdout"), tag + "-stdout");
+        OutputRelay err = OutputRelay.start(p.getErrorStream(), () -> System.err, output.splitter("stderr"), tag + "-stderr");
         OutputStream stdin = p.getOutputStream();
         ControlServer.Hello h = null;
         try {
@@ -105,7 +109,7 @@ public final class WorkerHandle {
                     + " before connecting (its stderr, if any, is above)";
             throw new IOException("worker JVM (pid " + p.pid() + ") " + why + "; command: " + command);
         }
-        WorkerHandle w = new WorkerHandle(command, p, stdin, h.connection(), out, err);
+        WorkerHandle w = new WorkerHandle(command, p, stdin, h.connection(), out, err, output);
         Thread reader = new Thread(w::readLoop, tag + "-control");
         reader.setDaemon(true);
         reader.start();
@@ -176,6 +180,11 @@ public final class WorkerHandle {
         List<String> wants = c.userClassPath();
         return !taskSent && command.equals(c) && wants.size() >= had.size()
                 && wants.subList(0, had.size()).equals(had) && jvm.isAlive() && connectionClosed.getCount() > 0;
+    }
+
+    /** The lines the worker printed so far, both streams, in arrival order. */
+    public List<OutputLine> output() {
+        return output.lines();
     }
 
     public long pid() {
