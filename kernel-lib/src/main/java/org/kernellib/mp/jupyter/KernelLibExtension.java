@@ -20,6 +20,11 @@ import tech.tablesaw.api.Table;
 public final class KernelLibExtension implements Extension {
     /** Imports every notebook gets; each line is one JShell snippet. */
     static final List<String> IMPORTS = List.of(
+            "import static org.kernellib.mp.Multiprocessing.*;",
+            // Shadows java.lang.Process on purpose: notebooks read like the Python they follow.
+            "import org.kernellib.mp.process.Process;",
+            "import org.kernellib.mp.process.Task;",
+            "import org.kernellib.mp.process.OutputLine;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
             "import org.knowm.xchart.style.Styler;",

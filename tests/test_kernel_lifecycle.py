@@ -1,0 +1,128 @@
+"""Workers never outlive what owns them: an interrupted cell, or a kernel that is killed or restarted.
+
+These drive the real kernel through jupyter_client, the way JupyterLab does, and check by PID.
+"""
+import os
+import re
+import signal
+import time
+
+import psutil
+import pytest
+from jupyter_client.manager import KernelManager
+
+KERNEL = "java-multiprocessing"
+SLEEPERS = """
+long[] pids = new long[2];
+Process[] sleepers = new Process[2];
+for (int i = 0; i < 2; i++) {
+    sleepers[i] = new Process(() -> Thread.sleep(60_000));
+    sleepers[i].start();
+    pids[i] = sleepers[i].pid();
+}
+System.out.println("workers " + pids[0] + " " + pids[1]);
+"""
+
+
+@pytest.fixture
+def kernel():
+    km = KernelManager(kernel_name=KERNEL)
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=120)
+    yield km, kc
+    kc.stop_channels()
+    # Also after the kernel was killed: this closes the manager's sockets, without which the
+    # interpreter waits for them at exit.
+    km.shutdown_kernel(now=True)
+
+
+def shell_reply(kc, msg_id, timeout):
+    """The execute_reply to this request (other replies on the shell channel are skipped)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = kc.get_shell_msg(timeout=max(0.01, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+def run(kc, code, timeout=120):
+    """Executes a cell; returns (reply, text printed on stdout)."""
+    msg_id = kc.execute(code)
+    reply = shell_reply(kc, msg_id, timeout)
+    return reply, drain_stdout(kc, msg_id)
+
+
+def drain_stdout(kc, msg_id, until=None, timeout=60):
+    """Reads the cell's stdout from iopub until it goes idle (or `until` matches the text so far)."""
+    text, deadline = "", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=1)
+        except Exception:
+            continue
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout":
+            text += msg["content"]["text"]
+            if until and re.search(until, text):
+                return text
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle" and not until:
+            return text
+    return text
+
+
+def worker_pids(text):
+    match = re.search(r"workers (\d+) (\d+)", text)
+    assert match, f"the cell did not report its workers: {text!r}"
+    return [int(match.group(1)), int(match.group(2))]
+
+
+def gone_within(pids, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return []
+        time.sleep(0.05)
+    return alive
+
+
+def test_interrupting_join_returns_quickly_and_ends_the_cells_workers(kernel):
+    km, kc = kernel
+    msg_id = kc.execute(SLEEPERS + "for (Process p : sleepers) p.join();\nSystem.out.println(\"joined\");")
+    pids = worker_pids(drain_stdout(kc, msg_id, until=r"workers \d+ \d+"))
+    assert all(psutil.pid_exists(p) for p in pids)
+    time.sleep(0.5)  # the cell is now blocked in join()
+
+    interrupted = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)
+    returned = time.monotonic() - interrupted
+    assert reply["content"]["status"] in ("error", "abort"), "an interrupted join must not look like success"
+    assert returned < 1.0, f"the interrupted cell took {returned:.2f} s to return"
+    assert gone_within(pids, 2.0) == [], "workers of the interrupted cell outlived it"
+
+    reply, text = run(kc, 'System.out.println("still " + (1 + 1));')
+    assert reply["content"]["status"] == "ok" and "still 2" in text, "the kernel must stay usable"
+
+
+def test_killing_the_kernel_ends_every_worker(kernel):
+    km, kc = kernel
+    reply, text = run(kc, SLEEPERS)
+    assert reply["content"]["status"] == "ok"
+    pids = worker_pids(text)
+    kernel_pid = km.provisioner.process.pid
+    assert all(psutil.Process(p).ppid() == kernel_pid for p in pids), "workers are the kernel's children"
+
+    os.kill(kernel_pid, signal.SIGKILL)
+    assert gone_within(pids, 2.0) == [], "workers outlived a SIGKILLed kernel"
+
+
+def test_restarting_the_kernel_ends_every_worker(kernel):
+    km, kc = kernel
+    reply, text = run(kc, SLEEPERS)
+    pids = worker_pids(text)
+    km.restart_kernel(now=False)
+    assert gone_within(pids, 2.0) == [], "workers outlived a kernel restart"
