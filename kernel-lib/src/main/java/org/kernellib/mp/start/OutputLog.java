@@ -3,7 +3,7 @@ package org.kernellib.mp.start;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import org.kernellib.mp.process.OutputLine;
 
@@ -17,7 +17,7 @@ public final class OutputLog {
     /** The most lines kept per worker. */
     public static final int MAX_LINES = 100_000;
 
-    private final List<OutputLine> lines = new ArrayList<>();
+    private final ArrayDeque<OutputLine> lines = new ArrayDeque<>();
 
     /** A splitter that turns one stream's bytes into lines of this log. */
     LineSplitter splitter(final String stream) {
@@ -26,7 +26,7 @@ public final class OutputLog {
 
     private synchronized void add(final OutputLine line) {
         if (lines.size() == MAX_LINES) {
-            lines.remove(0);
+            lines.removeFirst();
         }
         lines.add(line);
     }
