@@ -1,0 +1,209 @@
+package org.kernellib.mp.shared.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.shared.testing.ChildJvm;
+import org.kernellib.mp.shared.testing.Serial;
+
+class LockTest {
+
+    @Test
+    void lockExcludesOtherThreadsAndTimesOut() throws Exception {
+        try (Lock lock = Lock.create()) {
+            assertTrue(lock.tryAcquire());
+            AtomicBoolean got = new AtomicBoolean(true);
+            long[] waited = new long[1];
+            Thread t = new Thread(() -> {
+                long t0 = System.nanoTime();
+                got.set(lock.tryAcquire(100, TimeUnit.MILLISECONDS));
+                waited[0] = System.nanoTime() - t0;
+            });
+            t.start();
+            t.join();
+            assertFalse(got.get(), "another thread acquired a held Lock");
+            assertTrue(waited[0] >= TimeUnit.MILLISECONDS.toNanos(100), "gave up early: " + waited[0] + " ns");
+            lock.release();
+            assertFalse(lock.isLocked());
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void waitingThreadGetsTheLockAfterRelease() throws Exception {
+        try (Lock lock = Lock.create()) {
+            lock.acquire();
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean got = new AtomicBoolean();
+            Thread t = new Thread(() -> {
+                started.countDown();
+                got.set(lock.tryAcquire(5, TimeUnit.SECONDS));
+            });
+            t.start();
+            started.await();
+            Thread.sleep(20);
+            lock.release();
+            t.join();
+            assertTrue(got.get());
+            assertTrue(lock.isLocked());
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void releasingAnUnheldLockSaysSo() {
+        try (Lock lock = Lock.create(); RLock rlock = RLock.create()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, lock::release);
+            assertTrue(e.getMessage().contains("not held"), e.getMessage());
+            e = assertThrows(IllegalStateException.class, rlock::release);
+            assertTrue(e.getMessage().contains("not held"), e.getMessage());
+            lock.unlink();
+            rlock.unlink();
+        }
+    }
+
+    @Test
+    void reacquiringANonReentrantLockFailsInsteadOfDeadlocking() {
+        try (Lock lock = Lock.create()) {
+            lock.acquire();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> lock.tryAcquire(1, TimeUnit.SECONDS));
+            assertTrue(e.getMessage().contains("RLock"), e.getMessage());
+            lock.release();
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void rlockIsReentrantAndOnlyTheOwnerReleases() throws Exception {
+        try (RLock lock = RLock.create()) {
+            lock.acquire();
+            lock.acquire();
+            assertEquals(2, lock.getHoldCount());
+            IllegalStateException[] err = new IllegalStateException[1];
+            Thread t = new Thread(() -> {
+                try {
+                    lock.release();
+                } catch (IllegalStateException e) {
+                    err[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            assertTrue(err[0] != null && err[0].getMessage().contains("only the owning thread"), String.valueOf(err[0]));
+            lock.release();
+            assertTrue(lock.isLocked());
+            lock.release();
+            assertFalse(lock.isLocked());
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void holdReleasesOnClose() {
+        try (Lock lock = Lock.create()) {
+            try (Held held = lock.hold()) {
+                assertTrue(lock.isLocked());
+                assertFalse(held.previousOwnerDied());
+            }
+            assertFalse(lock.isLocked());
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void deserializedHandleSharesTheSameMemory() {
+        try (Lock lock = Lock.create()) {
+            Lock copy = Serial.roundTrip(lock);
+            assertTrue(copy != lock);
+            assertEquals(lock.path(), copy.path());
+            assertFalse(copy.isCreator());
+            lock.acquire();
+            assertTrue(copy.isLocked());
+            assertFalse(copy.tryAcquire());
+            lock.release();
+            assertTrue(copy.tryAcquire());
+            copy.release();
+            assertThrows(IllegalStateException.class, copy::unlink);
+            copy.close();
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void semaphoreCountsAndBoundedSemaphoreRefusesExtraRelease() {
+        try (Semaphore s = Semaphore.create(2); BoundedSemaphore b = BoundedSemaphore.create(1)) {
+            assertTrue(s.tryAcquire());
+            assertTrue(s.tryAcquire());
+            assertFalse(s.tryAcquire(10, TimeUnit.MILLISECONDS));
+            s.release();
+            s.release();
+            s.release();
+            assertEquals(3, s.getValue());
+            IllegalStateException e = assertThrows(IllegalStateException.class, b::release);
+            assertTrue(e.getMessage().contains("released too many times"), e.getMessage());
+            assertTrue(b.tryAcquire());
+            b.release();
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Semaphore.create(-1));
+            assertTrue(bad.getMessage().contains("-1"), bad.getMessage());
+            s.unlink();
+            b.unlink();
+        }
+    }
+
+    // ---- across processes -------------------------------------------------------------------
+
+    /** Child: acquire, report, then hold until killed. */
+    static void holdForever(final Object[] args) throws InterruptedException {
+        SemLock lock = (SemLock) args[0];
+        lock.acquire();
+        if (lock instanceof RLock) {
+            lock.acquire();
+        }
+        System.out.println("HELD");
+        Thread.sleep(60_000);
+    }
+
+    /** Child: acquire and exit without releasing. */
+    static void acquireAndExit(final Object[] args) {
+        ((SemLock) args[0]).acquire();
+        System.out.println("HELD");
+        System.exit(0);
+    }
+
+    @Test
+    void lockOfAKilledOwnerIsRecoveredWithinASecondAndReported() {
+        try (Lock lock = Lock.create(); ChildJvm child = ChildJvm.start(LockTest.class, "holdForever", lock)) {
+            child.awaitLine("HELD", 30_000);
+            assertFalse(lock.tryAcquire(50, TimeUnit.MILLISECONDS), "got a lock its live owner holds");
+            child.kill();
+            assertTrue(lock.tryAcquire(1, TimeUnit.SECONDS), "dead owner's lock not recovered within 1 s: " + lock);
+            assertTrue(lock.previousOwnerDied());
+            lock.release();
+            assertTrue(lock.tryAcquire());
+            assertFalse(lock.previousOwnerDied(), "a normal acquire after recovery must not report a death");
+            lock.release();
+            lock.unlink();
+        }
+    }
+
+    @Test
+    void rlockOfAnOwnerThatExitedIsRecovered() {
+        try (RLock lock = RLock.create(); ChildJvm child = ChildJvm.start(LockTest.class, "acquireAndExit", lock)) {
+            child.awaitLine("HELD", 30_000);
+            child.assertSuccess(30_000);
+            try (Held held = lock.hold()) {
+                assertTrue(held.previousOwnerDied());
+                assertEquals(1, lock.getHoldCount());
+            }
+            assertFalse(lock.isLocked());
+            lock.unlink();
+        }
+    }
+}
