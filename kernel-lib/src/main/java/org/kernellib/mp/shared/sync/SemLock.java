@@ -323,7 +323,11 @@ public abstract class SemLock implements SharedObject {
 
     // ---- serialization: the handle travels as its path ---------------------------------------
 
-    Object writeReplace() {
+    Object writeReplace() throws ObjectStreamException {
+        if (file.isClosed()) {
+            throw new java.io.NotSerializableException("cannot send " + SemLockDescriptor.kindName(kind) + " at "
+                    + file.path() + ": it was closed in this process");
+        }
         return new Ref(kind, file.path().toString());
     }
 

@@ -1,0 +1,152 @@
+package org.kernellib.mp.shared;
+
+import org.kernellib.mp.shared.sync.BoundedSemaphore;
+import org.kernellib.mp.shared.sync.Lock;
+import org.kernellib.mp.shared.sync.RLock;
+import org.kernellib.mp.shared.sync.SemLock;
+import org.kernellib.mp.shared.sync.Semaphore;
+
+/**
+ * Factory of everything processes can share, mirroring Python's {@code multiprocessing}
+ * (Value, Array, RawValue, RawArray, Lock, RLock, Semaphore, ...). Every object lives in a
+ * memory-mapped file in this JVM's runtime directory and is {@link java.io.Serializable}: pass it
+ * to a worker process and the worker sees the same memory.
+ */
+public final class SharedState {
+    private SharedState() {
+    }
+
+    // ---- values -------------------------------------------------------------------------------
+
+    /** Python's {@code Value('i', initial)}: an int with an RLock. */
+    public static IntValue intValue(final int initial) {
+        return IntValue.create(initial);
+    }
+
+    /** Python's {@code RawValue('i', initial)}: an int without a lock. */
+    public static RawIntValue rawIntValue(final int initial) {
+        return RawIntValue.create(initial);
+    }
+
+    /** Python's {@code Value('q', initial)}: a long with an RLock. */
+    public static LongValue longValue(final long initial) {
+        return LongValue.create(initial);
+    }
+
+    /** Python's {@code RawValue('q', initial)}: a long without a lock. */
+    public static RawLongValue rawLongValue(final long initial) {
+        return RawLongValue.create(initial);
+    }
+
+    /** Python's {@code Value('d', initial)}: a double with an RLock. */
+    public static DoubleValue doubleValue(final double initial) {
+        return DoubleValue.create(initial);
+    }
+
+    /** Python's {@code RawValue('d', initial)}: a double without a lock. */
+    public static RawDoubleValue rawDoubleValue(final double initial) {
+        return RawDoubleValue.create(initial);
+    }
+
+    // ---- arrays -------------------------------------------------------------------------------
+
+    /** Python's {@code Array('i', length)}: zero-filled, with an RLock. */
+    public static IntArray intArray(final int length) {
+        return IntArray.create(length);
+    }
+
+    /** Python's {@code Array('i', [..])}: a copy of {@code values}, with an RLock. */
+    public static IntArray intArrayOf(final int... values) {
+        return IntArray.of(values);
+    }
+
+    /** Python's {@code RawArray('i', length)}. */
+    public static RawIntArray rawIntArray(final int length) {
+        return RawIntArray.create(length);
+    }
+
+    /** Python's {@code RawArray('i', [..])}. */
+    public static RawIntArray rawIntArrayOf(final int... values) {
+        return RawIntArray.of(values);
+    }
+
+    /** Python's {@code Array('q', length)}. */
+    public static LongArray longArray(final int length) {
+        return LongArray.create(length);
+    }
+
+    public static LongArray longArrayOf(final long... values) {
+        return LongArray.of(values);
+    }
+
+    public static RawLongArray rawLongArray(final int length) {
+        return RawLongArray.create(length);
+    }
+
+    public static RawLongArray rawLongArrayOf(final long... values) {
+        return RawLongArray.of(values);
+    }
+
+    /** Python's {@code Array('d', length)}. */
+    public static DoubleArray doubleArray(final int length) {
+        return DoubleArray.create(length);
+    }
+
+    public static DoubleArray doubleArrayOf(final double... values) {
+        return DoubleArray.of(values);
+    }
+
+    public static RawDoubleArray rawDoubleArray(final int length) {
+        return RawDoubleArray.create(length);
+    }
+
+    public static RawDoubleArray rawDoubleArrayOf(final double... values) {
+        return RawDoubleArray.of(values);
+    }
+
+    /** Python's {@code Array('b', length)}. */
+    public static ByteArray byteArray(final int length) {
+        return ByteArray.create(length);
+    }
+
+    public static ByteArray byteArrayOf(final byte... values) {
+        return ByteArray.of(values);
+    }
+
+    public static RawByteArray rawByteArray(final int length) {
+        return RawByteArray.create(length);
+    }
+
+    public static RawByteArray rawByteArrayOf(final byte... values) {
+        return RawByteArray.of(values);
+    }
+
+    // ---- locks --------------------------------------------------------------------------------
+
+    /** Python's {@code Lock()}: robust, non-reentrant. */
+    public static Lock lock() {
+        return Lock.create();
+    }
+
+    /** Python's {@code RLock()}: robust, reentrant. */
+    public static RLock rlock() {
+        return RLock.create();
+    }
+
+    /** Python's {@code Semaphore(value)}. */
+    public static Semaphore semaphore(final int value) {
+        return Semaphore.create(value);
+    }
+
+    /** Python's {@code BoundedSemaphore(value)}. */
+    public static BoundedSemaphore boundedSemaphore(final int value) {
+        return BoundedSemaphore.create(value);
+    }
+
+    static SemLock requireLock(final SemLock lock) {
+        if (lock == null) {
+            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null");
+        }
+        return lock;
+    }
+}
