@@ -1,6 +1,12 @@
 package org.kernellib.mp.shared;
 
+import org.kernellib.mp.shared.queue.JoinableQueue;
+import org.kernellib.mp.shared.queue.Queue;
+import org.kernellib.mp.shared.queue.SimpleQueue;
+import org.kernellib.mp.shared.sync.Barrier;
 import org.kernellib.mp.shared.sync.BoundedSemaphore;
+import org.kernellib.mp.shared.sync.Condition;
+import org.kernellib.mp.shared.sync.Event;
 import org.kernellib.mp.shared.sync.Lock;
 import org.kernellib.mp.shared.sync.RLock;
 import org.kernellib.mp.shared.sync.SemLock;
@@ -141,6 +147,60 @@ public final class SharedState {
     /** Python's {@code BoundedSemaphore(value)}. */
     public static BoundedSemaphore boundedSemaphore(final int value) {
         return BoundedSemaphore.create(value);
+    }
+
+    // ---- events, conditions, barriers --------------------------------------------------------
+
+    /** Python's {@code Event()}. */
+    public static Event event() {
+        return Event.create();
+    }
+
+    /** Python's {@code Condition()}: with a new RLock. */
+    public static Condition condition() {
+        return Condition.create();
+    }
+
+    /** Python's {@code Condition(lock)}: {@code lock} is a shared Lock or RLock. */
+    public static Condition condition(final SemLock lock) {
+        return Condition.create(lock);
+    }
+
+    /** Python's {@code Barrier(parties)}. */
+    public static Barrier barrier(final int parties) {
+        return Barrier.create(parties);
+    }
+
+    // ---- queues -------------------------------------------------------------------------------
+
+    /** Python's {@code Queue()}: unbounded (up to its 1 MiB ring). */
+    public static <E> Queue<E> queue() {
+        return Queue.create();
+    }
+
+    /** Python's {@code Queue(maxsize)}; 0 means unbounded. */
+    public static <E> Queue<E> queue(final int maxsize) {
+        return Queue.create(maxsize);
+    }
+
+    /** A queue with a ring of {@code capacityBytes} (items may take up to half of it). */
+    public static <E> Queue<E> queue(final int maxsize, final int capacityBytes) {
+        return Queue.create(maxsize, capacityBytes);
+    }
+
+    /** Python's {@code JoinableQueue()}. */
+    public static <E> JoinableQueue<E> joinableQueue() {
+        return JoinableQueue.create();
+    }
+
+    /** Python's {@code JoinableQueue(maxsize)}. */
+    public static <E> JoinableQueue<E> joinableQueue(final int maxsize) {
+        return JoinableQueue.create(maxsize);
+    }
+
+    /** Python's {@code SimpleQueue()}. */
+    public static <E> SimpleQueue<E> simpleQueue() {
+        return SimpleQueue.create();
     }
 
     static SemLock requireLock(final SemLock lock) {

@@ -155,6 +155,38 @@ public abstract class SemLock implements SharedObject {
         f.setLongRelease(OWNER_TOKEN_OFFSET, 0L);
     }
 
+    /** Releases completely (every RLock level); returns what {@link #reacquireAll(int)} needs. */
+    final int releaseAll() {
+        if (kind == KIND_RLOCK) {
+            int depth = file.getIntPlain(RECURSION_OFFSET);
+            if (file.getLongPlain(OWNER_TOKEN_OFFSET) == ProcessIdentity.currentToken()) {
+                file.setIntPlain(RECURSION_OFFSET, 1);
+            }
+            releaseOwned();
+            return depth;
+        }
+        releaseOwned();
+        return 1;
+    }
+
+    /** Acquires again after {@link #releaseAll()}, restoring the RLock depth. */
+    final void reacquireAll(final int depth) {
+        acquireOwned(-1);
+        if (kind == KIND_RLOCK) {
+            file.setIntPlain(RECURSION_OFFSET, depth);
+        }
+    }
+
+    /** True when the caller may be the holder: RLock checks the owner, Lock only that it is held. */
+    final boolean isHeldForCondition() {
+        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+        return kind == KIND_RLOCK ? owner == ProcessIdentity.currentToken() : owner != 0;
+    }
+
+    final boolean isOwnerBased() {
+        return kind == KIND_LOCK || kind == KIND_RLOCK;
+    }
+
     static String describeOwner(final long token) {
         if (token == 0) {
             return "nobody";
