@@ -1,6 +1,8 @@
 package org.kernellib.mp.shared;
 
+import org.kernellib.mp.shared.queue.Connection;
 import org.kernellib.mp.shared.queue.JoinableQueue;
+import org.kernellib.mp.shared.queue.Pipe;
 import org.kernellib.mp.shared.queue.Queue;
 import org.kernellib.mp.shared.queue.SimpleQueue;
 import org.kernellib.mp.shared.sync.Barrier;
@@ -201,6 +203,16 @@ public final class SharedState {
     /** Python's {@code SimpleQueue()}. */
     public static <E> SimpleQueue<E> simpleQueue() {
         return SimpleQueue.create();
+    }
+
+    /** Python's {@code Pipe()}: two duplex {@link Connection} ends. */
+    public static Connection[] pipe() {
+        return Pipe.create();
+    }
+
+    /** Python's {@code Pipe(duplex)}: with false, end 0 only receives and end 1 only sends. */
+    public static Connection[] pipe(final boolean duplex) {
+        return Pipe.create(duplex);
     }
 
     static SemLock requireLock(final SemLock lock) {
