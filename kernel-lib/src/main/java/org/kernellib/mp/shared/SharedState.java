@@ -56,6 +56,84 @@ public final class SharedState {
         return RawDoubleValue.create(initial);
     }
 
+    /** The typecodes {@link #value(String, Object)} and {@link #array(String, Object)} accept. */
+    public static final String TYPECODES = "'i' (int), 'q' or 'l' (long), 'd' (double), 'b' (byte)";
+
+    /**
+     * Python's {@code Value(typecode, initial)} with a lock: returns an {@link IntValue},
+     * {@link LongValue} or {@link DoubleValue}. Prefer the typed factories in Java code; this one
+     * exists for code ported from Python.
+     */
+    public static SharedData value(final String typecode, final Object initial) {
+        switch (typecode(typecode, "Value")) {
+            case 'i': return IntValue.create(number(initial, typecode, Integer.class).intValue());
+            case 'q': return LongValue.create(number(initial, typecode, Long.class).longValue());
+            case 'd': return DoubleValue.create(number(initial, typecode, Double.class).doubleValue());
+            default: throw new IllegalArgumentException("Value has no byte variant; use byteArray(1) or value('i', ...)");
+        }
+    }
+
+    /**
+     * Python's {@code Array(typecode, sizeOrValues)} with a lock: {@code sizeOrValues} is a length
+     * (Integer) or a Java array of the matching primitive type.
+     */
+    public static SharedData array(final String typecode, final Object sizeOrValues) {
+        char t = typecode(typecode, "Array");
+        if (sizeOrValues instanceof Integer) {
+            int n = (Integer) sizeOrValues;
+            switch (t) {
+                case 'i': return IntArray.create(n);
+                case 'q': return LongArray.create(n);
+                case 'd': return DoubleArray.create(n);
+                default: return ByteArray.create(n);
+            }
+        }
+        if (t == 'i' && sizeOrValues instanceof int[]) {
+            return IntArray.of((int[]) sizeOrValues);
+        }
+        if (t == 'q' && sizeOrValues instanceof long[]) {
+            return LongArray.of((long[]) sizeOrValues);
+        }
+        if (t == 'd' && sizeOrValues instanceof double[]) {
+            return DoubleArray.of((double[]) sizeOrValues);
+        }
+        if (t == 'b' && sizeOrValues instanceof byte[]) {
+            return ByteArray.of((byte[]) sizeOrValues);
+        }
+        String want = t == 'i' ? "int[]" : t == 'q' ? "long[]" : t == 'd' ? "double[]" : "byte[]";
+        throw new IllegalArgumentException("Array('" + typecode + "', ...) needs a length (Integer) or a " + want + ", got "
+                + describe(sizeOrValues));
+    }
+
+    private static char typecode(final String typecode, final String what) {
+        if (typecode != null && typecode.length() == 1) {
+            char c = typecode.charAt(0);
+            if (c == 'i' || c == 'q' || c == 'd' || c == 'b') {
+                return c;
+            }
+            if (c == 'l') {
+                return 'q';
+            }
+        }
+        throw new IllegalArgumentException("unsupported " + what + " typecode " + (typecode == null ? "null" : "'" + typecode + "'")
+                + "; supported: " + TYPECODES);
+    }
+
+    private static Number number(final Object v, final String typecode, final Class<? extends Number> want) {
+        boolean ok = want == Double.class ? v instanceof Number
+                : want == Long.class ? v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                : v instanceof Integer || v instanceof Short || v instanceof Byte;
+        if (!ok) {
+            throw new IllegalArgumentException("Value('" + typecode + "', ...) needs " + (want == Double.class ? "a number"
+                    : want == Long.class ? "a long (or int)" : "an int") + ", got " + describe(v));
+        }
+        return (Number) v;
+    }
+
+    private static String describe(final Object v) {
+        return v == null ? "null" : v.getClass().getSimpleName() + " " + (v.getClass().isArray() ? "array" : String.valueOf(v));
+    }
+
     // ---- arrays -------------------------------------------------------------------------------
 
     /** Python's {@code Array('i', length)}: zero-filled, with an RLock. */

@@ -122,6 +122,25 @@ class SharedStateTest {
     }
 
     @Test
+    void pythonStyleFactoriesNameUnsupportedTypesAndWrongValues() {
+        try (SharedData v = SharedState.value("i", 5); SharedData a = SharedState.array("d", new double[] {1, 2});
+             SharedData l = SharedState.value("l", 7)) {
+            assertEquals("Value('i', 5)", v.toString());
+            assertEquals("[1.0, 2.0]", a.toString());
+            assertTrue(l instanceof LongValue);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SharedState.value("x", 1));
+            assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("'i' (int)"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> SharedState.value("i", 2.5));
+            assertTrue(e.getMessage().contains("Double 2.5") && e.getMessage().contains("an int"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> SharedState.array("i", "abc"));
+            assertTrue(e.getMessage().contains("String abc") && e.getMessage().contains("int[]"), e.getMessage());
+            v.unlink();
+            a.unlink();
+            l.unlink();
+        }
+    }
+
+    @Test
     void attachingToAnUnlinkedObjectSaysItIsGone() {
         IntValue v = SharedState.intValue(1);
         byte[] bytes = org.kernellib.mp.shared.testing.Serial.serialize(v);

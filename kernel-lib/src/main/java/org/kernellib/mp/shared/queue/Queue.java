@@ -32,6 +32,8 @@ import org.kernellib.mp.shared.memory.SharedFile;
  */
 public class Queue<E> implements SharedObject {
     private static final long serialVersionUID = 1L;
+    /** How often a producer waiting for room checks that the reclaimer still lives. */
+    private static final long RECLAIM_CHECK_NANOS = 5_000_000;
 
     final transient SharedFile file;
     final transient RingBuffer ring;
@@ -159,7 +161,12 @@ public class Queue<E> implements SharedObject {
                     deadline = Backoff.deadline(timeoutNanos);
                 }
                 backoff.reset();
+                long nextCheck = RECLAIM_CHECK_NANOS;
                 while ((record = ring.tryClaimWrite(size)) < 0) {
+                    if (backoff.parkedNanos() >= nextCheck) {
+                        nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
+                        ring.recoverReclaimFlag();
+                    }
                     if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                         throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
                                 + size + "-byte item" + (timeoutNanos == 0 ? "" : " after " + timeoutNanos + " ns"));

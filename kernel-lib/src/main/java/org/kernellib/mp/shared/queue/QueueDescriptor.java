@@ -22,7 +22,7 @@ package org.kernellib.mp.shared.queue;
  *  +===============================================================+
  *  |          Head: first position not yet given back to producers | 192  reclaimer only
  *  |                           (64 bits)                           |
- *  |              Reclaim flag (0 free, 1 held)                    | 200  CAS
+ *  |          Reclaim flag (0 free, else the holder's pid)         | 200  CAS
  *  +===============================================================+
  *  |           Items: put and not yet got (qsize, maxsize)         | 256  all, getAndAdd
  *  +===============================================================+

@@ -6,6 +6,7 @@ import static org.kernellib.mp.shared.queue.QueueDescriptor.RECLAIM_FLAG_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RING_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.TAIL_OFFSET;
 
+import org.kernellib.mp.shared.memory.ProcessIdentity;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
@@ -171,7 +172,7 @@ final class RingBuffer {
     /** Advances the head over consumed records, if no one else is doing it right now. */
     void tryReclaim() {
         final SharedFile f = file;
-        if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, 1)) {
+        if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, (int) ProcessIdentity.PID)) {
             return;
         }
         try {
@@ -192,6 +193,17 @@ final class RingBuffer {
             }
         } finally {
             f.setIntRelease(RECLAIM_FLAG_OFFSET, 0);
+        }
+    }
+
+    /**
+     * Frees the reclaim flag if the process holding it died mid-walk (slow: call only after
+     * waiting a while for room). Without this a killed consumer could leave producers waiting forever.
+     */
+    void recoverReclaimFlag() {
+        int holder = file.getIntVolatile(RECLAIM_FLAG_OFFSET);
+        if (holder != 0 && ProcessIdentity.isDead(((long) holder) << 32, 0)) {
+            file.compareAndSetInt(RECLAIM_FLAG_OFFSET, holder, 0);
         }
     }
 
