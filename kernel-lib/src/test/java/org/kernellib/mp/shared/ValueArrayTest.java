@@ -211,7 +211,8 @@ class ValueArrayTest {
             total = runTwo("raw", n); // the children did not overlap; Python races the same way
         }
         assertTrue(total < 2 * n, "expected lost updates without the lock, got all " + total);
-        assertTrue(total >= n, "each process's own increments are sequential, so at least n survive: " + total);
+        // No useful lower bound: a stale write can wipe out any number of the other process's updates.
+        assertTrue(total > 0, "no increment survived: " + total);
     }
 
     @Test
