@@ -29,6 +29,11 @@ import org.kernellib.mp.shared.memory.SharedFile;
  *
  * <p>{@link #close()} means this process will use this handle no more (as in Python, puts and gets
  * on it then throw); other processes keep using the queue.
+ *
+ * <p>Like Python's queues, a queue is not proof against a process killed in the middle of a put
+ * or get: a record reserved but never committed blocks the consumers behind it, and one claimed
+ * but never released keeps its space from the producers. (A process killed while reclaiming space
+ * is detected and its flag freed.)
  */
 public class Queue<E> implements SharedObject {
     private static final long serialVersionUID = 1L;
