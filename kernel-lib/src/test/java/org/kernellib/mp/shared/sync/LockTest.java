@@ -157,6 +157,50 @@ class LockTest {
         }
     }
 
+    @Test
+    void threadsOfOneProcessLoseNoUpdateUnderTheLockAndSemaphoreBoundsConcurrency() throws Exception {
+        try (Lock lock = Lock.create(); Semaphore sem = Semaphore.create(2);
+             org.kernellib.mp.shared.RawIntValue v = org.kernellib.mp.shared.SharedState.rawIntValue(0);
+             org.kernellib.mp.shared.RawIntValue inside = org.kernellib.mp.shared.SharedState.rawIntValue(0);
+             org.kernellib.mp.shared.RawIntValue maxInside = org.kernellib.mp.shared.SharedState.rawIntValue(0)) {
+            int threads = 4;
+            int n = 100_000;
+            Thread[] ts = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                ts[t] = new Thread(() -> {
+                    for (int i = 0; i < n; i++) {
+                        try (Held held = lock.hold()) {
+                            v.set(v.get() + 1);
+                        }
+                        if (i % 1000 == 0) {
+                            try (Held permit = sem.hold()) {
+                                int now = inside.incrementAndGet();
+                                int max;
+                                while ((max = maxInside.get()) < now && !maxInside.compareAndSet(max, now)) {
+                                    Thread.onSpinWait();
+                                }
+                                Thread.yield();
+                                inside.decrementAndGet();
+                            }
+                        }
+                    }
+                });
+                ts[t].start();
+            }
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertEquals(threads * n, v.get());
+            assertTrue(maxInside.get() >= 1 && maxInside.get() <= 2, "semaphore let " + maxInside.get() + " in at once");
+            assertEquals(2, sem.getValue());
+            lock.unlink();
+            sem.unlink();
+            v.unlink();
+            inside.unlink();
+            maxInside.unlink();
+        }
+    }
+
     // ---- across processes -------------------------------------------------------------------
 
     /** Child: acquire, report, then hold until killed. */
