@@ -9,7 +9,8 @@ package org.kernellib.mp.shared;
  *  +---------------------------------------------------------------+
  *  |                        Magic 'KLAR'                           |  0
  *  +---------------------------------------------------------------+
- *  |        Element type (1 byte, 3 char, 4 int, 5 long, 6 double) |  4
+ *  |   Element type (1 byte, 2 boolean, 3 char, 4 int, 5 long,     |  4
+ *  |                 6 double)                                     |
  *  +---------------------------------------------------------------+
  *  |                     Length (elements)                         |  8
  *  +---------------------------------------------------------------+
@@ -30,6 +31,8 @@ public final class ArrayDescriptor {
     static final int DATA_OFFSET = 64;
 
     static final int TYPE_BYTE = 1;
+    /** One byte per element, 0 or 1. */
+    static final int TYPE_BOOLEAN = 2;
     static final int TYPE_CHAR = 3;
     static final int TYPE_INT = 4;
     static final int TYPE_LONG = 5;
@@ -40,7 +43,8 @@ public final class ArrayDescriptor {
 
     static int elementSize(final int type) {
         switch (type) {
-            case TYPE_BYTE: return 1;
+            case TYPE_BYTE:
+            case TYPE_BOOLEAN: return 1;
             case TYPE_CHAR: return 2;
             case TYPE_INT: return 4;
             case TYPE_LONG:
@@ -52,6 +56,7 @@ public final class ArrayDescriptor {
     static String typeName(final int type) {
         switch (type) {
             case TYPE_BYTE: return "byte";
+            case TYPE_BOOLEAN: return "boolean";
             case TYPE_CHAR: return "char";
             case TYPE_INT: return "int";
             case TYPE_LONG: return "long";

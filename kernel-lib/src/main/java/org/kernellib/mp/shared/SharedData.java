@@ -94,7 +94,13 @@ public abstract class SharedData implements SharedObject {
             Map.entry("RawDoubleArray", (f, l) -> new RawDoubleArray(f, l)),
             Map.entry("DoubleArray", (f, l) -> new DoubleArray(f, l)),
             Map.entry("RawByteArray", (f, l) -> new RawByteArray(f, l)),
-            Map.entry("ByteArray", (f, l) -> new ByteArray(f, l)));
+            Map.entry("ByteArray", (f, l) -> new ByteArray(f, l)),
+            Map.entry("RawCharArray", (f, l) -> new RawCharArray(f, l)),
+            Map.entry("CharArray", (f, l) -> new CharArray(f, l)),
+            Map.entry("RawBooleanValue", (f, l) -> new RawBooleanValue(f, l)),
+            Map.entry("BooleanValue", (f, l) -> new BooleanValue(f, l)),
+            Map.entry("RawBooleanArray", (f, l) -> new RawBooleanArray(f, l)),
+            Map.entry("BooleanArray", (f, l) -> new BooleanArray(f, l)));
 
     Object writeReplace() throws ObjectStreamException {
         if (file.isClosed()) {

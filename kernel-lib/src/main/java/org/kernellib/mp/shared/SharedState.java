@@ -207,6 +207,49 @@ public final class SharedState {
         return RawByteArray.of(values);
     }
 
+    /** Python's {@code Array('u', length)}: UTF-16 chars. */
+    public static CharArray charArray(final int length) {
+        return CharArray.create(length);
+    }
+
+    public static CharArray charArrayOf(final char... values) {
+        return CharArray.of(values);
+    }
+
+    public static RawCharArray rawCharArray(final int length) {
+        return RawCharArray.create(length);
+    }
+
+    public static RawCharArray rawCharArrayOf(final char... values) {
+        return RawCharArray.of(values);
+    }
+
+    /** Python's {@code Value('?', initial)}: a boolean with an RLock. */
+    public static BooleanValue booleanValue(final boolean initial) {
+        return BooleanValue.create(initial);
+    }
+
+    public static RawBooleanValue rawBooleanValue(final boolean initial) {
+        return RawBooleanValue.create(initial);
+    }
+
+    /** Python's {@code Array('?', length)}. */
+    public static BooleanArray booleanArray(final int length) {
+        return BooleanArray.create(length);
+    }
+
+    public static BooleanArray booleanArrayOf(final boolean... values) {
+        return BooleanArray.of(values);
+    }
+
+    public static RawBooleanArray rawBooleanArray(final int length) {
+        return RawBooleanArray.create(length);
+    }
+
+    public static RawBooleanArray rawBooleanArrayOf(final boolean... values) {
+        return RawBooleanArray.of(values);
+    }
+
     // ---- locks --------------------------------------------------------------------------------
 
     /** Python's {@code Lock()}: robust, non-reentrant. */

@@ -42,6 +42,29 @@ class ValueArrayTest {
     }
 
     @Test
+    void charAndBooleanVariantsWorkAndTravel() {
+        try (CharArray c = SharedState.charArrayOf('h', 'é'); BooleanValue b = SharedState.booleanValue(false);
+             RawBooleanArray flags = SharedState.rawBooleanArray(3)) {
+            assertEquals("[h, é]", c.toString());
+            flags.set(1, true);
+            assertEquals("[false, true, false]", flags.toString());
+            assertEquals("Value('?', false)", b.toString());
+            CharArray c2 = Serial.roundTrip(c);
+            BooleanValue b2 = Serial.roundTrip(b);
+            RawBooleanArray flags2 = Serial.roundTrip(flags);
+            c2.set(0, 'j');
+            b2.set(true);
+            assertEquals('j', c.get(0));
+            assertTrue(b.get());
+            assertTrue(flags2.get(1));
+            assertArrayEquals(new char[] {'j', 'é'}, c.toArray());
+            c.unlink();
+            b.unlink();
+            flags.unlink();
+        }
+    }
+
+    @Test
     void valuesHoldAndPrint() {
         try (IntValue i = SharedState.intValue(7); RawLongValue l = SharedState.rawLongValue(1L << 40);
              DoubleValue d = SharedState.doubleValue(0.5)) {
