@@ -20,7 +20,9 @@ public final class BooleanArray extends RawBooleanArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static BooleanArray create(final int length) {
-        return new BooleanArray(allocate(ArrayDescriptor.TYPE_BOOLEAN, length), RLock.create());
+        BooleanArray a = new BooleanArray(allocate(ArrayDescriptor.TYPE_BOOLEAN, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class BooleanArray extends RawBooleanArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static BooleanArray of(final boolean... values) {
-        return new BooleanArray(allocate(values), RLock.create());
+        BooleanArray a = new BooleanArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

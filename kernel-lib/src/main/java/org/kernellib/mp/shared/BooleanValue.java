@@ -21,7 +21,9 @@ public final class BooleanValue extends RawBooleanValue {
 
     /** Creates a shared boolean holding {@code initial}, with a new {@link RLock}. */
     public static BooleanValue create(final boolean initial) {
-        return new BooleanValue(allocate(initial), RLock.create());
+        BooleanValue v = new BooleanValue(allocate(initial), RLock.create());
+        v.ownsLock = true;
+        return v;
     }
 
     /** Creates a shared boolean holding {@code initial}, guarded by {@code lock} (shared with others). */

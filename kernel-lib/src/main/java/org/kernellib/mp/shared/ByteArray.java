@@ -20,7 +20,9 @@ public final class ByteArray extends RawByteArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static ByteArray create(final int length) {
-        return new ByteArray(allocate(ArrayDescriptor.TYPE_BYTE, length), RLock.create());
+        ByteArray a = new ByteArray(allocate(ArrayDescriptor.TYPE_BYTE, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class ByteArray extends RawByteArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static ByteArray of(final byte... values) {
-        return new ByteArray(allocate(values), RLock.create());
+        ByteArray a = new ByteArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

@@ -20,7 +20,9 @@ public final class CharArray extends RawCharArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static CharArray create(final int length) {
-        return new CharArray(allocate(ArrayDescriptor.TYPE_CHAR, length), RLock.create());
+        CharArray a = new CharArray(allocate(ArrayDescriptor.TYPE_CHAR, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class CharArray extends RawCharArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static CharArray of(final char... values) {
-        return new CharArray(allocate(values), RLock.create());
+        CharArray a = new CharArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

@@ -20,7 +20,9 @@ public final class DoubleArray extends RawDoubleArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static DoubleArray create(final int length) {
-        return new DoubleArray(allocate(ArrayDescriptor.TYPE_DOUBLE, length), RLock.create());
+        DoubleArray a = new DoubleArray(allocate(ArrayDescriptor.TYPE_DOUBLE, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class DoubleArray extends RawDoubleArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static DoubleArray of(final double... values) {
-        return new DoubleArray(allocate(values), RLock.create());
+        DoubleArray a = new DoubleArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

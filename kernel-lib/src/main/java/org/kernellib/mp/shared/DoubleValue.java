@@ -21,7 +21,9 @@ public final class DoubleValue extends RawDoubleValue {
 
     /** Creates a shared double holding {@code initial}, with a new {@link RLock}. */
     public static DoubleValue create(final double initial) {
-        return new DoubleValue(allocate(initial), RLock.create());
+        DoubleValue v = new DoubleValue(allocate(initial), RLock.create());
+        v.ownsLock = true;
+        return v;
     }
 
     /** Creates a shared double holding {@code initial}, guarded by {@code lock} (shared with others). */

@@ -20,7 +20,9 @@ public final class IntArray extends RawIntArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static IntArray create(final int length) {
-        return new IntArray(allocate(ArrayDescriptor.TYPE_INT, length), RLock.create());
+        IntArray a = new IntArray(allocate(ArrayDescriptor.TYPE_INT, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class IntArray extends RawIntArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static IntArray of(final int... values) {
-        return new IntArray(allocate(values), RLock.create());
+        IntArray a = new IntArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

@@ -21,7 +21,9 @@ public final class IntValue extends RawIntValue {
 
     /** Creates a shared int holding {@code initial}, with a new {@link RLock}. */
     public static IntValue create(final int initial) {
-        return new IntValue(allocate(initial), RLock.create());
+        IntValue v = new IntValue(allocate(initial), RLock.create());
+        v.ownsLock = true;
+        return v;
     }
 
     /** Creates a shared int holding {@code initial}, guarded by {@code lock} (shared with others). */

@@ -20,7 +20,9 @@ public final class LongArray extends RawLongArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static LongArray create(final int length) {
-        return new LongArray(allocate(ArrayDescriptor.TYPE_LONG, length), RLock.create());
+        LongArray a = new LongArray(allocate(ArrayDescriptor.TYPE_LONG, length), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
@@ -33,7 +35,9 @@ public final class LongArray extends RawLongArray {
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */
     public static LongArray of(final long... values) {
-        return new LongArray(allocate(values), RLock.create());
+        LongArray a = new LongArray(allocate(values), RLock.create());
+        a.ownsLock = true;
+        return a;
     }
 
     /** The lock that guards this array (Python's {@code get_lock()}). */

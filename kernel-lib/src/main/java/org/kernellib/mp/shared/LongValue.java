@@ -21,7 +21,9 @@ public final class LongValue extends RawLongValue {
 
     /** Creates a shared long holding {@code initial}, with a new {@link RLock}. */
     public static LongValue create(final long initial) {
-        return new LongValue(allocate(initial), RLock.create());
+        LongValue v = new LongValue(allocate(initial), RLock.create());
+        v.ownsLock = true;
+        return v;
     }
 
     /** Creates a shared long holding {@code initial}, guarded by {@code lock} (shared with others). */

@@ -27,6 +27,8 @@ public abstract class SharedData implements SharedObject {
     final transient SharedFile file;
     final transient int length;
     final transient SemLock lock;
+    /** True when this handle created its lock (the default RLock), so unlink() removes it too. */
+    transient boolean ownsLock;
 
     SharedData(final SharedFile file, final SemLock lock) {
         this.file = file;
@@ -62,11 +64,11 @@ public abstract class SharedData implements SharedObject {
         return file.isCreator();
     }
 
-    /** Unlinks the data and, when this object created its own lock, the lock. */
+    /** Unlinks the data and, when it was made with its own default lock, that lock (not a lock given to it). */
     @Override
     public void unlink() {
         file.unlink();
-        if (lock != null && lock.isCreator()) {
+        if (ownsLock) {
             lock.unlink();
         }
     }

@@ -142,6 +142,7 @@ class ValueArrayTest {
             }
             a.unlink();
             b.unlink();
+            assertTrue(Files.exists(lock.path()), "unlinking a value must not remove a lock it was given");
             lock.unlink();
         }
     }

@@ -23,6 +23,8 @@ public final class Condition extends SyncHandle {
     private static final long serialVersionUID = 1L;
 
     private final SemLock lock;
+    /** True when this handle created its lock, so unlink() removes it too. */
+    private transient boolean ownsLock;
 
     Condition(final SharedFile file, final SemLock lock) {
         super(file);
@@ -31,7 +33,9 @@ public final class Condition extends SyncHandle {
 
     /** A condition with a new RLock. */
     public static Condition create() {
-        return create(RLock.create());
+        Condition c = create(RLock.create());
+        c.ownsLock = true;
+        return c;
     }
 
     /** A condition over {@code lock}, which must be a {@link Lock} or {@link RLock}. */
@@ -161,11 +165,11 @@ public final class Condition extends SyncHandle {
         signal(Integer.MAX_VALUE);
     }
 
-    /** Unlinks the condition and, if this process created it, its lock. */
+    /** Unlinks the condition and, when it was made with its own default lock, that lock (not a lock given to it). */
     @Override
     public void unlink() {
         super.unlink();
-        if (lock.isCreator()) {
+        if (ownsLock) {
             lock.unlink();
         }
     }
@@ -185,6 +189,8 @@ public final class Condition extends SyncHandle {
         private static final long serialVersionUID = 1L;
         private final String path;
         private final SemLock lock;
+    /** True when this handle created its lock, so unlink() removes it too. */
+    private transient boolean ownsLock;
 
         Ref(final String path, final SemLock lock) {
             this.path = path;
