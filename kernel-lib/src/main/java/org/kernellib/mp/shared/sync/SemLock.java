@@ -45,6 +45,8 @@ public abstract class SemLock implements SharedObject {
 
     final transient SharedFile file;
     final int kind;
+    /** When a failed try last checked the owner's liveness (a per-handle rate limit, racy by design). */
+    private transient long lastLivenessCheck = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
     SemLock(final SharedFile file, final int kind) {
         this.file = file;
@@ -77,7 +79,25 @@ public abstract class SemLock implements SharedObject {
             f.setIntPlain(RECURSION_OFFSET, 1);
             return true;
         }
-        return timeoutNanos != 0 && acquireOwnedSlow(token, timeoutNanos);
+        if (timeoutNanos == 0) {
+            return recoverIfDue(token);
+        }
+        return acquireOwnedSlow(token, timeoutNanos);
+    }
+
+    /**
+     * On a failed try (timeout 0 or expired): checks the owner's liveness at most every
+     * {@value #LIVENESS_CHECK_MILLIS} ms per handle, so that even a caller that only ever polls
+     * with {@code tryAcquire()} takes over a dead owner's lock.
+     */
+    private boolean recoverIfDue(final long token) {
+        long now = System.nanoTime();
+        if (now - lastLivenessCheck < TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS)) {
+            return false;
+        }
+        lastLivenessCheck = now;
+        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+        return owner != 0 && owner != token && tryRecover(owner, token);
     }
 
     private boolean acquireOwnedSlow(final long token, final long timeoutNanos) {
@@ -106,7 +126,7 @@ public abstract class SemLock implements SharedObject {
                 }
             }
             if (Backoff.expired(deadline)) {
-                return false;
+                return recoverIfDue(token);
             }
             backoff.idle(deadline);
         }

@@ -238,6 +238,25 @@ class LockTest {
     }
 
     @Test
+    void pollingWithTryAcquireAlsoRecoversADeadOwnersLock() throws InterruptedException {
+        try (Lock lock = Lock.create(); ChildJvm child = ChildJvm.start(LockTest.class, "holdForever", lock)) {
+            child.awaitLine("HELD", 30_000);
+            child.kill();
+            boolean got = false;
+            for (int i = 0; i < 100 && !got; i++) {
+                got = lock.tryAcquire();
+                if (!got) {
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(got, "tryAcquire() never took over the dead owner's lock");
+            assertTrue(lock.previousOwnerDied());
+            lock.release();
+            lock.unlink();
+        }
+    }
+
+    @Test
     void rlockOfAnOwnerThatExitedIsRecovered() {
         try (RLock lock = RLock.create(); ChildJvm child = ChildJvm.start(LockTest.class, "acquireAndExit", lock)) {
             child.awaitLine("HELD", 30_000);
