@@ -18,6 +18,9 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * calls {@link #signal()} / {@link #signalAll()} (Python's {@code notify} / {@code notify_all};
  * Java reserves those names for monitors). The lock is an {@link RLock} unless one is given.
  * Waits may end spuriously, so wait in a loop or use {@link #awaitFor(BooleanSupplier, Duration)}.
+ *
+ * <p>A process killed inside {@code await} stays counted as a waiter, so a later {@code signal()}
+ * may go to it; {@code signalAll()} and predicate loops with timeouts are immune to that.
  */
 public final class Condition extends SyncHandle {
     private static final long serialVersionUID = 1L;
