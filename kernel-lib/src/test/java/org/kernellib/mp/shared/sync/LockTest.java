@@ -221,6 +221,46 @@ class LockTest {
         System.exit(0);
     }
 
+    /** Child: 300 times take a permit, count how many are inside, record the maximum. */
+    static void crowd(final Object[] a) {
+        Semaphore sem = (Semaphore) a[0];
+        org.kernellib.mp.shared.RawIntValue inside = (org.kernellib.mp.shared.RawIntValue) a[1];
+        org.kernellib.mp.shared.RawIntValue max = (org.kernellib.mp.shared.RawIntValue) a[2];
+        for (int i = 0; i < 300; i++) {
+            try (Held permit = sem.hold()) {
+                int now = inside.incrementAndGet();
+                int m;
+                while ((m = max.get()) < now && !max.compareAndSet(m, now)) {
+                    Thread.onSpinWait();
+                }
+                for (int k = 0; k < 2000; k++) {
+                    Thread.onSpinWait();
+                }
+                inside.decrementAndGet();
+            }
+        }
+    }
+
+    @Test
+    void semaphoreBoundsConcurrencyAcrossProcesses() {
+        try (BoundedSemaphore sem = BoundedSemaphore.create(2);
+             org.kernellib.mp.shared.RawIntValue inside = org.kernellib.mp.shared.SharedState.rawIntValue(0);
+             org.kernellib.mp.shared.RawIntValue max = org.kernellib.mp.shared.SharedState.rawIntValue(0);
+             ChildJvm a = ChildJvm.start(LockTest.class, "crowd", sem, inside, max);
+             ChildJvm b = ChildJvm.start(LockTest.class, "crowd", sem, inside, max);
+             ChildJvm c = ChildJvm.start(LockTest.class, "crowd", sem, inside, max)) {
+            a.assertSuccess(60_000);
+            b.assertSuccess(60_000);
+            c.assertSuccess(60_000);
+            assertTrue(max.get() >= 1 && max.get() <= 2, "a 2-permit semaphore let " + max.get() + " processes in at once");
+            assertEquals(0, inside.get());
+            assertEquals(2, sem.getValue(), "every permit must be back");
+            sem.unlink();
+            inside.unlink();
+            max.unlink();
+        }
+    }
+
     @Test
     void lockOfAKilledOwnerIsRecoveredWithinASecondAndReported() {
         try (Lock lock = Lock.create(); ChildJvm child = ChildJvm.start(LockTest.class, "holdForever", lock)) {
