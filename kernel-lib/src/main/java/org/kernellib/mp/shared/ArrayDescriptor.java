@@ -23,7 +23,7 @@ package org.kernellib.mp.shared;
  * <p>Elements start on a cache line so the read-only header never shares a line with data that
  * processes write, and every element is naturally aligned, which atomic access requires.
  */
-public final class ArrayDescriptor {
+final class ArrayDescriptor {
     static final int MAGIC = 0x52414C4B; // "KLAR" in little-endian memory
     static final int MAGIC_OFFSET = 0;
     static final int TYPE_OFFSET = 4;

@@ -57,7 +57,7 @@ public final class SharedState {
     }
 
     /** The typecodes {@link #value(String, Object)} and {@link #array(String, Object)} accept. */
-    public static final String TYPECODES = "'i' (int), 'q' or 'l' (long), 'd' (double), 'b' (byte)";
+    public static final String TYPECODES = "'i' (int), 'q' or 'l' (long), 'd' (double), '?' (boolean), 'b' (byte, arrays), 'u' (char, arrays)";
 
     /**
      * Python's {@code Value(typecode, initial)} with a lock: returns an {@link IntValue},
@@ -69,7 +69,13 @@ public final class SharedState {
             case 'i': return IntValue.create(number(initial, typecode, Integer.class).intValue());
             case 'q': return LongValue.create(number(initial, typecode, Long.class).longValue());
             case 'd': return DoubleValue.create(number(initial, typecode, Double.class).doubleValue());
-            default: throw new IllegalArgumentException("Value has no byte variant; use byteArray(1) or value('i', ...)");
+            case '?':
+                if (!(initial instanceof Boolean)) {
+                    throw new IllegalArgumentException("Value('?', ...) needs a Boolean, got " + describe(initial));
+                }
+                return BooleanValue.create((Boolean) initial);
+            default: throw new IllegalArgumentException("Value('" + typecode + "') is not supported: there are arrays of "
+                    + "bytes and chars but no single-element values; use 'i' or an array of length 1");
         }
     }
 
@@ -85,6 +91,8 @@ public final class SharedState {
                 case 'i': return IntArray.create(n);
                 case 'q': return LongArray.create(n);
                 case 'd': return DoubleArray.create(n);
+                case '?': return BooleanArray.create(n);
+                case 'u': return CharArray.create(n);
                 default: return ByteArray.create(n);
             }
         }
@@ -100,7 +108,17 @@ public final class SharedState {
         if (t == 'b' && sizeOrValues instanceof byte[]) {
             return ByteArray.of((byte[]) sizeOrValues);
         }
-        String want = t == 'i' ? "int[]" : t == 'q' ? "long[]" : t == 'd' ? "double[]" : "byte[]";
+        if (t == '?' && sizeOrValues instanceof boolean[]) {
+            return BooleanArray.of((boolean[]) sizeOrValues);
+        }
+        if (t == 'u' && sizeOrValues instanceof char[]) {
+            return CharArray.of((char[]) sizeOrValues);
+        }
+        if (t == 'u' && sizeOrValues instanceof String) {
+            return CharArray.of(((String) sizeOrValues).toCharArray());
+        }
+        String want = t == 'i' ? "int[]" : t == 'q' ? "long[]" : t == 'd' ? "double[]" : t == '?' ? "boolean[]"
+                : t == 'u' ? "char[] or String" : "byte[]";
         throw new IllegalArgumentException("Array('" + typecode + "', ...) needs a length (Integer) or a " + want + ", got "
                 + describe(sizeOrValues));
     }
@@ -108,7 +126,7 @@ public final class SharedState {
     private static char typecode(final String typecode, final String what) {
         if (typecode != null && typecode.length() == 1) {
             char c = typecode.charAt(0);
-            if (c == 'i' || c == 'q' || c == 'd' || c == 'b') {
+            if (c == 'i' || c == 'q' || c == 'd' || c == 'b' || c == '?' || c == 'u') {
                 return c;
             }
             if (c == 'l') {

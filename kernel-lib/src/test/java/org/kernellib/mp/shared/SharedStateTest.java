@@ -132,6 +132,14 @@ class SharedStateTest {
             assertTrue(e.getMessage().contains("'x'") && e.getMessage().contains("'i' (int)"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> SharedState.value("i", 2.5));
             assertTrue(e.getMessage().contains("Double 2.5") && e.getMessage().contains("an int"), e.getMessage());
+            try (SharedData chars = SharedState.array("u", "hi"); SharedData flag = SharedState.value("?", true)) {
+                assertEquals("[h, i]", chars.toString());
+                assertEquals("Value('?', true)", flag.toString());
+                chars.unlink();
+                flag.unlink();
+            }
+            e = assertThrows(IllegalArgumentException.class, () -> SharedState.value("?", 1));
+            assertTrue(e.getMessage().contains("Boolean") && e.getMessage().contains("Integer 1"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> SharedState.array("i", "abc"));
             assertTrue(e.getMessage().contains("String abc") && e.getMessage().contains("int[]"), e.getMessage());
             v.unlink();
