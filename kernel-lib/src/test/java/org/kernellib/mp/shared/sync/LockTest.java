@@ -37,6 +37,27 @@ class LockTest {
     }
 
     @Test
+    void aWaiterSleepsInsteadOfBurningACore() throws Exception {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isCurrentThreadCpuTimeSupported());
+        try (Lock lock = Lock.create()) {
+            lock.acquire();
+            long[] cpu = new long[1];
+            Thread t = new Thread(() -> {
+                long c0 = mx.getCurrentThreadCpuTime();
+                lock.tryAcquire(500, TimeUnit.MILLISECONDS);
+                cpu[0] = mx.getCurrentThreadCpuTime() - c0;
+            });
+            t.start();
+            t.join();
+            // Spinning for the whole wait would cost ~500 ms of CPU; parking costs a few ms.
+            assertTrue(cpu[0] < 100_000_000L, "waiting 500 ms used " + cpu[0] / 1_000_000 + " ms of CPU");
+            lock.release();
+            lock.unlink();
+        }
+    }
+
+    @Test
     void waitingThreadGetsTheLockAfterRelease() throws Exception {
         try (Lock lock = Lock.create()) {
             lock.acquire();
