@@ -1,0 +1,358 @@
+package org.kernellib.mp.shared.queue;
+
+import static org.kernellib.mp.shared.queue.QueueDescriptor.ITEMS_OFFSET;
+import static org.kernellib.mp.shared.queue.QueueDescriptor.UNFINISHED_OFFSET;
+
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+
+import org.kernellib.mp.shared.SharedObject;
+import org.kernellib.mp.shared.memory.Backoff;
+import org.kernellib.mp.shared.memory.SharedFile;
+
+/**
+ * A multi-producer, multi-consumer FIFO queue shared by processes, like Python's
+ * {@code multiprocessing.Queue}, but with no feeder thread and no pipe: elements go straight into a
+ * ring buffer in shared memory ({@link QueueDescriptor}, {@link RingBuffer}).
+ *
+ * <p>Elements are any {@link Serializable} object or null; Integer, Long, Double, String and
+ * byte[] use compact encodings. Each element from one producer arrives in the order it was put.
+ * An element may take at most half the ring (512 KiB by default; choose a larger capacity at
+ * creation for bigger ones). {@code maxsize} bounds the number of elements (0 means unbounded up
+ * to the ring's bytes; a put waits while the ring is full either way).
+ *
+ * <p>{@link #close()} means this process will use this handle no more (as in Python, puts and gets
+ * on it then throw); other processes keep using the queue.
+ *
+ * <p>Like Python's queues, a queue is not proof against a process killed in the middle of a put
+ * or get: a record reserved but never committed blocks the consumers behind it, and one claimed
+ * but never released keeps its space from the producers. (A process killed while reclaiming space
+ * is detected and its flag freed.)
+ */
+public class Queue<E> implements SharedObject {
+    private static final long serialVersionUID = 1L;
+    /** How often a producer waiting for room checks that the reclaimer still lives. */
+    private static final long RECLAIM_CHECK_NANOS = 5_000_000;
+
+    final transient SharedFile file;
+    final transient RingBuffer ring;
+    final transient int maxsize;
+    final int kind;
+    private transient volatile boolean closed;
+
+    Queue(final SharedFile file, final int kind) {
+        this.file = file;
+        this.kind = kind;
+        this.maxsize = file.getIntPlain(QueueDescriptor.MAX_SIZE_OFFSET);
+        this.ring = new RingBuffer(file, file.getIntPlain(QueueDescriptor.CAPACITY_OFFSET));
+    }
+
+    /** An unbounded queue with the default 1 MiB ring. */
+    public static <E> Queue<E> create() {
+        return create(0);
+    }
+
+    /** A queue of at most {@code maxsize} elements (0 = unbounded), default ring. */
+    public static <E> Queue<E> create(final int maxsize) {
+        return new Queue<>(allocate(QueueDescriptor.KIND_QUEUE, maxsize, QueueDescriptor.DEFAULT_CAPACITY),
+                QueueDescriptor.KIND_QUEUE);
+    }
+
+    /** A queue of at most {@code maxsize} elements with a ring of {@code capacityBytes} (rounded up to a power of two). */
+    public static <E> Queue<E> create(final int maxsize, final int capacityBytes) {
+        return new Queue<>(allocate(QueueDescriptor.KIND_QUEUE, maxsize, capacityBytes), QueueDescriptor.KIND_QUEUE);
+    }
+
+    static SharedFile allocate(final int kind, final int maxsize, final int capacityBytes) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
+        }
+        if (capacityBytes < QueueDescriptor.MIN_CAPACITY || capacityBytes > QueueDescriptor.MAX_CAPACITY) {
+            throw new IllegalArgumentException("queue capacity must be between " + QueueDescriptor.MIN_CAPACITY + " and "
+                    + QueueDescriptor.MAX_CAPACITY + " bytes, got " + capacityBytes);
+        }
+        int capacity = Integer.highestOneBit(capacityBytes);
+        if (capacity < capacityBytes) {
+            capacity <<= 1;
+        }
+        SharedFile f = SharedFile.create(QueueDescriptor.kindName(kind).toLowerCase(),
+                (long) QueueDescriptor.RING_OFFSET + capacity);
+        f.setIntPlain(QueueDescriptor.KIND_OFFSET, kind);
+        f.setIntPlain(QueueDescriptor.CAPACITY_OFFSET, capacity);
+        f.setIntPlain(QueueDescriptor.MAX_SIZE_OFFSET, maxsize);
+        f.setIntRelease(QueueDescriptor.MAGIC_OFFSET, QueueDescriptor.MAGIC);
+        return f;
+    }
+
+    // ---- put ----------------------------------------------------------------------------------
+
+    /** Puts, waiting as long as the queue is full. */
+    public void put(final E item) {
+        put0(item, -1);
+    }
+
+    /** Puts, waiting at most {@code timeout}; throws {@link FullException} when still full. */
+    public void put(final E item, final Duration timeout) {
+        put0(item, timeout.isNegative() ? -1 : timeout.toNanos());
+    }
+
+    /** Python's {@code put(obj, block, timeout)}: timeout in seconds, negative for none. */
+    public void put(final E item, final boolean block, final double timeoutSeconds) {
+        put0(item, nanos(block, timeoutSeconds));
+    }
+
+    /** Puts only if there is room now; otherwise throws {@link FullException}. */
+    public void putNowait(final E item) {
+        put0(item, 0);
+    }
+
+    static long nanos(final boolean block, final double timeoutSeconds) {
+        if (!block) {
+            return 0;
+        }
+        if (Double.isNaN(timeoutSeconds)) {
+            throw new IllegalArgumentException("timeout must be a number of seconds, got NaN");
+        }
+        return timeoutSeconds < 0 ? -1 : (long) Math.min(Long.MAX_VALUE, timeoutSeconds * 1e9);
+    }
+
+    final void put0(final Object item, final long timeoutNanos) {
+        checkOpen("put on");
+        final Object prepared = ItemCodec.prepare(item);
+        final int size = ItemCodec.size(prepared);
+        if (size > ring.maxPayload()) {
+            throw new IllegalArgumentException("queue item of " + size + " bytes is too large: this queue takes items of at most "
+                    + ring.maxPayload() + " bytes (half its " + ring.capacity() + "-byte ring); create it with a larger capacity");
+        }
+        long deadline = Long.MIN_VALUE; // computed on first wait only
+        Backoff backoff = null;
+        // 1. An item slot: always counted (qsize), bounded when maxsize > 0.
+        if (maxsize == 0) {
+            file.getAndAddInt(ITEMS_OFFSET, 1);
+        } else {
+            while (true) {
+                int n = file.getIntVolatile(ITEMS_OFFSET);
+                if (n < maxsize) {
+                    if (file.compareAndSetInt(ITEMS_OFFSET, n, n + 1)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (timeoutNanos == 0) {
+                    throw new FullException("queue is full (" + n + " of maxsize " + maxsize + " items)");
+                }
+                if (backoff == null) {
+                    backoff = new Backoff("room in " + this);
+                    deadline = Backoff.deadline(timeoutNanos);
+                }
+                if (Backoff.expired(deadline)) {
+                    throw new FullException("queue stayed full (maxsize " + maxsize + " items) for " + timeoutNanos + " ns");
+                }
+                backoff.idle(deadline);
+            }
+        }
+        // 2. Ring space.
+        int record = ring.tryClaimWrite(size);
+        if (record < 0) {
+            try {
+                if (backoff == null) {
+                    backoff = new Backoff("room in " + this);
+                    deadline = Backoff.deadline(timeoutNanos);
+                }
+                backoff.reset();
+                long nextCheck = RECLAIM_CHECK_NANOS;
+                while ((record = ring.tryClaimWrite(size)) < 0) {
+                    if (backoff.parkedNanos() >= nextCheck) {
+                        nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
+                        ring.recoverReclaimFlag();
+                    }
+                    if (timeoutNanos == 0 || Backoff.expired(deadline)) {
+                        throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
+                                + size + "-byte item" + (timeoutNanos == 0 ? "" : " after " + timeoutNanos + " ns"));
+                    }
+                    backoff.idle(deadline);
+                }
+            } catch (RuntimeException e) {
+                file.getAndAddInt(ITEMS_OFFSET, -1);
+                throw e;
+            }
+        }
+        ItemCodec.write(file, record + RingBuffer.HEADER, prepared);
+        if (kind == QueueDescriptor.KIND_JOINABLE) {
+            file.getAndAddLong(UNFINISHED_OFFSET, 1);
+        }
+        ring.commit(record);
+    }
+
+    // ---- get ----------------------------------------------------------------------------------
+
+    /** Takes the next element, waiting as long as the queue is empty. */
+    public E get() {
+        return get0(-1);
+    }
+
+    /** Takes the next element, waiting at most {@code timeout}; throws {@link EmptyException} when still empty. */
+    public E get(final Duration timeout) {
+        return get0(timeout.isNegative() ? -1 : timeout.toNanos());
+    }
+
+    /** Python's {@code get(block, timeout)}: timeout in seconds, negative for none. */
+    public E get(final boolean block, final double timeoutSeconds) {
+        return get0(nanos(block, timeoutSeconds));
+    }
+
+    /** Takes the next element if there is one now; otherwise throws {@link EmptyException}. */
+    public E getNowait() {
+        return get0(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    final E get0(final long timeoutNanos) {
+        checkOpen("get from");
+        int record = ring.tryClaimRead();
+        if (record < 0) {
+            Backoff backoff = new Backoff("an item in " + this);
+            long deadline = Backoff.deadline(timeoutNanos);
+            while ((record = ring.tryClaimRead()) < 0) {
+                // A record in progress will be committed momentarily: wait for it even when not blocking.
+                if (record == RingBuffer.EMPTY && (timeoutNanos == 0 || Backoff.expired(deadline))) {
+                    throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
+                            : "queue stayed empty for " + Duration.ofNanos(timeoutNanos));
+                }
+                backoff.idle(deadline);
+            }
+        }
+        try {
+            return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
+        } finally {
+            ring.release(record);
+            file.getAndAddInt(ITEMS_OFFSET, -1);
+        }
+    }
+
+    // ---- state --------------------------------------------------------------------------------
+
+    /** Approximate number of elements (put and not yet taken). */
+    public int qsize() {
+        return Math.max(0, file.getIntVolatile(ITEMS_OFFSET));
+    }
+
+    /** True when no element is waiting (a snapshot). */
+    public boolean empty() {
+        return ring.isEmpty();
+    }
+
+    /** True when a bounded queue holds maxsize elements (a snapshot); false for unbounded ones. */
+    public boolean full() {
+        return maxsize > 0 && file.getIntVolatile(ITEMS_OFFSET) >= maxsize;
+    }
+
+    /** The bound on elements, 0 when unbounded. */
+    public int maxsize() {
+        return maxsize;
+    }
+
+    /** Ring size in bytes. */
+    public int capacity() {
+        return ring.capacity();
+    }
+
+    final void checkOpen(final String op) {
+        if (closed) {
+            throw new IllegalStateException("cannot " + op + " a closed " + QueueDescriptor.kindName(kind)
+                    + " (close() was called on this handle in this process)");
+        }
+    }
+
+    /** True after {@link #close()} on this handle. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** This process puts and gets no more through this handle; the queue lives on for others. */
+    @Override
+    public void close() {
+        closed = true;
+        file.close();
+    }
+
+    @Override
+    public Path path() {
+        return file.path();
+    }
+
+    @Override
+    public boolean isCreator() {
+        return file.isCreator();
+    }
+
+    @Override
+    public void unlink() {
+        file.unlink();
+    }
+
+    @Override
+    public String toString() {
+        return QueueDescriptor.kindName(kind) + (closed ? "(closed)" : "(qsize=" + qsize() + ", maxsize=" + maxsize + ")");
+    }
+
+    // ---- serialization ------------------------------------------------------------------------
+
+    Object writeReplace() throws ObjectStreamException {
+        if (closed) {
+            throw new NotSerializableException("cannot send a queue that was closed in this process: " + file.path());
+        }
+        return new Ref(kind, file.path().toString());
+    }
+
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("queue handles are deserialized through their Ref proxy");
+    }
+
+    static SharedFile attach(final Path path, final int expectedKind) {
+        SharedFile f = SharedFile.attach(path);
+        if (f.size() < QueueDescriptor.RING_OFFSET || f.getIntAcquire(QueueDescriptor.MAGIC_OFFSET) != QueueDescriptor.MAGIC) {
+            throw new IllegalStateException(path + " does not hold a queue");
+        }
+        int k = f.getIntPlain(QueueDescriptor.KIND_OFFSET);
+        if (k != expectedKind) {
+            throw new IllegalStateException(path + " holds a " + QueueDescriptor.kindName(k) + ", expected a "
+                    + QueueDescriptor.kindName(expectedKind));
+        }
+        return f;
+    }
+
+    /** Serialized form of every queue kind: kind and path. */
+    static final class Ref implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int kind;
+        private final String path;
+
+        Ref(final int kind, final String path) {
+            this.kind = kind;
+            this.path = path;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                SharedFile f = attach(Paths.get(path), kind);
+                switch (kind) {
+                    case QueueDescriptor.KIND_JOINABLE: return new JoinableQueue<>(f);
+                    case QueueDescriptor.KIND_SIMPLE: return new SimpleQueue<>(new Queue<>(f, kind));
+                    default: return new Queue<>(f, kind);
+                }
+            } catch (RuntimeException e) {
+                InvalidObjectException ex = new InvalidObjectException("cannot attach to shared "
+                        + QueueDescriptor.kindName(kind) + " at " + path + ": " + e.getMessage());
+                ex.initCause(e);
+                throw ex;
+            }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.kernellib.mp.shared.sync;
+
+import static org.kernellib.mp.shared.sync.ConditionDescriptor.TICKETS_OFFSET;
+import static org.kernellib.mp.shared.sync.ConditionDescriptor.WAITERS_OFFSET;
+
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+
+import org.kernellib.mp.shared.memory.Backoff;
+import org.kernellib.mp.shared.memory.SharedFile;
+
+/**
+ * A condition variable shared by processes, like Python's {@code multiprocessing.Condition}:
+ * hold its lock, then {@link #await()} (Python's {@code wait}) until another thread or process
+ * calls {@link #signal()} / {@link #signalAll()} (Python's {@code notify} / {@code notify_all};
+ * Java reserves those names for monitors). The lock is an {@link RLock} unless one is given.
+ * Waits may end spuriously, so wait in a loop or use {@link #awaitFor(BooleanSupplier, Duration)}.
+ *
+ * <p>A process killed inside {@code await} stays counted as a waiter, so a later {@code signal()}
+ * may go to it; {@code signalAll()} and predicate loops with timeouts are immune to that.
+ */
+public final class Condition extends SyncHandle {
+    private static final long serialVersionUID = 1L;
+
+    private final SemLock lock;
+    /** True when this handle created its lock, so unlink() removes it too. */
+    private transient boolean ownsLock;
+
+    Condition(final SharedFile file, final SemLock lock) {
+        super(file);
+        this.lock = lock;
+    }
+
+    /** A condition with a new RLock. */
+    public static Condition create() {
+        Condition c = create(RLock.create());
+        c.ownsLock = true;
+        return c;
+    }
+
+    /** A condition over {@code lock}, which must be a {@link Lock} or {@link RLock}. */
+    public static Condition create(final SemLock lock) {
+        if (lock == null || !lock.isOwnerBased()) {
+            throw new IllegalArgumentException("a Condition needs a shared Lock or RLock, got "
+                    + (lock == null ? "null" : lock.getClass().getSimpleName()));
+        }
+        SharedFile f = SharedFile.create("condition", ConditionDescriptor.LENGTH);
+        f.setIntRelease(ConditionDescriptor.MAGIC_OFFSET, ConditionDescriptor.MAGIC);
+        return new Condition(f, lock);
+    }
+
+    public SemLock getLock() {
+        return lock;
+    }
+
+    public boolean acquire() {
+        return lock.acquire();
+    }
+
+    public void release() {
+        lock.release();
+    }
+
+    /** Acquires the lock for try-with-resources. */
+    public Held hold() {
+        return lock.hold();
+    }
+
+    /** Releases the lock, waits for a signal, re-acquires; returns true. */
+    public boolean await() {
+        return await0(-1);
+    }
+
+    /** Like {@link #await()} but gives up after {@code timeout}; false when it timed out. */
+    public boolean await(final Duration timeout) {
+        return await0(timeout.isNegative() ? -1 : timeout.toNanos());
+    }
+
+    /** Waits until {@code predicate} holds (checked under the lock) or the timeout passes; returns the predicate. */
+    public boolean awaitFor(final BooleanSupplier predicate, final Duration timeout) {
+        long deadline = Backoff.deadline(timeout.isNegative() ? -1 : timeout.toNanos());
+        boolean ok = predicate.getAsBoolean();
+        while (!ok) {
+            long left = deadline == Long.MAX_VALUE ? -1 : deadline - System.nanoTime();
+            if (deadline != Long.MAX_VALUE && left <= 0) {
+                break;
+            }
+            await0(left);
+            ok = predicate.getAsBoolean();
+        }
+        return ok;
+    }
+
+    private boolean await0(final long timeoutNanos) {
+        if (!lock.isHeldForCondition()) {
+            throw new IllegalStateException("cannot wait on a Condition whose lock this thread does not hold: " + lock);
+        }
+        final SharedFile f = file;
+        f.getAndAddInt(WAITERS_OFFSET, 1);
+        int depth = lock.releaseAll();
+        boolean signalled = false;
+        Backoff backoff = new Backoff(toString());
+        long deadline = Backoff.deadline(timeoutNanos);
+        try {
+            while (true) {
+                int t = f.getIntVolatile(TICKETS_OFFSET);
+                if (t > 0 && f.compareAndSetInt(TICKETS_OFFSET, t, t - 1)) {
+                    signalled = true;
+                    break;
+                }
+                if (t == 0 && (timeoutNanos == 0 || Backoff.expired(deadline))) {
+                    break;
+                }
+                backoff.idle(deadline);
+            }
+        } catch (RuntimeException e) {
+            lock.reacquireAll(depth);
+            leave();
+            throw e;
+        }
+        lock.reacquireAll(depth);
+        return signalled || leave();
+    }
+
+    /** Under the lock, after a timeout: remove one waiter, or take the ticket a signal left for us. */
+    private boolean leave() {
+        final SharedFile f = file;
+        if (f.getIntVolatile(WAITERS_OFFSET) > 0) {
+            f.getAndAddInt(WAITERS_OFFSET, -1);
+            return false;
+        }
+        Backoff backoff = new Backoff(toString());
+        while (true) {
+            int t = f.getIntVolatile(TICKETS_OFFSET);
+            if (t > 0 && f.compareAndSetInt(TICKETS_OFFSET, t, t - 1)) {
+                return true;
+            }
+            backoff.idle(Long.MAX_VALUE);
+        }
+    }
+
+    /** Wakes one waiter (Python's {@code notify()}); the caller must hold the lock. */
+    public void signal() {
+        signal(1);
+    }
+
+    /** Wakes up to {@code n} waiters (Python's {@code notify(n)}); the caller must hold the lock. */
+    public void signal(final int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("number of waiters to wake must be >= 0, got " + n);
+        }
+        if (!lock.isHeldForCondition()) {
+            throw new IllegalStateException("cannot signal a Condition whose lock this thread does not hold: " + lock);
+        }
+        int w = file.getIntVolatile(WAITERS_OFFSET);
+        int k = Math.min(n, w);
+        if (k > 0) {
+            file.getAndAddInt(WAITERS_OFFSET, -k);
+            file.getAndAddInt(TICKETS_OFFSET, k);
+        }
+    }
+
+    /** Wakes every waiter (Python's {@code notify_all()}); the caller must hold the lock. */
+    public void signalAll() {
+        signal(Integer.MAX_VALUE);
+    }
+
+    /** Unlinks the condition and, when it was made with its own default lock, that lock (not a lock given to it). */
+    @Override
+    public void unlink() {
+        super.unlink();
+        if (ownsLock) {
+            lock.unlink();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return file.isClosed() ? "Condition(closed)" : "Condition(" + lock + ", waiters="
+                + (file.getIntVolatile(WAITERS_OFFSET) + file.getIntVolatile(TICKETS_OFFSET)) + ")";
+    }
+
+    @Override
+    Object ref() {
+        return new Ref(file.path().toString(), lock);
+    }
+
+    private static final class Ref implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final String path;
+        private final SemLock lock;
+    /** True when this handle created its lock, so unlink() removes it too. */
+    private transient boolean ownsLock;
+
+        Ref(final String path, final SemLock lock) {
+            this.path = path;
+            this.lock = lock;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                return new Condition(attach(Paths.get(path), ConditionDescriptor.MAGIC, ConditionDescriptor.LENGTH,
+                        "a Condition"), lock);
+            } catch (RuntimeException e) {
+                throw attachFailed("Condition", path, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,431 @@
+package org.kernellib.mp.shared.sync;
+
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.COUNT_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_BOUNDED_SEMAPHORE;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_LOCK;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_RLOCK;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_SEMAPHORE;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.MAGIC;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.MAGIC_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.MAX_VALUE_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.OWNER_DIED_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.OWNER_START_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.OWNER_TOKEN_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.RECURSION_OFFSET;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+
+import org.kernellib.mp.shared.SharedObject;
+import org.kernellib.mp.shared.memory.Backoff;
+import org.kernellib.mp.shared.memory.ProcessIdentity;
+import org.kernellib.mp.shared.memory.SharedFile;
+
+/**
+ * The base of every cross-process lock and semaphore, like CPython's {@code SemLock}: one
+ * {@link SemLockDescriptor} record in shared memory, usable from any thread of any process that
+ * has the handle.
+ *
+ * <p>Locks ({@link Lock}, {@link RLock}) record their owner (pid, thread, process start time), so
+ * that when the owner dies the next acquirer takes the lock over within about a millisecond plus
+ * one liveness check, and {@link #previousOwnerDied()} tells it so. Liveness is checked only while
+ * waiting, every {@value #LIVENESS_CHECK_MILLIS} ms of waiting, never on the fast path.
+ * Semaphores only count: a permit taken by a process that dies is lost, as with POSIX semaphores.
+ */
+public abstract class SemLock implements SharedObject {
+    private static final long serialVersionUID = 1L;
+    /** How often a waiter checks that the owner still lives. */
+    static final long LIVENESS_CHECK_MILLIS = 5;
+
+    final transient SharedFile file;
+    final int kind;
+    /** When a failed try last checked the owner's liveness (a per-handle rate limit, racy by design). */
+    private transient long lastLivenessCheck = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+
+    SemLock(final SharedFile file, final int kind) {
+        this.file = file;
+        this.kind = kind;
+    }
+
+    static SharedFile create(final int kind, final int initial, final int maxValue) {
+        SharedFile f = SharedFile.create(SemLockDescriptor.kindName(kind).toLowerCase(), SemLockDescriptor.LENGTH);
+        f.setIntPlain(KIND_OFFSET, kind);
+        f.setIntPlain(MAX_VALUE_OFFSET, maxValue);
+        f.setIntPlain(COUNT_OFFSET, initial);
+        // The magic goes last, with release: an attacher that sees it sees a complete header.
+        f.setIntRelease(MAGIC_OFFSET, MAGIC);
+        return f;
+    }
+
+    // ---- lock (owner-based) paths ------------------------------------------------------------
+
+    /** Fast path of Lock/RLock: one compare-and-set when free. */
+    final boolean acquireOwned(final long timeoutNanos) {
+        final SharedFile f = file;
+        final long token = ProcessIdentity.currentToken();
+        if (kind == KIND_RLOCK && f.getLongPlain(OWNER_TOKEN_OFFSET) == token) {
+            // Only this thread writes its own token, so a plain read that sees it is exact.
+            f.setIntPlain(RECURSION_OFFSET, f.getIntPlain(RECURSION_OFFSET) + 1);
+            return true;
+        }
+        if (f.compareAndSetLong(OWNER_TOKEN_OFFSET, 0L, token)) {
+            f.setLongPlain(OWNER_START_OFFSET, ProcessIdentity.START_MILLIS);
+            f.setIntPlain(RECURSION_OFFSET, 1);
+            return true;
+        }
+        if (timeoutNanos == 0) {
+            return recoverIfDue(token);
+        }
+        return acquireOwnedSlow(token, timeoutNanos);
+    }
+
+    /**
+     * On a failed try (timeout 0 or expired): checks the owner's liveness at most every
+     * {@value #LIVENESS_CHECK_MILLIS} ms per handle, so that even a caller that only ever polls
+     * with {@code tryAcquire()} takes over a dead owner's lock.
+     */
+    private boolean recoverIfDue(final long token) {
+        long now = System.nanoTime();
+        if (now - lastLivenessCheck < TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS)) {
+            return false;
+        }
+        lastLivenessCheck = now;
+        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+        return owner != 0 && owner != token && tryRecover(owner, token);
+    }
+
+    private boolean acquireOwnedSlow(final long token, final long timeoutNanos) {
+        final SharedFile f = file;
+        final long deadline = Backoff.deadline(timeoutNanos);
+        final Backoff backoff = new Backoff(this.toString());
+        long nextCheck = TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS);
+        while (true) {
+            long owner = f.getLongVolatile(OWNER_TOKEN_OFFSET);
+            if (owner == 0L) {
+                if (f.compareAndSetLong(OWNER_TOKEN_OFFSET, 0L, token)) {
+                    f.setLongPlain(OWNER_START_OFFSET, ProcessIdentity.START_MILLIS);
+                    f.setIntPlain(RECURSION_OFFSET, 1);
+                    return true;
+                }
+                continue;
+            }
+            if (owner == token) {
+                throw new IllegalStateException(this + " is already held by this thread and is not reentrant;"
+                        + " acquiring it again would deadlock (use an RLock to re-enter)");
+            }
+            if (backoff.parkedNanos() >= nextCheck) {
+                nextCheck = backoff.parkedNanos() + TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS);
+                if (tryRecover(owner, token)) {
+                    return true;
+                }
+            }
+            if (Backoff.expired(deadline)) {
+                return recoverIfDue(token);
+            }
+            backoff.idle(deadline);
+        }
+    }
+
+    /** Takes the lock over from {@code owner} if that owner's process is dead. */
+    private boolean tryRecover(final long owner, final long token) {
+        final SharedFile f = file;
+        long start = f.getLongVolatile(OWNER_START_OFFSET);
+        if (f.getLongVolatile(OWNER_TOKEN_OFFSET) != owner || !ProcessIdentity.isDead(owner, start)) {
+            return false;
+        }
+        // See the owner start protocol in SemLockDescriptor: 0 first, then claim.
+        f.setLongVolatile(OWNER_START_OFFSET, 0L);
+        if (!f.compareAndSetLong(OWNER_TOKEN_OFFSET, owner, token)) {
+            return false;
+        }
+        f.setLongPlain(OWNER_START_OFFSET, ProcessIdentity.START_MILLIS);
+        f.setIntPlain(RECURSION_OFFSET, 1);
+        f.setIntPlain(OWNER_DIED_OFFSET, 1);
+        return true;
+    }
+
+    final void releaseOwned() {
+        final SharedFile f = file;
+        if (kind == KIND_RLOCK) {
+            long token = ProcessIdentity.currentToken();
+            long owner = f.getLongPlain(OWNER_TOKEN_OFFSET);
+            if (owner != token) {
+                throw new IllegalStateException("cannot release " + this + ": " + (owner == 0
+                        ? "it is not held" : "it is held by " + describeOwner(f.getLongVolatile(OWNER_TOKEN_OFFSET)))
+                        + ", and only the owning thread may release an RLock");
+            }
+            int depth = f.getIntPlain(RECURSION_OFFSET) - 1;
+            f.setIntPlain(RECURSION_OFFSET, depth);
+            if (depth > 0) {
+                return;
+            }
+        } else if (f.getLongVolatile(OWNER_TOKEN_OFFSET) == 0L) {
+            throw new IllegalStateException("cannot release " + this + ": it is not held");
+        }
+        f.setLongPlain(OWNER_START_OFFSET, 0L);
+        if (f.getIntPlain(OWNER_DIED_OFFSET) != 0) {
+            f.setIntPlain(OWNER_DIED_OFFSET, 0);
+        }
+        f.setLongRelease(OWNER_TOKEN_OFFSET, 0L);
+    }
+
+    /** Releases completely (every RLock level); returns what {@link #reacquireAll(int)} needs. */
+    final int releaseAll() {
+        if (kind == KIND_RLOCK) {
+            int depth = file.getIntPlain(RECURSION_OFFSET);
+            if (file.getLongPlain(OWNER_TOKEN_OFFSET) == ProcessIdentity.currentToken()) {
+                file.setIntPlain(RECURSION_OFFSET, 1);
+            }
+            releaseOwned();
+            return depth;
+        }
+        releaseOwned();
+        return 1;
+    }
+
+    /** Acquires again after {@link #releaseAll()}, restoring the RLock depth. */
+    final void reacquireAll(final int depth) {
+        acquireOwned(-1);
+        if (kind == KIND_RLOCK) {
+            file.setIntPlain(RECURSION_OFFSET, depth);
+        }
+    }
+
+    /** True when the caller may be the holder: RLock checks the owner, Lock only that it is held. */
+    final boolean isHeldForCondition() {
+        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+        return kind == KIND_RLOCK ? owner == ProcessIdentity.currentToken() : owner != 0;
+    }
+
+    final boolean isOwnerBased() {
+        return kind == KIND_LOCK || kind == KIND_RLOCK;
+    }
+
+    static String describeOwner(final long token) {
+        if (token == 0) {
+            return "nobody";
+        }
+        return "pid " + ProcessIdentity.pidOf(token) + " thread " + ProcessIdentity.threadOf(token)
+                + (ProcessIdentity.pidOf(token) == ProcessIdentity.PID ? " (this process)" : "");
+    }
+
+    // ---- semaphore (count-based) paths -------------------------------------------------------
+
+    final boolean acquireCount(final long timeoutNanos) {
+        final SharedFile f = file;
+        int c = f.getIntVolatile(COUNT_OFFSET);
+        if (c > 0 && f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
+            return true;
+        }
+        if (timeoutNanos == 0) {
+            // One more try: the first compare-and-set may have lost to another acquirer.
+            while ((c = f.getIntVolatile(COUNT_OFFSET)) > 0) {
+                if (f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        final long deadline = Backoff.deadline(timeoutNanos);
+        final Backoff backoff = new Backoff(this.toString());
+        while (true) {
+            c = f.getIntVolatile(COUNT_OFFSET);
+            if (c > 0) {
+                if (f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
+                    return true;
+                }
+                continue;
+            }
+            if (Backoff.expired(deadline)) {
+                return false;
+            }
+            backoff.idle(deadline);
+        }
+    }
+
+    final void releaseCount() {
+        final SharedFile f = file;
+        if (kind == KIND_BOUNDED_SEMAPHORE) {
+            int max = f.getIntPlain(MAX_VALUE_OFFSET);
+            while (true) {
+                int c = f.getIntVolatile(COUNT_OFFSET);
+                if (c >= max) {
+                    throw new IllegalStateException("cannot release " + this + ": it was released too many times"
+                            + " (value is already at its bound " + max + ")");
+                }
+                if (f.compareAndSetInt(COUNT_OFFSET, c, c + 1)) {
+                    return;
+                }
+            }
+        }
+        int prev = f.getAndAddInt(COUNT_OFFSET, 1);
+        if (prev == Integer.MAX_VALUE) {
+            f.getAndAddInt(COUNT_OFFSET, -1);
+            throw new IllegalStateException("cannot release " + this + ": its value would exceed " + Integer.MAX_VALUE);
+        }
+    }
+
+    // ---- common ------------------------------------------------------------------------------
+
+    /** Blocks until acquired; returns true (as Python's {@code acquire()}). */
+    public boolean acquire() {
+        return acquire(-1);
+    }
+
+    /** Acquires without blocking; false when not available now. */
+    public boolean tryAcquire() {
+        return acquire(0);
+    }
+
+    /** Waits at most {@code timeout}; false on timeout. A negative timeout means forever. */
+    public boolean tryAcquire(final long timeout, final TimeUnit unit) {
+        return acquire(timeout < 0 ? -1 : unit.toNanos(timeout));
+    }
+
+    /** Waits at most {@code timeout}; false on timeout. */
+    public boolean tryAcquire(final java.time.Duration timeout) {
+        return acquire(timeout.isNegative() ? -1 : timeout.toNanos());
+    }
+
+    /** Python's {@code acquire(block, timeout)}: seconds, negative meaning forever. */
+    public boolean acquire(final boolean block, final double timeoutSeconds) {
+        if (!block) {
+            return acquire(0);
+        }
+        if (Double.isNaN(timeoutSeconds)) {
+            throw new IllegalArgumentException("timeout must be a number of seconds, got NaN");
+        }
+        return acquire(timeoutSeconds < 0 ? -1 : (long) Math.min(Long.MAX_VALUE, timeoutSeconds * 1e9));
+    }
+
+    private boolean acquire(final long timeoutNanos) {
+        return kind == KIND_LOCK || kind == KIND_RLOCK ? acquireOwned(timeoutNanos) : acquireCount(timeoutNanos);
+    }
+
+    /** Releases once. */
+    public void release() {
+        if (kind == KIND_LOCK || kind == KIND_RLOCK) {
+            releaseOwned();
+        } else {
+            releaseCount();
+        }
+    }
+
+    /**
+     * Acquires and returns a guard whose {@code close()} releases, for try-with-resources:
+     * {@code try (var held = lock.hold()) { ... }}.
+     */
+    public Held hold() {
+        acquire(-1);
+        return new Held(this);
+    }
+
+    /**
+     * True when the current holder took this lock over from an owner that died while holding it
+     * (killed, crashed or exited). Meaningful to the holder between acquire and release; the
+     * protected data may be half-updated, so check and repair it. Always false for semaphores.
+     */
+    public boolean previousOwnerDied() {
+        return file.getIntVolatile(OWNER_DIED_OFFSET) != 0;
+    }
+
+    @Override
+    public Path path() {
+        return file.path();
+    }
+
+    @Override
+    public boolean isCreator() {
+        return file.isCreator();
+    }
+
+    @Override
+    public void unlink() {
+        file.unlink();
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    SharedFile file() {
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        String state;
+        if (file.isClosed()) {
+            state = "closed";
+        } else if (kind == KIND_LOCK || kind == KIND_RLOCK) {
+            long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+            state = owner == 0 ? "unlocked" : "locked by " + describeOwner(owner);
+        } else {
+            state = "value=" + file.getIntVolatile(COUNT_OFFSET);
+        }
+        return SemLockDescriptor.kindName(kind) + "(" + state + ")";
+    }
+
+    // ---- serialization: the handle travels as its path ---------------------------------------
+
+    Object writeReplace() throws ObjectStreamException {
+        if (file.isClosed()) {
+            throw new java.io.NotSerializableException("cannot send " + SemLockDescriptor.kindName(kind) + " at "
+                    + file.path() + ": it was closed in this process");
+        }
+        return new Ref(kind, file.path().toString());
+    }
+
+    private void readObject(final ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("SemLock handles are deserialized through their Ref proxy");
+    }
+
+    static SemLock attach(final Path path, final int expectedKind) {
+        SharedFile f = SharedFile.attach(path);
+        if (f.size() < SemLockDescriptor.LENGTH || f.getIntAcquire(MAGIC_OFFSET) != MAGIC) {
+            throw new IllegalStateException(path + " does not hold a lock or semaphore");
+        }
+        int k = f.getIntPlain(KIND_OFFSET);
+        if (k != expectedKind) {
+            throw new IllegalStateException(path + " holds a " + SemLockDescriptor.kindName(k)
+                    + ", expected a " + SemLockDescriptor.kindName(expectedKind));
+        }
+        switch (k) {
+            case KIND_LOCK: return new Lock(f);
+            case KIND_RLOCK: return new RLock(f);
+            case KIND_SEMAPHORE: return new Semaphore(f, k);
+            case KIND_BOUNDED_SEMAPHORE: return new BoundedSemaphore(f);
+            default: throw new IllegalStateException("unknown lock kind " + k + " in " + path);
+        }
+    }
+
+    /** Serialized form of every SemLock: kind and path; deserializing maps the same memory. */
+    private static final class Ref implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int kind;
+        private final String path;
+
+        Ref(final int kind, final String path) {
+            this.kind = kind;
+            this.path = path;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                return attach(Paths.get(path), kind);
+            } catch (RuntimeException e) {
+                InvalidObjectException ex = new InvalidObjectException("cannot attach to shared "
+                        + SemLockDescriptor.kindName(kind) + " at " + path + ": " + e.getMessage());
+                ex.initCause(e);
+                throw ex;
+            }
+        }
+    }
+}

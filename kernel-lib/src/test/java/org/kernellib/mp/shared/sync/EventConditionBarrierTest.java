@@ -1,0 +1,141 @@
+package org.kernellib.mp.shared.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.shared.RawIntValue;
+import org.kernellib.mp.shared.SharedState;
+import org.kernellib.mp.shared.testing.ChildJvm;
+
+class EventConditionBarrierTest {
+
+    @Test
+    void eventTimesOutWhileClearAndReturnsOnceSet() {
+        try (Event e = Event.create()) {
+            long t0 = System.nanoTime();
+            assertFalse(e.await(Duration.ofMillis(50)));
+            assertTrue(System.nanoTime() - t0 >= 50_000_000L, "returned before the timeout");
+            e.set();
+            assertTrue(e.isSet());
+            assertTrue(e.await(Duration.ZERO));
+            e.clear();
+            assertFalse(e.await(0.0));
+            e.unlink();
+        }
+    }
+
+    @Test
+    void conditionWakesAWaiterAndRestoresRLockDepth() throws Exception {
+        try (Condition c = Condition.create(); RawIntValue v = SharedState.rawIntValue(0)) {
+            RLock lock = (RLock) c.getLock();
+            AtomicBoolean ok = new AtomicBoolean();
+            Thread waiter = new Thread(() -> {
+                lock.acquire();
+                lock.acquire();
+                ok.set(c.awaitFor(() -> v.get() == 1, Duration.ofSeconds(10)) && lock.getHoldCount() == 2);
+                lock.release();
+                lock.release();
+            });
+            waiter.start();
+            while (c.toString().contains("waiters=0")) {
+                Thread.sleep(1);
+            }
+            try (Held held = c.hold()) {
+                v.set(1);
+                c.signal();
+            }
+            waiter.join();
+            assertTrue(ok.get(), "waiter was not woken with its hold count restored");
+            c.unlink();
+            v.unlink();
+        }
+    }
+
+    @Test
+    void conditionMisuseAndTimeoutsSaySo() {
+        try (Condition c = Condition.create(); Semaphore s = Semaphore.create(1)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, c::signal);
+            assertTrue(e.getMessage().contains("does not hold"), e.getMessage());
+            assertThrows(IllegalStateException.class, c::await);
+            try (Held held = c.hold()) {
+                assertFalse(c.await(Duration.ofMillis(20)));
+                assertTrue(((RLock) c.getLock()).isHeldByCurrentThread(), "await must re-acquire after a timeout");
+            }
+            IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> Condition.create(s));
+            assertTrue(bad.getMessage().contains("Semaphore"), bad.getMessage());
+            c.unlink();
+            s.unlink();
+        }
+    }
+
+    @Test
+    void barrierTimeoutBreaksIt() {
+        try (Barrier b = Barrier.create(2)) {
+            BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> b.await(Duration.ofMillis(30)));
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertTrue(b.isBroken());
+            assertThrows(BrokenBarrierException.class, b::await);
+            assertThrows(IllegalArgumentException.class, () -> Barrier.create(0));
+            b.unlink();
+        }
+    }
+
+    // ---- across processes -------------------------------------------------------------------
+
+    /** Child: wait for the event, signal the condition's waiter, then meet at the barrier twice. */
+    static void partner(final Object[] a) {
+        Event event = (Event) a[0];
+        Condition cond = (Condition) a[1];
+        RawIntValue v = (RawIntValue) a[2];
+        Barrier barrier = (Barrier) a[3];
+        System.out.println("READY");
+        if (!event.await(Duration.ofSeconds(30))) {
+            throw new AssertionError("event not set");
+        }
+        try (Held held = cond.hold()) {
+            v.set(1);
+            cond.signalAll();
+        }
+        System.out.println("INDEX " + barrier.await(Duration.ofSeconds(30)));
+        System.out.println("INDEX " + barrier.await(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void eventConditionAndBarrierWorkAcrossProcesses() {
+        try (Event event = Event.create(); Condition cond = Condition.create(); RawIntValue v = SharedState.rawIntValue(0);
+             Barrier barrier = Barrier.create(3);
+             ChildJvm c1 = ChildJvm.start(EventConditionBarrierTest.class, "partner", event, cond, v, barrier);
+             ChildJvm c2 = ChildJvm.start(EventConditionBarrierTest.class, "partner", event, cond, v, barrier)) {
+            c1.awaitLine("READY", 30_000);
+            c2.awaitLine("READY", 30_000);
+            try (Held held = cond.hold()) {
+                event.set();
+                assertTrue(cond.awaitFor(() -> v.get() == 1, Duration.ofSeconds(30)), "no signal from a child");
+            }
+            Set<Integer> first = new TreeSet<>();
+            Set<Integer> second = new TreeSet<>();
+            first.add(barrier.await(Duration.ofSeconds(30)));
+            first.add(Integer.parseInt(c1.awaitLine("INDEX", 30_000)));
+            first.add(Integer.parseInt(c2.awaitLine("INDEX", 30_000)));
+            second.add(barrier.await(Duration.ofSeconds(30)));
+            second.add(Integer.parseInt(c1.awaitLine("INDEX", 30_000)));
+            second.add(Integer.parseInt(c2.awaitLine("INDEX", 30_000)));
+            assertEquals(Set.of(0, 1, 2), first);
+            assertEquals(Set.of(0, 1, 2), second);
+            c1.assertSuccess(30_000);
+            c2.assertSuccess(30_000);
+            event.unlink();
+            cond.unlink();
+            v.unlink();
+            barrier.unlink();
+        }
+    }
+}
