@@ -94,3 +94,47 @@ def test_worker_has_its_own_copy_of_the_list(executed):
     assert "after the thread: result [4, 9, 64, 81]" in cell_stdout(nb, "new Thread(")
     fork = cell_stdout(nb, "squareResult.add(2)")
     assert "the worker sees [1]" in fork and "the kernel has   [1, 2]" in fork
+
+
+def images(nb):
+    return [o for o in outputs(nb) if "image/png" in o.get("data", {})]
+
+
+def test_shared_array_and_value_are_seen_outside(executed):
+    nb = executed("03-value-and-array.ipynb")
+    text = cell_stdout(nb, 'System.out.println("Done!")')
+    assert "Inside process: result [4, 9, 25]" in text
+    assert "Outside process: result [4, 9, 25]" in text
+    assert "Outside process: value 5.67" in text
+    table = next(o.data["text/html"] for o in outputs(nb) if "filled by 4 workers" in o.get("data", {}).get("text/html", ""))
+    assert "<tr><td>15</td><td>225</td>" in table
+    assert len(set(re.findall(r"<td>(\d{3,})</td></tr>", table))) == 4, "four writer pids"
+    assert "counter = 200000 (expected 200000)" in cell_stdout(nb, "incrementAndGet")
+
+
+def test_queue_carries_every_item_in_order(executed):
+    nb = executed("04-queue.ipynb")
+    text = cell_stdout(nb, 'Process producer = new Process("producer"')
+    assert text.splitlines() == ["consumer got 4", "consumer got 9", "consumer got 64", "consumer got 81", "Done!"]
+    results = cell_stdout(nb, "squarer-")
+    assert sorted(results.splitlines()) == ["squarer-2 -> 4", "squarer-3 -> 9", "squarer-8 -> 64", "squarer-9 -> 81"]
+    assert len(images(nb)) == 1, "the queue-length chart"
+
+
+def balances(text, variant):
+    line = next(l for l in text.splitlines() if l.startswith(variant + ": "))
+    return [int(b) for b in re.findall(r"-?\d+", line.split(": ", 1)[1])]
+
+
+def test_race_loses_updates_and_the_lock_fixes_it(executed):
+    nb = executed("05-locks-and-races.ipynb")
+    locked_seed = [c for c in nb.cells if c.cell_type == "code" and "Lock lock = lock();" in c.source
+                   and "new Process(() -> depositWithLock(balance, lock))" in c.source][0]
+    assert "".join(o.text for o in locked_seed.outputs if o.output_type == "stream").strip() == "200"
+    text = cell_stdout(nb, "finals.forEach")
+    assert len(set(balances(text, "UNLOCKED"))) > 1, text
+    assert set(balances(text, "LOCKED")) == {200}, text
+    assert set(balances(text, "ATOMIC")) == {200}, text
+    assert len(images(nb)) == 1, "the histogram of final balances"
+    recovered = cell_stdout(nb, "fragile.tryAcquire")
+    assert "kernel: acquired = true, previous owner died = true" in recovered

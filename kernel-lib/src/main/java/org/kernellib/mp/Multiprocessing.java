@@ -7,13 +7,20 @@ import org.kernellib.mp.process.Children;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.process.ProcessInfo;
+import org.kernellib.mp.shared.SharedState;
 import org.kernellib.mp.start.Starters;
 
 /**
  * The module-level functions of Python's {@code multiprocessing}, for
  * {@code import static org.kernellib.mp.Multiprocessing.*;} in a notebook.
+ *
+ * <p>It extends {@link SharedState} only to re-export its factories ({@code intValue},
+ * {@code intArray}, {@code lock}, {@code queue}, ...): a static import brings in inherited static
+ * methods too, so one import gives a notebook the whole of Python's module namespace, the way
+ * {@code multiprocessing/__init__.py} re-exports the default context, without a second copy of
+ * every factory.
  */
-public final class Multiprocessing {
+public final class Multiprocessing extends SharedState {
     private Multiprocessing() {
     }
 

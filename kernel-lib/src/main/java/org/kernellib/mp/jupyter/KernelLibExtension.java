@@ -25,11 +25,26 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.process.Process;",
             "import org.kernellib.mp.process.Task;",
             "import org.kernellib.mp.process.OutputLine;",
+            "import org.kernellib.mp.shared.*;",
+            // Single-type imports: Lock, Semaphore, Condition and Queue would otherwise be
+            // ambiguous with the java.util.concurrent and java.util types JShell imports.
+            "import org.kernellib.mp.shared.sync.Lock;",
+            "import org.kernellib.mp.shared.sync.RLock;",
+            "import org.kernellib.mp.shared.sync.Semaphore;",
+            "import org.kernellib.mp.shared.sync.BoundedSemaphore;",
+            "import org.kernellib.mp.shared.sync.Event;",
+            "import org.kernellib.mp.shared.sync.Condition;",
+            "import org.kernellib.mp.shared.sync.Barrier;",
+            "import org.kernellib.mp.shared.sync.Held;",
+            "import org.kernellib.mp.shared.queue.Queue;",
+            "import org.kernellib.mp.shared.queue.JoinableQueue;",
+            "import org.kernellib.mp.shared.queue.SimpleQueue;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
             "import org.knowm.xchart.style.Styler;",
             "import org.knowm.xchart.style.markers.SeriesMarkers;",
             "import java.time.*;",
+            "import java.util.stream.*;",
             "import org.kernellib.mp.charts.Charts;");
 
     @Override

@@ -20,8 +20,9 @@ import org.kernellib.mp.shared.sync.Semaphore;
  * memory-mapped file in this JVM's runtime directory and is {@link java.io.Serializable}: pass it
  * to a worker process and the worker sees the same memory.
  */
-public final class SharedState {
-    private SharedState() {
+/* Not final: Multiprocessing extends it so that one static import brings in these factories too. */
+public class SharedState {
+    protected SharedState() {
     }
 
     // ---- values -------------------------------------------------------------------------------
