@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -138,12 +140,23 @@ public final class ChildMain {
             task.run();
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
-            e.printStackTrace(System.err);
+            System.err.print(readableTrace(e));
             sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e)));
             System.exit(1);
         }
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
         System.exit(0);
+    }
+
+    /**
+     * The stack trace with JShell's wrapper names shortened: {@code REPL.$JShell$10$Boom} reads
+     * {@code Boom}, {@code REPL.$JShell$11.explode} reads {@code explode}, so snippet frames name
+     * what the user wrote.
+     */
+    static String readableTrace(final Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "");
     }
 
     /** Asks the parent for a class; blocks until it answers. */
@@ -248,6 +261,9 @@ public final class ChildMain {
                 ((Task) in.readObject()).run();
             }
             TaskPayload.class.getName();
+            // Bootstraps invokedynamic string concatenation, which most tasks use.
+            String concat = "warm " + System.nanoTime() + t;
+            concat.length();
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
         }
@@ -263,8 +279,13 @@ public final class ChildMain {
         if (entries.isEmpty()) {
             return extraLoader != null ? extraLoader : system;
         }
-        System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
-                + String.join(File.pathSeparator, entries));
+        // StringBuilder, not '+': the first indy string concatenation in a JVM costs ~10 ms of
+        // bootstrap, which belongs on the warm-up thread, not here on the critical path.
+        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+        for (String e : entries) {
+            cp.append(File.pathSeparatorChar).append(e);
+        }
+        System.setProperty("java.class.path", cp.toString());
         try {
             Method append = system.getClass().getDeclaredMethod("appendToClassPathForInstrumentation", String.class);
             append.setAccessible(true);

@@ -85,6 +85,7 @@ class JShellProcessTest {
             String pid = shell.eval("b.pid()");
             assertTrue(cap.err().contains("Process boomer (pid " + pid + ") failed:"), cap.err());
             assertTrue(cap.err().contains("Boom: bad input"), cap.err());
+            assertTrue(!cap.err().contains("REPL.$JShell$"), "snippet frames should be shortened: " + cap.err());
             assertTrue(cap.err().contains("explode"), cap.err());
             assertTrue(!cap.out().contains("bad input"), "the trace belongs on stderr: " + cap.out());
         }
