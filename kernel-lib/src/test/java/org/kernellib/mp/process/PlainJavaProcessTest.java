@@ -41,6 +41,23 @@ class PlainJavaProcessTest {
     }
 
     @Test
+    void anUnjoinedWorkerIsReapedWhenItEnds() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::hello).daemon(true);
+            assertTrue(p.isDaemon());
+            p.start();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (Multiprocessing.activeChildren().contains(p) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertFalse(Multiprocessing.activeChildren().contains(p));
+            assertEquals(OptionalInt.of(0), p.exitCode());
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> p.daemon(false));
+            assertTrue(late.getMessage().contains("after start()"), late.getMessage());
+        }
+    }
+
+    @Test
     void exitCodesFollowPython() throws Exception {
         try (OutputCapture cap = new OutputCapture()) {
             Process exit3 = new Process(TestTasks::exitThree);
