@@ -18,6 +18,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,13 @@ public final class ChildMain {
     private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile boolean closing;
+    /** This worker, once connected; for the signal handlers. */
+    private static volatile ChildMain current;
+    /**
+     * This process's id. Read from {@code /proc/self} on Linux because the first use of
+     * {@code ProcessHandle} bootstraps lambdas, which costs milliseconds on the start-up path.
+     */
+    private static final long PID = selfPid();
     /** Class path entries already appended to the system loader (see extendClassPath). */
     private static final List<String> appended = new ArrayList<>();
     /** The fallback loader for appended entries, if the system loader could not take them. */
@@ -95,8 +103,9 @@ public final class ChildMain {
         // class path is appended only after connecting (see WorkerCommand).
         Connection c = Connection.connect(Paths.get(args[0]));
         ChildMain w = new ChildMain(c);
-        // Hook and signal handlers come before HELLO: the parent may signal us as soon as start()
-        // returns, and how we end must be reported even then.
+        // The hook comes before HELLO: the parent may signal us as soon as start() returns, and
+        // how we end must be reported even then. (Signal handlers are installed by the warm-up
+        // thread; a SIGTERM that beats them is still read right, as the parent knows it sent it.)
         // Anonymous classes rather than lambdas on the start-up path: the first lambda in a JVM
         // costs milliseconds of bootstrap, which the warm-up thread pays off the critical path.
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
@@ -105,8 +114,8 @@ public final class ChildMain {
                 w.onShutdown();
             }
         }, "kernel-lib-worker-exit"));
-        w.handleSignals();
-        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, ProcessHandle.current().pid()));
+        current = w;
+        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, PID));
         daemon("kernel-lib-parent-watch-socket", new Runnable() {
             @Override
             public void run() {
@@ -124,7 +133,7 @@ public final class ChildMain {
     }
 
     private void run(final TaskPayload p) {
-        long pid = ProcessHandle.current().pid();
+        long pid = PID;
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
         Thread.currentThread().setName(p.name());
@@ -213,13 +222,16 @@ public final class ChildMain {
      * parent can tell "terminated by SIGTERM" from "called System.exit(143)".
      */
     @SuppressWarnings("restriction")
-    private void handleSignals() {
+    private static void handleSignals() {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
                     @Override
                     public void handle(final sun.misc.Signal s) {
-                        sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                        ChildMain w = current;
+                        if (w != null) {
+                            w.sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                        }
                         System.exit(128 + s.getNumber());
                     }
                 });
@@ -244,6 +256,7 @@ public final class ChildMain {
     private static final class WarmUp implements Runnable {
         @Override
         public void run() {
+            handleSignals();
             warmUp();
         }
     }
@@ -330,6 +343,14 @@ public final class ChildMain {
                     }
                 }
             }
+        }
+    }
+
+    private static long selfPid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
         }
     }
 
