@@ -16,7 +16,6 @@ import java.io.StringWriter;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -68,9 +67,9 @@ public final class ChildMain {
      * {@code ProcessHandle} bootstraps lambdas, which costs milliseconds on the start-up path.
      */
     private static final long PID = selfPid();
-    /** Class path entries already appended to the system loader (see extendClassPath). */
+    /** Class path entries already added (see extendClassPath). */
     private static final List<String> appended = new ArrayList<>();
-    /** The fallback loader for appended entries, if the system loader could not take them. */
+    /** The loader of the appended entries, null until there are some. */
     private static ClassLoader extraLoader;
     private static final List<JarFile> OPEN_JARS = new CopyOnWriteArrayList<>();
 
@@ -127,7 +126,7 @@ public final class ChildMain {
             // A standby has time: be fully warm, with every jar open, before the task arrives.
             warm.join();
             preopen.join();
-            ClassLoader.getSystemClassLoader().getResource("org/kernellib/mp/start/no-such-resource");
+            extendClassPath(List.of()).getResource("org/kernellib/mp/start/no-such-resource");
         }
         w.run(TaskPayload.decode(w.tasks.take()));
     }
@@ -283,40 +282,29 @@ public final class ChildMain {
     }
 
     /**
-     * Puts the parent's class path (beyond kernel-lib, see WorkerCommand) on this JVM's system
-     * class loader, so library classes load exactly as in the parent. Falls back to a child
-     * URL class loader if the JDK's append hook is out of reach.
+     * Adds the parent's class path (beyond kernel-lib, see WorkerCommand) as a URL class loader
+     * under the system one, the same shape as in a notebook kernel, where JJava's snippet loader
+     * holds the jars of {@code %maven} and {@code %classpath}. A standby that already added a
+     * prefix of the entries adds only the rest, as a child of its first loader.
+     * {@code java.class.path} is set to the whole for code that reads it.
      */
     private static ClassLoader extendClassPath(final List<String> entries) {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
+        ClassLoader below = extraLoader != null ? extraLoader : ClassLoader.getSystemClassLoader();
         if (entries.isEmpty()) {
-            return extraLoader != null ? extraLoader : system;
+            return below;
         }
         // StringBuilder, not '+': the first indy string concatenation in a JVM costs ~10 ms of
         // bootstrap, which belongs on the warm-up thread, not here on the critical path.
         StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-        for (String e : entries) {
-            cp.append(File.pathSeparatorChar).append(e);
+        URL[] urls = new URL[entries.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = toUrl(entries.get(i));
+            cp.append(File.pathSeparatorChar).append(entries.get(i));
         }
         System.setProperty("java.class.path", cp.toString());
-        try {
-            Method append = system.getClass().getDeclaredMethod("appendToClassPathForInstrumentation", String.class);
-            append.setAccessible(true);
-            for (String e : entries) {
-                append.invoke(system, e);
-            }
-            appended.addAll(entries);
-            return system;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            URL[] urls = new URL[entries.size()];
-            for (int i = 0; i < urls.length; i++) {
-                urls[i] = toUrl(entries.get(i));
-            }
-            appended.addAll(entries);
-            extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls,
-                    extraLoader != null ? extraLoader : system);
-            return extraLoader;
-        }
+        appended.addAll(entries);
+        extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls, below);
+        return extraLoader;
     }
 
     /**

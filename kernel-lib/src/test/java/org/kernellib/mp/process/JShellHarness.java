@@ -17,12 +17,18 @@ final class JShellHarness implements AutoCloseable {
     private final JShell shell;
 
     JShellHarness() {
-        shell = JShell.builder().executionEngine("local")
-                .compilerOptions("--class-path", System.getProperty("java.class.path"))
-                .build();
+        shell = JShell.builder().executionEngine("local").build();
+        // For compilation; at run time the snippet loader delegates to the application loader
+        // first, so these classes still come from the test class path.
+        shell.addToClasspath(System.getProperty("java.class.path"));
         eval("import java.util.*;");
         eval("import org.kernellib.mp.process.Process;");
         eval("import static org.kernellib.mp.Multiprocessing.*;");
+    }
+
+    /** Like JJava's {@code %classpath}: the jar is added to the snippet loader, not the JVM's class path. */
+    void addToClasspath(final String jar) {
+        shell.addToClasspath(jar);
     }
 
     /** Evaluates one snippet; fails the test on a compile error or an exception. Returns its value. */

@@ -3,9 +3,17 @@ package org.kernellib.mp.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /** Notebook-style code: snippets compiled and run by a local JShell, executed in workers. */
 class JShellProcessTest {
@@ -44,6 +52,41 @@ class JShellProcessTest {
             String name = shell.eval("p.name()").replace("\"", "");
             assertTrue(cap.out().contains("worker says 49 Point[x=1, y=2] 9.0 GREEN 42 Point[x=5, y=6] in " + name),
                     cap.out() + cap.err());
+        }
+    }
+
+    /** A jar with {@code extlib.Greeter.greet()} returning "greetings from a late jar". */
+    private static Path lateJar() throws Exception {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "extlib/Greeter", null, "java/lang/Object", null);
+        MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "greet", "()Ljava/lang/String;", null, null);
+        m.visitCode();
+        m.visitLdcInsn("greetings from a late jar");
+        m.visitInsn(Opcodes.ARETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        cw.visitEnd();
+        Path jar = Files.createTempFile("kernel-lib-late", ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("extlib/Greeter.class"));
+            out.write(cw.toByteArray());
+            out.closeEntry();
+        }
+        jar.toFile().deleteOnExit();
+        return jar;
+    }
+
+    @Test
+    void jarsAddedToTheSnippetLoaderLaterReachTheWorker() throws Exception {
+        Path jar = lateJar();
+        shell.addToClasspath(jar.toString());
+        assertTrue(!System.getProperty("java.class.path").contains(jar.getFileName().toString()));
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("var g = new Process(() -> System.out.println(extlib.Greeter.greet() + \" via \""
+                    + " + extlib.Greeter.class.getClassLoader().getName()));");
+            shell.eval("g.start(); g.join();");
+            assertEquals("0", shell.eval("g.exitCode().getAsInt()"));
+            assertTrue(cap.out().contains("greetings from a late jar via kernel-lib-task-classpath"), cap.out() + cap.err());
         }
     }
 
