@@ -58,6 +58,25 @@ class PlainJavaProcessTest {
     }
 
     @Test
+    void outputArrivesLiveAndOutlivesAKill() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::lastWordsThenSleep);
+            p.start();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (!(cap.out().contains("last words") && cap.err().contains("error words"))
+                    && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertTrue(p.isAlive(), "the worker should still be sleeping");
+            assertTrue(cap.out().contains("last words"), "stdout must be relayed while the worker runs");
+            assertTrue(cap.err().contains("error words") && !cap.out().contains("error words"), "stderr stays stderr");
+            p.kill();
+            p.join();
+            assertEquals(OptionalInt.of(-9), p.exitCode());
+        }
+    }
+
+    @Test
     void exitCodesFollowPython() throws Exception {
         try (OutputCapture cap = new OutputCapture()) {
             Process exit3 = new Process(TestTasks::exitThree);

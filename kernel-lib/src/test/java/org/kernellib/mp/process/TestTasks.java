@@ -9,6 +9,12 @@ final class TestTasks {
         Thread.sleep(60_000);
     }
 
+    static void lastWordsThenSleep() throws InterruptedException {
+        System.out.print("last words");   // no newline and no flush: must still arrive at once
+        System.err.print("error words");
+        Thread.sleep(60_000);
+    }
+
     static void exitThree() {
         System.exit(3);
     }
