@@ -98,8 +98,6 @@ public final class ChildMain {
         Thread preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
         preopen.setDaemon(true);
         preopen.start();
-        // The first socket makes the JDK scan the system class path for providers, so the parent's
-        // class path is appended only after connecting (see WorkerCommand).
         Connection c = Connection.connect(Paths.get(args[0]));
         ChildMain w = new ChildMain(c);
         // The hook comes before HELLO: the parent may signal us as soon as start() returns, and
