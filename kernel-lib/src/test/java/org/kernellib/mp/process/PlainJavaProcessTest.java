@@ -77,6 +77,17 @@ class PlainJavaProcessTest {
     }
 
     @Test
+    void aWorkerCanStartItsOwnWorker() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::nested);
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(0), p.exitCode(), cap.err());
+            assertTrue(cap.out().contains("hello from " + p.name() + ":1 child of " + p.name()), cap.out() + cap.err());
+        }
+    }
+
+    @Test
     void exitCodesFollowPython() throws Exception {
         try (OutputCapture cap = new OutputCapture()) {
             Process exit3 = new Process(TestTasks::exitThree);
