@@ -129,7 +129,7 @@ public final class StateSnapshot {
 
     private static byte[] serialize(final List<Entry> entries, final List<Object> values) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+        try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(bos)) {
             out.writeObject(values.toArray());
         } catch (IOException e) {
             for (int i = 0; i < values.size(); i++) {
@@ -142,7 +142,8 @@ public final class StateSnapshot {
                             + readable(en.owner()) + "." + en.field() + ", declared as " + en.type()
                             + ", holding a " + v.getClass().getName() + ") into the worker: " + failure
                             + ". A worker gets a copy of the top-level variables its task uses, made with"
-                            + " Java serialization; make the value Serializable or create it inside the task.",
+                            + " Java serialization (objects of classes written in the notebook are copied field by field);"
+                            + " make the value Serializable or create it inside the task.",
                             failure);
                 }
             }

@@ -106,6 +106,25 @@ class JShellProcessTest {
     }
 
     @Test
+    void notebookClassesNeedNotBeSerializable() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("record Pt(int x, int y) { }");
+            shell.eval("class Shape0 { String kind = \"none\"; }");
+            shell.eval("class Box extends Shape0 { String label; List<Pt> pts = new ArrayList<>(); transient String cache = \"c\";"
+                    + " Box self; String show() { return kind + \" \" + label + \" \" + pts + \" \" + cache + \" \" + (self == this); } }");
+            shell.eval("var box = new Box(); box.kind = \"square\"; box.label = \"b\"; box.pts.add(new Pt(1, 2)); box.self = box;");
+            shell.eval("void go(Pt local) { var q = new Process(() -> System.out.println(\"captured \" + local));"
+                    + " q.start(); q.join(); }");
+            shell.eval("var bp = new Process(() -> System.out.println(\"box \" + box.show()));");
+            shell.eval("bp.start(); bp.join();");
+            shell.eval("go(new Pt(3, 4));");
+            assertEquals("0", shell.eval("bp.exitCode().getAsInt()"));
+            assertTrue(cap.out().contains("box square b [Pt[x=1, y=2]] null true"), cap.out() + cap.err());
+            assertTrue(cap.out().contains("captured Pt[x=3, y=4]"), cap.out() + cap.err());
+        }
+    }
+
+    @Test
     void aRedefinedMethodRunsInItsNewVersion() {
         try (OutputCapture cap = new OutputCapture()) {
             shell.eval("String version() { return \"v1\"; }");
