@@ -199,15 +199,15 @@ class PlainJavaProcessTest {
             a.join();
             b.join();
             List<String> lines = cap.out().lines().filter(l -> l.startsWith("tick ")).toList();
-            assertEquals(12, lines.size(), lines.toString());
+            assertEquals(16, lines.size(), lines.toString());
             int firstB = lines.indexOf("tick B0");
-            int lastA = lines.indexOf("tick A5");
+            int lastA = lines.indexOf("tick A7");
             assertTrue(firstB < lastA, "output did not interleave: " + lines);
         }
     }
 
     static void tick(final String who) throws InterruptedException {
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             System.out.println("tick " + who + i);
             Thread.sleep(200);
         }
