@@ -42,10 +42,21 @@ public final class StateSnapshot {
 
     private final List<Entry> entries;
     private final byte[] values;
+    /** Parent side only: the snippet classes found on the way, with their bytes. */
+    private final Map<String, byte[]> classes;
 
-    private StateSnapshot(final List<Entry> entries, final byte[] values) {
+    private StateSnapshot(final List<Entry> entries, final byte[] values, final Map<String, byte[]> classes) {
         this.entries = entries;
         this.values = values;
+        this.classes = classes;
+    }
+
+    /**
+     * The snippet classes the walk reached, by binary name, with their class files: the worker
+     * will need them, so they travel with the task instead of one request at a time.
+     */
+    public Map<String, byte[]> classes() {
+        return classes;
     }
 
     public List<Entry> entries() {
@@ -105,7 +116,9 @@ public final class StateSnapshot {
             entries.add(new Entry(f.getDeclaringClass().getName(), f.getName(), f.getType().getName()));
             values.add(v);
         }
-        return new StateSnapshot(entries, serialize(entries, values));
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        reachable.forEach((n, sh) -> classes.put(n, sh.bytes()));
+        return new StateSnapshot(entries, serialize(entries, values), classes);
     }
 
     private static Field staticField(final ClassShipper.Shipped owner, final String name) {
@@ -188,7 +201,7 @@ public final class StateSnapshot {
         }
         byte[] values = new byte[in.readInt()];
         in.readFully(values);
-        return new StateSnapshot(entries, values);
+        return new StateSnapshot(entries, values, Map.of());
     }
 
     /** Worker side: sets every copied field, resolving classes through {@code loader}. */

@@ -138,7 +138,7 @@ public final class ChildMain {
         more = more.size() >= appended.size() && more.subList(0, appended.size()).equals(appended)
                 ? more.subList(appended.size(), more.size()) : more;
         ClassLoader base = extendClassPath(more);
-        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass);
+        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass, p.classes());
         Thread.currentThread().setContextClassLoader(loader);
         try {
             p.snapshot().restore(loader);
