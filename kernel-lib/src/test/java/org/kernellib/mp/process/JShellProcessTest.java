@@ -125,6 +125,20 @@ class JShellProcessTest {
     }
 
     @Test
+    void classesTheWalkCannotSeeAreFetchedOnDemand() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("class Hidden { public String toString() { return \"found by name\"; } }");
+            shell.eval("String hiddenName = Hidden.class.getName();");
+            // Only a string names the class, so it is not sent ahead: the worker must ask for it.
+            shell.eval("var h = new Process(() -> System.out.println(Class.forName(hiddenName, true,"
+                    + " Thread.currentThread().getContextClassLoader()).getDeclaredConstructor().newInstance()));");
+            shell.eval("h.start(); h.join();");
+            assertEquals("0", shell.eval("h.exitCode().getAsInt()"), cap.err());
+            assertTrue(cap.out().contains("found by name"), cap.out() + cap.err());
+        }
+    }
+
+    @Test
     void aRedefinedMethodRunsInItsNewVersion() {
         try (OutputCapture cap = new OutputCapture()) {
             shell.eval("String version() { return \"v1\"; }");
