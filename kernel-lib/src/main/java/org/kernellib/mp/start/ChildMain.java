@@ -98,7 +98,15 @@ public final class ChildMain {
         Thread preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
         preopen.setDaemon(true);
         preopen.start();
-        Connection c = Connection.connect(Paths.get(args[0]));
+        Connection c;
+        try {
+            c = Connection.connect(Paths.get(args[0]));
+        } catch (IOException e) {
+            // The parent exited while this JVM booted (its socket is gone): end quietly, there is
+            // nobody to work for. A parent still waiting reports the early exit itself.
+            Runtime.getRuntime().halt(PARENT_GONE);
+            return;
+        }
         ChildMain w = new ChildMain(c);
         // The hook comes before HELLO: the parent may signal us as soon as start() returns, and
         // how we end must be reported even then. (Signal handlers are installed by the warm-up
