@@ -53,18 +53,21 @@ public final class Children {
 
     /**
      * Called by a join whose thread was interrupted: terminates, then kills after a grace period,
-     * every child the thread started, restores the interrupt flag and builds the exception to throw.
+     * every child the thread started and the joined one, restores the interrupt flag and builds
+     * the exception to throw.
      */
     static JoinInterruptedException onInterrupt(final Process joined, final InterruptedException cause) {
         Thread t = Thread.currentThread();
-        List<Process> mine = STARTED.stream().filter(p -> p.startedBy() == t && p.isAlive())
+        // The joined worker too, even if another thread started it: the user asked to stop waiting
+        // for it, and leaving it running would orphan it from the user's point of view.
+        List<Process> mine = STARTED.stream().filter(p -> (p.startedBy() == t || p == joined) && p.isAlive())
                 .collect(Collectors.toList());
         stop(mine);
         t.interrupt();
         String names = mine.stream().map(p -> p.name() + " (pid " + p.pid() + ")").collect(Collectors.joining(", "));
         return new JoinInterruptedException("join() of " + joined.name() + " was interrupted; "
                 + (mine.isEmpty() ? "no worker started from this thread was still running"
-                        : "stopped the workers started from this thread: " + names), cause);
+                        : "stopped the workers started from this thread or joined: " + names), cause);
     }
 
     /** SIGTERM, up to GRACE_MS for them to go, then SIGKILL and up to GRACE_MS more. */

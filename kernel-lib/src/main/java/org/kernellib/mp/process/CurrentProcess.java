@@ -11,14 +11,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CurrentProcess {
     private static final AtomicInteger CHILDREN = new AtomicInteger();
-    private static volatile ProcessInfo self = new ProcessInfo("MainProcess", ProcessHandle.current().pid(), false);
+    // Filled lazily: a worker sets it before anyone asks, and must not pay for ProcessHandle's
+    // initialisation on its start-up path.
+    private static volatile ProcessInfo self;
     private static volatile ProcessInfo parent;
 
     private CurrentProcess() {
     }
 
     public static ProcessInfo get() {
-        return self;
+        ProcessInfo me = self;
+        if (me == null) {
+            synchronized (CurrentProcess.class) {
+                if (self == null) {
+                    self = new ProcessInfo("MainProcess", ProcessHandle.current().pid(), false);
+                }
+                me = self;
+            }
+        }
+        return me;
     }
 
     /** The parent, or empty in the main process (the kernel). */
@@ -34,7 +45,7 @@ public final class CurrentProcess {
 
     static String nextChildName() {
         int n = CHILDREN.incrementAndGet();
-        ProcessInfo me = self;
+        ProcessInfo me = get();
         return me.name().equals("MainProcess") ? "Process-" + n : me.name() + ":" + n;
     }
 }

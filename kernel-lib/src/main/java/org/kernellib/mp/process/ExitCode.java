@@ -9,7 +9,8 @@ import org.kernellib.mp.start.WorkerStatus;
  * <p>Java reports a death by signal N as 128+N, which {@code System.exit(128+N)} also produces, so
  * the raw number is read together with what the worker said on its control socket:
  * <ol>
- * <li>it reported a caught signal (SIGTERM, SIGINT, SIGHUP; it exits 128+N after reporting): -N;</li>
+ * <li>it reported a caught signal (SIGTERM, SIGINT, SIGHUP; it exits 128+N after reporting), or
+ *     this parent sent signal N itself and the task had not finished: -N;</li>
  * <li>it reported DONE, FAILED or an orderly shutdown (System.exit runs the hook that says so):
  *     the raw status, so {@code System.exit(137)} is 137;</li>
  * <li>it said nothing and the status is above 128: it died by an uncatchable signal (SIGKILL,
@@ -25,6 +26,9 @@ public final class ExitCode {
     public static int decode(final int raw, final WorkerStatus s) {
         if (s.signal() > 0 && raw == 128 + s.signal()) {
             return -s.signal();
+        }
+        if (s.signalSent() > 0 && raw == 128 + s.signalSent() && !s.done() && !s.failed()) {
+            return -s.signalSent(); // our own terminate()/kill(), even if it beat the handlers
         }
         if (s.done() || s.failed() || s.exiting()) {
             return raw;

@@ -116,13 +116,22 @@ public final class Process implements AutoCloseable {
         startTime = Instant.now();
         startedBy = Thread.currentThread();
         Children.add(this);
-        if (!daemon) {
-            // Python keeps the parent alive until non-daemon children end; a non-daemon thread
-            // waiting for the worker does the same for a plain Java program.
-            Thread keeper = new Thread(() -> waitQuietly(Long.MAX_VALUE), "kernel-lib-keeper-" + name);
-            keeper.setDaemon(false);
-            keeper.start();
+        // The keeper reaps the worker when it ends, so resources are freed even if nobody joins.
+        // For a non-daemon worker it is a non-daemon thread: Python keeps the parent alive until
+        // non-daemon children end, and this does the same for a plain Java program.
+        Thread keeper = new Thread(this::keep, "kernel-lib-keeper-" + name);
+        keeper.setDaemon(daemon);
+        keeper.start();
+    }
+
+    private void keep() {
+        waitQuietly(Long.MAX_VALUE);
+        try {
+            worker.awaitDrained(DRAIN_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+        reap();
     }
 
     /**

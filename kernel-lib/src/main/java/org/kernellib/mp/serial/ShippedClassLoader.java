@@ -1,5 +1,7 @@
 package org.kernellib.mp.serial;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -14,14 +16,45 @@ public final class ShippedClassLoader extends ClassLoader {
     }
 
     private final Function<String, byte[]> fetch;
+    private final Map<String, byte[]> sentAhead;
 
     /**
      * @param parent the loader tried first
      * @param fetch asks the parent for a class's bytes; returns null when the parent has none
      */
     public ShippedClassLoader(final ClassLoader parent, final Function<String, byte[]> fetch) {
+        this(parent, fetch, Map.of());
+    }
+
+    /**
+     * @param sentAhead snippet classes that came with the task; the parent found them in its
+     *     snippet loader, so no class path has them and they are defined without asking the parent
+     *     loader first
+     */
+    public ShippedClassLoader(final ClassLoader parent, final Function<String, byte[]> fetch,
+            final Map<String, byte[]> sentAhead) {
         super("kernel-lib-shipped", parent);
         this.fetch = fetch;
+        this.sentAhead = new ConcurrentHashMap<>(sentAhead);
+    }
+
+    @Override
+    protected Class<?> loadClass(final String name, final boolean resolve) throws ClassNotFoundException {
+        byte[] b = sentAhead.get(name);
+        if (b == null) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = defineClass(name, b, 0, b.length);
+                sentAhead.remove(name);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
     }
 
     @Override

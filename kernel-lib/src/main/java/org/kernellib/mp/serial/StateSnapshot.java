@@ -42,10 +42,21 @@ public final class StateSnapshot {
 
     private final List<Entry> entries;
     private final byte[] values;
+    /** Parent side only: the snippet classes found on the way, with their bytes. */
+    private final Map<String, byte[]> classes;
 
-    private StateSnapshot(final List<Entry> entries, final byte[] values) {
+    private StateSnapshot(final List<Entry> entries, final byte[] values, final Map<String, byte[]> classes) {
         this.entries = entries;
         this.values = values;
+        this.classes = classes;
+    }
+
+    /**
+     * The snippet classes the walk reached, by binary name, with their class files: the worker
+     * will need them, so they travel with the task instead of one request at a time.
+     */
+    public Map<String, byte[]> classes() {
+        return classes;
     }
 
     public List<Entry> entries() {
@@ -105,7 +116,9 @@ public final class StateSnapshot {
             entries.add(new Entry(f.getDeclaringClass().getName(), f.getName(), f.getType().getName()));
             values.add(v);
         }
-        return new StateSnapshot(entries, serialize(entries, values));
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        reachable.forEach((n, sh) -> classes.put(n, sh.bytes()));
+        return new StateSnapshot(entries, serialize(entries, values), classes);
     }
 
     private static Field staticField(final ClassShipper.Shipped owner, final String name) {
@@ -129,7 +142,7 @@ public final class StateSnapshot {
 
     private static byte[] serialize(final List<Entry> entries, final List<Object> values) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
+        try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(bos)) {
             out.writeObject(values.toArray());
         } catch (IOException e) {
             for (int i = 0; i < values.size(); i++) {
@@ -142,7 +155,8 @@ public final class StateSnapshot {
                             + readable(en.owner()) + "." + en.field() + ", declared as " + en.type()
                             + ", holding a " + v.getClass().getName() + ") into the worker: " + failure
                             + ". A worker gets a copy of the top-level variables its task uses, made with"
-                            + " Java serialization; make the value Serializable or create it inside the task.",
+                            + " Java serialization (objects of classes written in the notebook are copied field by field);"
+                            + " make the value Serializable or create it inside the task.",
                             failure);
                 }
             }
@@ -187,7 +201,7 @@ public final class StateSnapshot {
         }
         byte[] values = new byte[in.readInt()];
         in.readFully(values);
-        return new StateSnapshot(entries, values);
+        return new StateSnapshot(entries, values, Map.of());
     }
 
     /** Worker side: sets every copied field, resolving classes through {@code loader}. */

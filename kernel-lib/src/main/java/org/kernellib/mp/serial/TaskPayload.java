@@ -10,14 +10,17 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.Set;
 
 /**
  * Everything a worker needs to run one task, as sent in the TASK frame: who it is (name, daemon
  * flag, and its parent's name and pid), the class path entries to load user classes from, the
- * {@link StateSnapshot} of snippet variables, and the serialized task.
+ * snippet classes the task reaches (sent ahead, saving a round trip and a class path search
+ * each), the {@link StateSnapshot} of snippet variables, and the serialized task.
  */
 public final class TaskPayload {
     private final String name;
@@ -25,13 +28,16 @@ public final class TaskPayload {
     private final String parentName;
     private final long parentPid;
     private final List<String> classPath;
+    private final Map<String, byte[]> classes;
     private final StateSnapshot snapshot;
     private final byte[] task;
     private final ClassShipper shipper;
 
     private TaskPayload(final String name, final boolean daemon, final String parentName, final long parentPid,
-            final List<String> classPath, final StateSnapshot snapshot, final byte[] task, final ClassShipper shipper) {
+            final List<String> classPath, final Map<String, byte[]> classes, final StateSnapshot snapshot,
+            final byte[] task, final ClassShipper shipper) {
         this.classPath = List.copyOf(classPath);
+        this.classes = classes;
         this.name = name;
         this.daemon = daemon;
         this.parentName = parentName;
@@ -57,8 +63,8 @@ public final class TaskPayload {
         ClassShipper shipper = new ClassShipper(loaders);
         StateSnapshot snap = StateSnapshot.capture(w.classNames(), shipper);
         List<String> classPath = classPathOf.apply(shipper.loaders());
-        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap, w.bytes(),
-                shipper);
+        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap.classes(), snap,
+                w.bytes(), shipper);
     }
 
     public String name() {
@@ -82,6 +88,11 @@ public final class TaskPayload {
         return classPath;
     }
 
+    /** Snippet classes sent ahead with the task (binary name to class file). */
+    public Map<String, byte[]> classes() {
+        return classes;
+    }
+
     public StateSnapshot snapshot() {
         return snapshot;
     }
@@ -101,6 +112,12 @@ public final class TaskPayload {
             out.writeInt(classPath.size());
             for (String e : classPath) {
                 out.writeUTF(e);
+            }
+            out.writeInt(classes.size());
+            for (Map.Entry<String, byte[]> c : classes.entrySet()) {
+                out.writeUTF(c.getKey());
+                out.writeInt(c.getValue().length);
+                out.write(c.getValue());
             }
             snapshot.writeTo(out);
             out.writeInt(task.length);
@@ -122,10 +139,18 @@ public final class TaskPayload {
         for (int i = 0; i < n; i++) {
             classPath.add(in.readUTF());
         }
+        int k = in.readInt();
+        Map<String, byte[]> classes = new HashMap<>(k * 2);
+        for (int i = 0; i < k; i++) {
+            String cn = in.readUTF();
+            byte[] b = new byte[in.readInt()];
+            in.readFully(b);
+            classes.put(cn, b);
+        }
         StateSnapshot snap = StateSnapshot.readFrom(in);
         byte[] task = new byte[in.readInt()];
         in.readFully(task);
-        return new TaskPayload(name, daemon, parentName, parentPid, classPath, snap, task, null);
+        return new TaskPayload(name, daemon, parentName, parentPid, classPath, classes, snap, task, null);
     }
 
     /** Worker side: reads the task object, resolving classes through {@code loader}. */

@@ -45,7 +45,7 @@ public final class TaskWriter {
 
     /** Serializes one value, throwing what serialization throws; used to find the culprit. */
     static void trySerialize(final Object value) throws IOException {
-        try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+        try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(OutputStream.nullOutputStream())) {
             out.writeObject(value);
         }
     }
@@ -87,7 +87,7 @@ public final class TaskWriter {
     }
 
     /** An object stream that notes every class it writes. */
-    private static final class Recording extends ObjectOutputStream {
+    private static final class Recording extends SnippetAwareObjectOutputStream {
         private final Set<String> names;
         private final Set<ClassLoader> loaders;
 
@@ -95,7 +95,6 @@ public final class TaskWriter {
             super(out);
             this.names = names;
             this.loaders = loaders;
-            enableReplaceObject(true);
         }
 
         @Override
@@ -105,7 +104,7 @@ public final class TaskWriter {
         }
 
         @Override
-        protected Object replaceObject(final Object obj) {
+        protected Object replaceObject(final Object obj) throws IOException {
             if (obj instanceof SerializedLambda) {
                 SerializedLambda sl = (SerializedLambda) obj;
                 names.add(sl.getCapturingClass().replace('/', '.'));
@@ -114,7 +113,7 @@ public final class TaskWriter {
                 names.add(obj.getClass().getName());
                 addLoader(loaders, obj.getClass().getClassLoader());
             }
-            return obj;
+            return super.replaceObject(obj);
         }
     }
 }

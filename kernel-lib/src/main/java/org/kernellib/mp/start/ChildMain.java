@@ -11,11 +11,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +60,16 @@ public final class ChildMain {
     private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile boolean closing;
-    /** Class path entries already appended to the system loader (see extendClassPath). */
+    /** This worker, once connected; for the signal handlers. */
+    private static volatile ChildMain current;
+    /**
+     * This process's id. Read from {@code /proc/self} on Linux because the first use of
+     * {@code ProcessHandle} bootstraps lambdas, which costs milliseconds on the start-up path.
+     */
+    private static final long PID = selfPid();
+    /** Class path entries already added (see extendClassPath). */
     private static final List<String> appended = new ArrayList<>();
-    /** The fallback loader for appended entries, if the system loader could not take them. */
+    /** The loader of the appended entries, null until there are some. */
     private static ClassLoader extraLoader;
     private static final List<JarFile> OPEN_JARS = new CopyOnWriteArrayList<>();
 
@@ -89,12 +98,19 @@ public final class ChildMain {
         Thread preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
         preopen.setDaemon(true);
         preopen.start();
-        // The first socket makes the JDK scan the system class path for providers, so the parent's
-        // class path is appended only after connecting (see WorkerCommand).
-        Connection c = Connection.connect(Paths.get(args[0]));
+        Connection c;
+        try {
+            c = Connection.connect(Paths.get(args[0]));
+        } catch (IOException e) {
+            // The parent exited while this JVM booted (its socket is gone): end quietly, there is
+            // nobody to work for. A parent still waiting reports the early exit itself.
+            Runtime.getRuntime().halt(PARENT_GONE);
+            return;
+        }
         ChildMain w = new ChildMain(c);
-        // Hook and signal handlers come before HELLO: the parent may signal us as soon as start()
-        // returns, and how we end must be reported even then.
+        // The hook comes before HELLO: the parent may signal us as soon as start() returns, and
+        // how we end must be reported even then. (Signal handlers are installed by the warm-up
+        // thread; a SIGTERM that beats them is still read right, as the parent knows it sent it.)
         // Anonymous classes rather than lambdas on the start-up path: the first lambda in a JVM
         // costs milliseconds of bootstrap, which the warm-up thread pays off the critical path.
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
@@ -103,8 +119,8 @@ public final class ChildMain {
                 w.onShutdown();
             }
         }, "kernel-lib-worker-exit"));
-        w.handleSignals();
-        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, ProcessHandle.current().pid()));
+        current = w;
+        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, PID));
         daemon("kernel-lib-parent-watch-socket", new Runnable() {
             @Override
             public void run() {
@@ -116,13 +132,13 @@ public final class ChildMain {
             // A standby has time: be fully warm, with every jar open, before the task arrives.
             warm.join();
             preopen.join();
-            ClassLoader.getSystemClassLoader().getResource("org/kernellib/mp/start/no-such-resource");
+            extendClassPath(List.of()).getResource("org/kernellib/mp/start/no-such-resource");
         }
         w.run(TaskPayload.decode(w.tasks.take()));
     }
 
     private void run(final TaskPayload p) {
-        long pid = ProcessHandle.current().pid();
+        long pid = PID;
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
         Thread.currentThread().setName(p.name());
@@ -130,7 +146,7 @@ public final class ChildMain {
         more = more.size() >= appended.size() && more.subList(0, appended.size()).equals(appended)
                 ? more.subList(appended.size(), more.size()) : more;
         ClassLoader base = extendClassPath(more);
-        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass);
+        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass, p.classes());
         Thread.currentThread().setContextClassLoader(loader);
         try {
             p.snapshot().restore(loader);
@@ -138,12 +154,23 @@ public final class ChildMain {
             task.run();
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
-            e.printStackTrace(System.err);
+            System.err.print(readableTrace(e));
             sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e)));
             System.exit(1);
         }
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
         System.exit(0);
+    }
+
+    /**
+     * The stack trace with JShell's wrapper names shortened: {@code REPL.$JShell$10$Boom} reads
+     * {@code Boom}, {@code REPL.$JShell$11.explode} reads {@code explode}, so snippet frames name
+     * what the user wrote.
+     */
+    static String readableTrace(final Throwable e) {
+        StringWriter sw = new StringWriter();
+        e.printStackTrace(new PrintWriter(sw));
+        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "");
     }
 
     /** Asks the parent for a class; blocks until it answers. */
@@ -200,13 +227,16 @@ public final class ChildMain {
      * parent can tell "terminated by SIGTERM" from "called System.exit(143)".
      */
     @SuppressWarnings("restriction")
-    private void handleSignals() {
+    private static void handleSignals() {
         for (String name : new String[] {"TERM", "INT", "HUP"}) {
             try {
                 sun.misc.Signal.handle(new sun.misc.Signal(name), new sun.misc.SignalHandler() {
                     @Override
                     public void handle(final sun.misc.Signal s) {
-                        sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                        ChildMain w = current;
+                        if (w != null) {
+                            w.sendQuietly(FrameDescriptor.SIGNALED, ByteBuffer.allocate(4).putInt(s.getNumber()).array());
+                        }
                         System.exit(128 + s.getNumber());
                     }
                 });
@@ -231,6 +261,7 @@ public final class ChildMain {
     private static final class WarmUp implements Runnable {
         @Override
         public void run() {
+            handleSignals();
             warmUp();
         }
     }
@@ -248,41 +279,38 @@ public final class ChildMain {
                 ((Task) in.readObject()).run();
             }
             TaskPayload.class.getName();
+            // Bootstraps invokedynamic string concatenation, which most tasks use.
+            String concat = "warm " + System.nanoTime() + t;
+            concat.length();
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
         }
     }
 
     /**
-     * Puts the parent's class path (beyond kernel-lib, see WorkerCommand) on this JVM's system
-     * class loader, so library classes load exactly as in the parent. Falls back to a child
-     * URL class loader if the JDK's append hook is out of reach.
+     * Adds the parent's class path (beyond kernel-lib, see WorkerCommand) as a URL class loader
+     * under the system one, the same shape as in a notebook kernel, where JJava's snippet loader
+     * holds the jars of {@code %maven} and {@code %classpath}. A standby that already added a
+     * prefix of the entries adds only the rest, as a child of its first loader.
+     * {@code java.class.path} is set to the whole for code that reads it.
      */
     private static ClassLoader extendClassPath(final List<String> entries) {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
+        ClassLoader below = extraLoader != null ? extraLoader : ClassLoader.getSystemClassLoader();
         if (entries.isEmpty()) {
-            return extraLoader != null ? extraLoader : system;
+            return below;
         }
-        System.setProperty("java.class.path", System.getProperty("java.class.path") + File.pathSeparator
-                + String.join(File.pathSeparator, entries));
-        try {
-            Method append = system.getClass().getDeclaredMethod("appendToClassPathForInstrumentation", String.class);
-            append.setAccessible(true);
-            for (String e : entries) {
-                append.invoke(system, e);
-            }
-            appended.addAll(entries);
-            return system;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            URL[] urls = new URL[entries.size()];
-            for (int i = 0; i < urls.length; i++) {
-                urls[i] = toUrl(entries.get(i));
-            }
-            appended.addAll(entries);
-            extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls,
-                    extraLoader != null ? extraLoader : system);
-            return extraLoader;
+        // StringBuilder, not '+': the first indy string concatenation in a JVM costs ~10 ms of
+        // bootstrap, which belongs on the warm-up thread, not here on the critical path.
+        StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
+        URL[] urls = new URL[entries.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = toUrl(entries.get(i));
+            cp.append(File.pathSeparatorChar).append(entries.get(i));
         }
+        System.setProperty("java.class.path", cp.toString());
+        appended.addAll(entries);
+        extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls, below);
+        return extraLoader;
     }
 
     /**
@@ -309,6 +337,14 @@ public final class ChildMain {
                     }
                 }
             }
+        }
+    }
+
+    private static long selfPid() {
+        try {
+            return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+        } catch (IOException | RuntimeException e) {
+            return ProcessHandle.current().pid();
         }
     }
 

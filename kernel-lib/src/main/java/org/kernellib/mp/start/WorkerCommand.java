@@ -19,28 +19,28 @@ import java.util.Set;
  * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
  * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
  * including jars added at run time to URL class loaders (as JJava's {@code %maven} and
- * {@code %classpath} do), travels with the task and is appended to the worker's system class
- * loader before the task's classes load, so in the end the worker sees the same class path as
- * its parent.
+ * {@code %classpath} do), is handed to the worker on its stdin and becomes a URL class loader
+ * under the system one, much as in the kernel, where those jars sit in JJava's snippet loader.
+ * The task runs with the shipped-class loader above it as context class loader, so code that
+ * resolves names through the context loader (ServiceLoader, deserialization of user objects)
+ * sees everything.
  *
  * <p>Why not start with the whole class path: the JVM scans every jar on the system class path
  * for service providers when it opens its first socket, about a millisecond per jar, and a
  * notebook's class path easily has dozens of jars. The short boot class path is also what the
  * AppCDS archive is dumped with, so the archive stays valid whatever the notebook adds, and a
- * pre-started standby JVM never goes stale when a jar is added. Appending uses the hook the JDK
- * has for {@code Instrumentation.appendToSystemClassLoaderSearch}, hence the one
- * {@code --add-opens} flag; if that ever fails the worker falls back to a child URL class loader.
+ * pre-started standby JVM never goes stale when a jar is added (it adds the new jars).
  *
- * <p>Other flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the
- * smallest footprint; a worker is one process among several on the machine),
- * {@code -XX:-UsePerfData} (no hsperfdata mmap file per JVM), {@code -Xshare:auto} plus, when
- * present, the AppCDS archive built by {@link CdsArchive} (class metadata mapped instead of
- * parsed). The JIT is left at full strength because workers do real work. Extra flags can be given
- * in the system property {@code kernellib.worker.jvmArgs} (space separated).
+ * <p>Flags, and why: {@code -XX:+UseSerialGC} (the cheapest collector to start and the smallest
+ * footprint; a worker is one process among several on the machine), {@code -XX:-UsePerfData} (no
+ * hsperfdata mmap file per JVM), {@code -Xshare:auto} plus, when present, the AppCDS archive
+ * built by {@link CdsArchive} (class metadata mapped instead of parsed). No module options: any
+ * {@code --add-opens} would switch off CDS's archived module graph and cost ~6 ms per start. The
+ * JIT is left at full strength because workers do real work. Extra flags can be given in the
+ * system property {@code kernellib.worker.jvmArgs} (space separated).
  */
 public final class WorkerCommand {
-    static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto",
-            "--add-opens=java.base/jdk.internal.loader=ALL-UNNAMED");
+    static final List<String> BASE_FLAGS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xshare:auto");
 
     private final String java;
     private final List<String> bootClassPath;

@@ -3,9 +3,17 @@ package org.kernellib.mp.process;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /** Notebook-style code: snippets compiled and run by a local JShell, executed in workers. */
 class JShellProcessTest {
@@ -47,6 +55,41 @@ class JShellProcessTest {
         }
     }
 
+    /** A jar with {@code extlib.Greeter.greet()} returning "greetings from a late jar". */
+    private static Path lateJar() throws Exception {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "extlib/Greeter", null, "java/lang/Object", null);
+        MethodVisitor m = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "greet", "()Ljava/lang/String;", null, null);
+        m.visitCode();
+        m.visitLdcInsn("greetings from a late jar");
+        m.visitInsn(Opcodes.ARETURN);
+        m.visitMaxs(0, 0);
+        m.visitEnd();
+        cw.visitEnd();
+        Path jar = Files.createTempFile("kernel-lib-late", ".jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("extlib/Greeter.class"));
+            out.write(cw.toByteArray());
+            out.closeEntry();
+        }
+        jar.toFile().deleteOnExit();
+        return jar;
+    }
+
+    @Test
+    void jarsAddedToTheSnippetLoaderLaterReachTheWorker() throws Exception {
+        Path jar = lateJar();
+        shell.addToClasspath(jar.toString());
+        assertTrue(!System.getProperty("java.class.path").contains(jar.getFileName().toString()));
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("var g = new Process(() -> System.out.println(extlib.Greeter.greet() + \" via \""
+                    + " + extlib.Greeter.class.getClassLoader().getName()));");
+            shell.eval("g.start(); g.join();");
+            assertEquals("0", shell.eval("g.exitCode().getAsInt()"));
+            assertTrue(cap.out().contains("greetings from a late jar via kernel-lib-task-classpath"), cap.out() + cap.err());
+        }
+    }
+
     @Test
     void topLevelVariablesAreCopiedAtStartLikeFork() {
         try (OutputCapture cap = new OutputCapture()) {
@@ -59,6 +102,39 @@ class JShellProcessTest {
             assertEquals("0", shell.eval("w.exitCode().getAsInt()"));
             assertTrue(cap.out().contains("inside [4, 9, 64, 81] 100"), cap.out() + cap.err());
             assertEquals("[]", shell.eval("squares.toString()").replace("\"", ""));
+        }
+    }
+
+    @Test
+    void notebookClassesNeedNotBeSerializable() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("record Pt(int x, int y) { }");
+            shell.eval("class Shape0 { String kind = \"none\"; }");
+            shell.eval("class Box extends Shape0 { String label; List<Pt> pts = new ArrayList<>(); transient String cache = \"c\";"
+                    + " Box self; String show() { return kind + \" \" + label + \" \" + pts + \" \" + cache + \" \" + (self == this); } }");
+            shell.eval("var box = new Box(); box.kind = \"square\"; box.label = \"b\"; box.pts.add(new Pt(1, 2)); box.self = box;");
+            shell.eval("void go(Pt local) { var q = new Process(() -> System.out.println(\"captured \" + local));"
+                    + " q.start(); q.join(); }");
+            shell.eval("var bp = new Process(() -> System.out.println(\"box \" + box.show()));");
+            shell.eval("bp.start(); bp.join();");
+            shell.eval("go(new Pt(3, 4));");
+            assertEquals("0", shell.eval("bp.exitCode().getAsInt()"));
+            assertTrue(cap.out().contains("box square b [Pt[x=1, y=2]] null true"), cap.out() + cap.err());
+            assertTrue(cap.out().contains("captured Pt[x=3, y=4]"), cap.out() + cap.err());
+        }
+    }
+
+    @Test
+    void classesTheWalkCannotSeeAreFetchedOnDemand() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("class Hidden { public String toString() { return \"found by name\"; } }");
+            shell.eval("String hiddenName = Hidden.class.getName();");
+            // Only a string names the class, so it is not sent ahead: the worker must ask for it.
+            shell.eval("var h = new Process(() -> System.out.println(Class.forName(hiddenName, true,"
+                    + " Thread.currentThread().getContextClassLoader()).getDeclaredConstructor().newInstance()));");
+            shell.eval("h.start(); h.join();");
+            assertEquals("0", shell.eval("h.exitCode().getAsInt()"), cap.err());
+            assertTrue(cap.out().contains("found by name"), cap.out() + cap.err());
         }
     }
 
@@ -85,6 +161,7 @@ class JShellProcessTest {
             String pid = shell.eval("b.pid()");
             assertTrue(cap.err().contains("Process boomer (pid " + pid + ") failed:"), cap.err());
             assertTrue(cap.err().contains("Boom: bad input"), cap.err());
+            assertTrue(!cap.err().contains("REPL.$JShell$"), "snippet frames should be shortened: " + cap.err());
             assertTrue(cap.err().contains("explode"), cap.err());
             assertTrue(!cap.out().contains("bad input"), "the trace belongs on stderr: " + cap.out());
         }

@@ -41,6 +41,53 @@ class PlainJavaProcessTest {
     }
 
     @Test
+    void anUnjoinedWorkerIsReapedWhenItEnds() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::hello).daemon(true);
+            assertTrue(p.isDaemon());
+            p.start();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (Multiprocessing.activeChildren().contains(p) && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            assertFalse(Multiprocessing.activeChildren().contains(p));
+            assertEquals(OptionalInt.of(0), p.exitCode());
+            IllegalStateException late = assertThrows(IllegalStateException.class, () -> p.daemon(false));
+            assertTrue(late.getMessage().contains("after start()"), late.getMessage());
+        }
+    }
+
+    @Test
+    void outputArrivesLiveAndOutlivesAKill() throws Exception {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::lastWordsThenSleep);
+            p.start();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (!(cap.out().contains("last words") && cap.err().contains("error words"))
+                    && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            assertTrue(p.isAlive(), "the worker should still be sleeping");
+            assertTrue(cap.out().contains("last words"), "stdout must be relayed while the worker runs");
+            assertTrue(cap.err().contains("error words") && !cap.out().contains("error words"), "stderr stays stderr");
+            p.kill();
+            p.join();
+            assertEquals(OptionalInt.of(-9), p.exitCode());
+        }
+    }
+
+    @Test
+    void aWorkerCanStartItsOwnWorker() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::nested);
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(0), p.exitCode(), cap.err());
+            assertTrue(cap.out().contains("hello from " + p.name() + ":1 child of " + p.name()), cap.out() + cap.err());
+        }
+    }
+
+    @Test
     void exitCodesFollowPython() throws Exception {
         try (OutputCapture cap = new OutputCapture()) {
             Process exit3 = new Process(TestTasks::exitThree);
@@ -152,15 +199,15 @@ class PlainJavaProcessTest {
             a.join();
             b.join();
             List<String> lines = cap.out().lines().filter(l -> l.startsWith("tick ")).toList();
-            assertEquals(12, lines.size(), lines.toString());
+            assertEquals(16, lines.size(), lines.toString());
             int firstB = lines.indexOf("tick B0");
-            int lastA = lines.indexOf("tick A5");
+            int lastA = lines.indexOf("tick A7");
             assertTrue(firstB < lastA, "output did not interleave: " + lines);
         }
     }
 
     static void tick(final String who) throws InterruptedException {
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 8; i++) {
             System.out.println("tick " + who + i);
             Thread.sleep(200);
         }

@@ -9,6 +9,20 @@ final class TestTasks {
         Thread.sleep(60_000);
     }
 
+    static void lastWordsThenSleep() throws InterruptedException {
+        System.out.print("last words");   // no newline and no flush: must still arrive at once
+        System.err.print("error words");
+        Thread.sleep(60_000);
+    }
+
+    /** A worker that starts its own worker, as Python allows for non-daemon processes. */
+    static void nested() {
+        Process child = new Process(TestTasks::hello);
+        child.start();
+        child.join();
+        System.exit(child.exitCode().orElse(-1) == 0 ? 0 : 5);
+    }
+
     static void exitThree() {
         System.exit(3);
     }
