@@ -35,10 +35,13 @@ $(PY_STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# The jar, its runtime dependencies in target/lib/, and the workers' class-data-sharing archive
+# (target/cds/), made for this exact JVM and jar so cold worker starts skip class parsing.
 $(LIB_JAR): $(LIB_SOURCES)
 	@$(JAVA) -version 2>&1 | head -1
 	$(MVN) --batch-mode --quiet package -DskipTests
 	touch $@
+	$(JAVA) -cp "$@:kernel-lib/target/lib/*" org.kernellib.mp.start.CdsArchive
 
 $(KERNELSPEC): $(PY_STAMP) $(LIB_JAR) tools/install_kernel.py
 	$(PY) tools/install_kernel.py --java "$(JAVA)"

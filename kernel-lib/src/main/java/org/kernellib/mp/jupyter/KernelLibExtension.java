@@ -5,6 +5,7 @@ import java.util.Map;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
+import org.kernellib.mp.Multiprocessing;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -78,6 +79,24 @@ public final class KernelLibExtension implements Extension {
 
         for (String snippet : IMPORTS) {
             kernel.eval(snippet);
+        }
+        keepAWorkerWarm();
+    }
+
+    /**
+     * In a notebook a process should start in milliseconds, as a forked one does in Python: keep a
+     * standby worker JVM booted and waiting (the "prestart" method). It is made with this class's
+     * loader as context, the loader that holds kernel-lib and the notebook's jars, so its class
+     * path matches the processes cells will start.
+     */
+    private static void keepAWorkerWarm() {
+        final Thread self = Thread.currentThread();
+        final ClassLoader previous = self.getContextClassLoader();
+        self.setContextClassLoader(KernelLibExtension.class.getClassLoader());
+        try {
+            Multiprocessing.setStartMethod("prestart");
+        } finally {
+            self.setContextClassLoader(previous);
         }
     }
 

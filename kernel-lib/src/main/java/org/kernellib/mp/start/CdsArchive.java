@@ -60,18 +60,24 @@ public final class CdsArchive {
                         .append(Files.getLastModifiedTime(jar).toMillis());
             }
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return Optional.of(directory().resolve("worker-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
+            return Optional.of(directory(bootClassPath).resolve("worker-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
         } catch (IOException | NoSuchAlgorithmException e) {
             return Optional.empty();
         }
     }
 
-    private static Path directory() {
+    /**
+     * Next to the kernel-lib jar ({@code target/cds/} in a build): the archive belongs to that jar,
+     * goes away with it on {@code mvn clean}, and set-up writes nothing outside the repository.
+     * The system property {@code kernellib.cds.dir} overrides it.
+     */
+    private static Path directory(final List<String> bootClassPath) {
         String d = System.getProperty("kernellib.cds.dir");
         if (d != null && !d.isBlank()) {
             return Paths.get(d);
         }
-        return Paths.get(System.getProperty("user.home"), ".cache", "kernel-lib", "cds");
+        Path jarDir = Paths.get(bootClassPath.get(0)).toAbsolutePath().getParent();
+        return jarDir.resolve("cds");
     }
 
     /** The flags that make a worker use the archive, or none when it is not there. */
