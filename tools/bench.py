@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Process benchmark: kernel-lib's workers next to Python multiprocessing, measured in one run.
+"""Benchmarks: kernel-lib next to Python's multiprocessing, measured in the same run.
 
-    python3 tools/bench.py            # a table: metric, ours, Python's, ratio (ours / Python)
-    python3 tools/bench.py --json     # both JSON objects, merged under "ours" and "python"
+    python3 tools/bench.py            # a table: metric, ours, Python's, and how many times better
+    python3 tools/bench.py --json     # all JSON objects, merged under "ours" and "python"
 
 Steps: package kernel-lib (jar in target/, runtime dependencies in target/lib/, the layout a
-kernel uses), build the worker AppCDS archive for this JVM, run the Java benchmark main, run
-../shared/bench/python_baseline.py --json (relative to the repository root). Timings are medians.
-To add a row, append to ROWS: (label, key in the Java JSON, key in the Python JSON or None).
+kernel uses), build the worker AppCDS archive for this JVM, run each Java benchmark main (each
+prints one JSON object of medians), run ../shared/bench/python_baseline.py --json (relative to the
+repository root). These machines are noisy: run it a few times and compare the ratios.
+To add a row, append to ROWS: (label, key in our JSON, key in Python's JSON or None, and whether
+lower is better).
 """
 import json
 import os
@@ -19,11 +21,23 @@ MODULE = os.path.join(ROOT, "kernel-lib")
 TARGET = os.path.join(MODULE, "target")
 PYTHON_BASELINE = os.path.join(ROOT, "..", "shared", "bench", "python_baseline.py")
 
+LOWER, HIGHER = True, False
 ROWS = [
-    ("start->join, cold (ms)", "start_join_ms_cold", "start_join_ms_spawn"),
-    ("start->join, prestart vs forkserver (ms)", "start_join_ms_prestart", "start_join_ms_forkserver"),
-    ("worker peak RSS (MiB)", "worker_peak_rss_mib", None),
+    ("start->join, cold vs spawn (ms)", "start_join_ms_cold", "start_join_ms_spawn", LOWER),
+    ("start->join, prestart vs forkserver (ms)", "start_join_ms_prestart", "start_join_ms_forkserver", LOWER),
+    ("start->join, prestart vs fork (ms)", "start_join_ms_prestart", "start_join_ms_fork", LOWER),
+    ("worker peak RSS (MiB)", "worker_peak_rss_mib", None, LOWER),
+    ("lock acquire+release /s, 1 process", "lock_pairs_per_s_uncontended", "lock_pairs_per_s_uncontended", HIGHER),
+    ("lock acquire+release /s, 2 processes", "lock_pairs_per_s_2procs", "lock_pairs_per_s_2procs", HIGHER),
+    ("Value += 1 under its lock /s, 2 processes", "value_locked_increments_per_s_2procs",
+     "value_locked_increments_per_s_2procs", HIGHER),
+    ("atomic increments /s vs Python's locked", "value_atomic_increments_per_s_2procs",
+     "value_locked_increments_per_s_2procs", HIGHER),
+    ("Queue small ints /s, 1 -> 1 process", "queue_items_per_s", "queue_items_per_s", HIGHER),
+    ("Queue small ints /s, 2 -> 2 processes", "queue_items_per_s_2p2c", None, HIGHER),
+    ("Queue 1 KiB messages /s, 1 -> 1", "queue_1kib_items_per_s", None, HIGHER),
 ]
+BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench"]
 
 
 def run(cmd, **kw):
@@ -50,8 +64,11 @@ def classpath():
 def java_bench(cp):
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     run([java, "-cp", cp, "org.kernellib.mp.start.CdsArchive"], stdout=subprocess.DEVNULL)
-    out = run([java, "-cp", cp, "org.kernellib.mp.bench.ProcessBench"], stdout=subprocess.PIPE).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    ours = {}
+    for main in BENCHES:
+        out = run([java, "-cp", cp, main], stdout=subprocess.PIPE).stdout
+        ours.update(json.loads(out.strip().splitlines()[-1]))
+    return ours
 
 
 def python_bench():
@@ -65,14 +82,18 @@ def main():
     if "--json" in sys.argv:
         print(json.dumps({"ours": ours, "python": theirs}))
         return
-    print(f"{'metric':44} {'ours':>10} {'Python':>10} {'ratio':>7}")
-    for label, ours_key, py_key in ROWS:
+    print(f"# Python {theirs.get('python')}, {theirs.get('cpus')} cpus; 'better' is how many times "
+          "better ours is (above 1: ours wins)")
+    print(f"{'metric':44} {'ours':>14} {'Python':>14} {'better':>8}")
+    for label, ours_key, py_key, lower_is_better in ROWS:
         a = ours.get(ours_key)
         b = theirs.get(py_key) if py_key else None
-        ratio = f"{a / b:7.2f}" if a is not None and b else "      -"
-        fa = f"{a:10.1f}" if a is not None else "         -"
-        fb = f"{b:10.1f}" if b is not None else "         -"
-        print(f"{label:44} {fa} {fb} {ratio}")
+        better = "       -"
+        if a and b:
+            better = f"{(b / a if lower_is_better else a / b):8.2f}"
+        fa = f"{a:14,.1f}" if a is not None else f"{'-':>14}"
+        fb = f"{b:14,.1f}" if b is not None else f"{'-':>14}"
+        print(f"{label:44} {fa} {fb} {better}")
 
 
 if __name__ == "__main__":
