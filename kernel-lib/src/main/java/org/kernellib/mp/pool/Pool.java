@@ -1212,7 +1212,13 @@ public final class Pool implements AutoCloseable {
 
         void await(final boolean rethrow) {
             try {
-                finished.get();
+                try {
+                    finished.get();
+                } finally {
+                    if (finished.isDone()) {
+                        reportProgress();
+                    }
+                }
             } catch (InterruptedException e) {
                 pool.cancelAfterInterrupt(this, e);
             } catch (ExecutionException e) {
@@ -1237,20 +1243,23 @@ public final class Pool implements AutoCloseable {
         /** Tells the listener, at most every 250 ms, and once at the end. */
         void reportProgress() {
             ProgressListener l = progress;
-            if (l == null || progressEnded.get()) {
+            if (l == null) {
                 return;
             }
             try {
                 if (finished.isDone()) {
-                    if (progressEnded.compareAndSet(false, true)) {
-                        l.update(doneItems.get(), total);
-                        l.finished(doneItems.get(), total, !finished.isCompletedExceptionally());
+                    // Whoever comes first reports the end; the waiting caller returns only after it.
+                    synchronized (progressEnded) {
+                        if (progressEnded.compareAndSet(false, true)) {
+                            l.update(doneItems.get(), total);
+                            l.finished(doneItems.get(), total, !finished.isCompletedExceptionally());
+                        }
                     }
                     return;
                 }
                 long now = System.nanoTime();
                 long last = lastProgress.get();
-                if (now - last >= PROGRESS_INTERVAL_NANOS && lastProgress.compareAndSet(last, now)) {
+                if (!progressEnded.get() && now - last >= PROGRESS_INTERVAL_NANOS && lastProgress.compareAndSet(last, now)) {
                     l.update(doneItems.get(), total);
                 }
             } catch (RuntimeException e) {
