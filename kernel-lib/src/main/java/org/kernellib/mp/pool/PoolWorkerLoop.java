@@ -245,7 +245,14 @@ public final class PoolWorkerLoop implements Task {
                     results[i] = fn.apply(items[i]);
                 }
                 item = -1;
-                byte[] bytes = PoolProtocol.serialize(results);
+                byte[] bytes;
+                try {
+                    bytes = PoolProtocol.serialize(results);
+                } catch (IOException | RuntimeException e) {
+                    item = first + unserializable(results);
+                    throw new IllegalArgumentException("the result cannot be sent back to the pool: " + e
+                            + ". Results travel by Java serialization: return a Serializable value.", e);
+                }
                 connection.send(PoolProtocol.RESULT, jobId,
                         PoolProtocol.frame(chunk, PoolProtocol.epochNanos(start), PoolProtocol.epochNanos(Instant.now()), bytes));
             } catch (Throwable e) {
@@ -257,6 +264,17 @@ public final class PoolWorkerLoop implements Task {
             } finally {
                 t.setContextClassLoader(before);
             }
+        }
+
+        private static int unserializable(final Object[] results) {
+            for (int i = 0; i < results.length; i++) {
+                try {
+                    PoolProtocol.serialize(results[i]);
+                } catch (IOException | RuntimeException e) {
+                    return i;
+                }
+            }
+            return 0;
         }
 
         private void sendError(final int jobId, final int chunk, final Instant start, final int item, final Throwable e)

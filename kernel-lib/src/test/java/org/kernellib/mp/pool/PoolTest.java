@@ -130,4 +130,33 @@ class PoolTest {
         assertFalse(a.successful());
         assertEquals(List.of(1, 2), pool.map(x -> x, List.of(1, 2)));
     }
+
+    @Test
+    void unserializableFunctionsItemsAndResultsAreNamed() {
+        Object lock = new Object();
+        PoolException f = assertThrows(PoolException.class, () -> pool.map(x -> x + lock.hashCode(), List.of(1)));
+        assertTrue(f.getMessage().contains("captured value #1 of type java.lang.Object"), f.getMessage());
+        PoolException i = assertThrows(PoolException.class, () -> pool.map(x -> 1, List.of(1, new Object())));
+        assertTrue(i.getMessage().contains("item #1 (a java.lang.Object)"), i.getMessage());
+        PoolTaskException r = assertThrows(PoolTaskException.class, () -> pool.map(x -> x == 2 ? new Object() : x, List.of(1, 2, 3)));
+        assertTrue(r.getMessage().contains("item #1") && r.getMessage().contains("cannot be sent back"), r.getMessage());
+        assertEquals(List.of(1), pool.map(x -> x, List.of(1)));
+    }
+
+    @Test
+    void anOutOfMemoryErrorIsReportedAndTheWorkerReplaced() throws Exception {
+        PoolTaskException e = assertThrows(PoolTaskException.class,
+                () -> pool.map(x -> new long[Integer.MAX_VALUE - 2].length, List.of(1)));
+        assertInstanceOf(OutOfMemoryError.class, e.getCause());
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (ProcessHandle.of(e.workerPid()).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertFalse(ProcessHandle.of(e.workerPid()).map(ProcessHandle::isAlive).orElse(false), "a worker after OOM is not reused");
+        assertEquals(List.of(3, 4), pool.map(x -> x + 1, List.of(2, 3)));
+        while (pool.workers().size() < 2 && System.nanoTime() < end) {
+            Thread.sleep(20); // the replacement, so later tests see two workers
+        }
+        assertEquals(2, pool.workers().size());
+    }
 }
