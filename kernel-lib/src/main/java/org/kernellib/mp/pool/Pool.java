@@ -537,7 +537,7 @@ public final class Pool implements AutoCloseable {
             Object[] slice = items.subList(first, last).toArray();
             byte[] bytes;
             try {
-                bytes = PoolProtocol.serialize(slice);
+                bytes = PoolCodec.encode(slice);
             } catch (IOException | RuntimeException e) {
                 throw new PoolException(describeUnserializable(slice, first, e), e);
             }
@@ -918,8 +918,8 @@ public final class Pool implements AutoCloseable {
         Object[] results = null;
         PoolException error = null;
         if (job != null && f.type() == PoolProtocol.RESULT) {
-            try (ObjectInputStream oin = new ShippingObjectInputStream(PoolProtocol.tail(f.payload(), 20), job.resultLoader)) {
-                results = (Object[]) oin.readObject();
+            try {
+                results = PoolCodec.decode(PoolProtocol.tail(f.payload(), 20), job.resultLoader);
             } catch (IOException | ClassNotFoundException | RuntimeException e) {
                 error = new PoolException("cannot read the results of chunk " + index + " of call #" + job.id
                         + " from worker " + s.name + " (pid " + s.pid + "): " + e, e);

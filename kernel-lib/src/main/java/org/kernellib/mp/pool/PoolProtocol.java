@@ -20,10 +20,10 @@ import java.time.Instant;
  * <li>{@link #JOB} parent to worker, id = call id: the encoded {@code TaskPayload} of the call's
  *     function with the snapshot of the notebook variables taken at the call. Sent once per worker
  *     per call, before its first chunk.</li>
- * <li>{@link #CHUNK} parent to worker, id = call id: {@code int chunk, int firstItem, bytes}
- *     (serialized {@code Object[]} of items).</li>
+ * <li>{@link #CHUNK} parent to worker, id = call id: {@code int chunk, int firstItem} and the items
+ *     as {@link PoolCodec} writes them.</li>
  * <li>{@link #RESULT} worker to parent, id = call id: {@code int chunk, long startNanos, long
- *     endNanos} (epoch nanoseconds) and the serialized {@code Object[]} of results.</li>
+ *     endNanos} (epoch nanoseconds) and the results as {@link PoolCodec} writes them.</li>
  * <li>{@link #ERROR} worker to parent, id = call id: {@code int chunk, long start, long end,
  *     int item, UTF class, UTF message, int n, n bytes trace (UTF-8), int m, m bytes serialized
  *     exception (m = 0 if it could not be serialized)}.</li>

@@ -6,7 +6,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.MalformedURLException;
@@ -32,7 +31,6 @@ import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ShippedClassLoader;
-import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
 
 /**
@@ -235,9 +233,7 @@ public final class PoolWorkerLoop implements Task {
                 }
                 t.setContextClassLoader(j.loader);
                 Object[] items;
-                try (ObjectInputStream oin = new ShippingObjectInputStream(PoolProtocol.tail(payload, 8), j.loader)) {
-                    items = (Object[]) oin.readObject();
-                }
+                items = PoolCodec.decode(PoolProtocol.tail(payload, 8), j.loader);
                 SerializableFunction<Object, Object> fn = (SerializableFunction<Object, Object>) j.function;
                 Object[] results = new Object[items.length];
                 for (int i = 0; i < items.length; i++) {
@@ -247,7 +243,7 @@ public final class PoolWorkerLoop implements Task {
                 item = -1;
                 byte[] bytes;
                 try {
-                    bytes = PoolProtocol.serialize(results);
+                    bytes = PoolCodec.encode(results);
                 } catch (IOException | RuntimeException e) {
                     item = first + unserializable(results);
                     throw new IllegalArgumentException("the result cannot be sent back to the pool: " + e
