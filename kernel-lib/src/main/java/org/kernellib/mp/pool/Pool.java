@@ -126,11 +126,11 @@ public final class Pool implements AutoCloseable {
     private final List<WorkerHandle> everyWorker = new CopyOnWriteArrayList<>();
     private final ArrayDeque<Chunk> queue = new ArrayDeque<>();
     private final Map<Integer, Job> jobs = new LinkedHashMap<>();
-    private final List<TimelineEntry> timeline = new ArrayList<>();
+    private final ArrayDeque<TimelineEntry> timeline = new ArrayDeque<>();
     private final AtomicInteger jobIds = new AtomicInteger();
     private State state = State.RUN;
     private int starting;
-    private PoolException broken;
+    private volatile PoolException broken;
 
     /** A pool with one worker per available processor. */
     public Pool() {
@@ -566,6 +566,7 @@ public final class Pool implements AutoCloseable {
                 finishLocked(job, null);
             } else {
                 Collections.addAll(queue, job.chunks);
+                replaceLocked(); // if earlier starts failed, the pool tries again now rather than wait forever
                 dispatchLocked();
             }
         }
@@ -601,7 +602,7 @@ public final class Pool implements AutoCloseable {
 
     private void dispatchLocked() {
         for (int target = 1; target <= PREFETCH; target++) {
-            for (Slot s : slots) {
+            for (Slot s : new ArrayList<>(slots)) { // a copy: retiring removes from slots
                 if (queue.isEmpty()) {
                     return;
                 }
@@ -647,6 +648,11 @@ public final class Pool implements AutoCloseable {
     }
 
     private void replaceLocked() {
+        replaceLocked(0);
+    }
+
+    /** Starts a worker if the pool is short of one; retries a failed start a few times, a second apart. */
+    private void replaceLocked(final int attempt) {
         if (state == State.TERMINATED || broken != null || (state == State.CLOSED && jobs.isEmpty())) {
             return;
         }
@@ -659,6 +665,19 @@ public final class Pool implements AutoCloseable {
                 startWorker();
             } catch (Throwable e) {
                 List<Job> failed = new ArrayList<>();
+                if (attempt < 3 && broken == null) {
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ignored) {
+                        // daemon thread: just go on
+                    }
+                    synchronized (lock) {
+                        if (!slots.isEmpty()) {
+                            replaceLocked(attempt + 1);
+                            return;
+                        }
+                    }
+                }
                 synchronized (lock) {
                     if (slots.isEmpty() && starting == 0 && state != State.TERMINATED) {
                         PoolException ex = e instanceof PoolException ? (PoolException) e
@@ -778,13 +797,14 @@ public final class Pool implements AutoCloseable {
         CompletableFuture<ControlServer.Hello> hello = server.expect(token);
         WorkerCommand[] command = new WorkerCommand[1];
         Thread.currentThread().setContextClassLoader(contextLoader);
-        TaskPayload p = TaskPayload.prepare(new PoolWorkerLoop(server.path().toString(), token), wname, true,
-                CurrentProcess.get().name(), loaders -> {
-                    command[0] = WorkerCommand.forLoaders(loaders);
-                    return command[0].userClassPath();
-                });
+        TaskPayload p;
         WorkerHandle h;
         try {
+            p = TaskPayload.prepare(new PoolWorkerLoop(server.path().toString(), token), wname, true,
+                    CurrentProcess.get().name(), loaders -> {
+                        command[0] = WorkerCommand.forLoaders(loaders);
+                        return command[0].userClassPath();
+                    });
             h = Starters.current().acquire(command[0]);
         } catch (IOException | RuntimeException e) {
             server.forget(token);
@@ -855,6 +875,8 @@ public final class Pool implements AutoCloseable {
                 if (state == State.TERMINATED) {
                     h.signal(9);
                 }
+            } else if (s.closing) {
+                replaceLocked(); // it died between saying ready and joining
             } else {
                 slots.add(s);
                 dispatchLocked();
@@ -939,7 +961,7 @@ public final class Pool implements AutoCloseable {
             }
             if (c != null && f.type() != PoolProtocol.SKIPPED) {
                 if (timeline.size() >= TIMELINE_CAP) {
-                    timeline.remove(0);
+                    timeline.pollFirst();
                 }
                 Instant st = PoolProtocol.instant(start);
                 Instant en = PoolProtocol.instant(end);
