@@ -62,7 +62,8 @@ import org.kernellib.mp.start.WorkerHandle;
  * variables it uses, taken at that call, exactly as {@code Process.start()} does; snippet classes
  * are shipped on demand, in the version current at the call. Items and results travel by Java
  * serialization. Workers are started through the current start method
- * ({@code setStartMethod("prestart")} makes a pool start from warm standby JVMs) and then run
+ * ({@code setStartMethod("prestart")} makes a pool start from warm spare JVMs started ahead of
+ * time, see {@link #prestart(int)}) and then run
  * call after call, so a pool kept across cells stays warm (JIT-compiled code, loaded classes).
  * The {@code initializer} runs once in each worker before its first task: state it leaves in
  * class-path classes or the JVM is seen by later tasks, but notebook variables are re-copied
@@ -131,6 +132,7 @@ public final class Pool implements AutoCloseable {
     private State state = State.RUN;
     private int starting;
     private volatile PoolException broken;
+    private volatile WorkerCommand lastCommand;
 
     /** A pool with one worker per available processor. */
     public Pool() {
@@ -241,6 +243,9 @@ public final class Pool implements AutoCloseable {
             } catch (ExecutionException e) {
                 failure = failure != null ? failure : e.getCause();
             }
+        }
+        if (failure == null && lastCommand != null) {
+            PoolSpares.refill(lastCommand, processes); // the next pool starts warm too (prestart only)
         }
         if (failure != null) {
             terminate();
@@ -434,6 +439,25 @@ public final class Pool implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new PoolInterruptedException("interrupted in join() of " + name + "; the pool was terminated", e);
         }
+    }
+
+    /**
+     * With the {@code prestart} start method, starts {@code n} spare worker JVMs now, in the
+     * background, so that the next {@code new Pool(n)} only hands them their work: the pool
+     * counterpart of the starter's single standby. Every pool created under {@code prestart} also
+     * refills the spares to its size for the next one. Spares end with this JVM; with any other
+     * start method this drops them.
+     */
+    public static void prestart(final int n) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        WorkerCommand c = WorkerCommand.forLoaders(List.of(cl != null ? cl : ClassLoader.getSystemClassLoader(),
+                Pool.class.getClassLoader()));
+        PoolSpares.refill(c, n);
+    }
+
+    /** Waits until the spares asked for by {@link #prestart} are up (for benchmarks); false after the timeout. */
+    public static boolean awaitSpares(final Duration timeout) throws InterruptedException {
+        return PoolSpares.await(timeout.toMillis());
     }
 
     // ------------------------------------------------------------------ public API: observation
@@ -805,7 +829,11 @@ public final class Pool implements AutoCloseable {
                         command[0] = WorkerCommand.forLoaders(loaders);
                         return command[0].userClassPath();
                     });
-            h = Starters.current().acquire(command[0]);
+            h = PoolSpares.take(command[0]);
+            if (h == null) {
+                h = Starters.current().acquire(command[0]);
+            }
+            lastCommand = command[0];
         } catch (IOException | RuntimeException e) {
             server.forget(token);
             synchronized (lock) {

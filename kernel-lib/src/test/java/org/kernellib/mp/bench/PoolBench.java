@@ -69,8 +69,10 @@ public final class PoolBench {
         Multiprocessing.setStartMethod("prestart");
         PrestartStarter prestart = (PrestartStarter) Starters.current();
         List<Double> startStandby = new ArrayList<>();
+        Pool.prestart(procs);
         for (int i = 0; i < reps; i++) {
             prestart.awaitStandby(30_000);
+            Pool.awaitSpares(java.time.Duration.ofSeconds(30));
             Thread.sleep(200);
             long t0 = System.nanoTime();
             Pool p = new Pool(procs);
@@ -78,6 +80,7 @@ public final class PoolBench {
             p.close();
         }
         Multiprocessing.setStartMethod("spawn");
+        Pool.prestart(0); // drops the spares
 
         // Map-reduce over 100 000 inputs: cold (start included), warm, and sequential Java.
         long expected = 0;
