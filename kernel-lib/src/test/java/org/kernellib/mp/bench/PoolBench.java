@@ -19,7 +19,7 @@ import org.kernellib.mp.start.Starters;
  * Plain-timing benchmark of {@link Pool} (not a test): prints one JSON object with medians, to put
  * next to {@code python_baseline.py --json}.
  *
- * <p>Usage: {@code java -cp ... org.kernellib.mp.bench.PoolBench [reps]} (default 5).
+ * <p>Usage: {@code java -cp ... org.kernellib.mp.bench.PoolBench [reps]} (default 7).
  */
 public final class PoolBench {
     private static volatile long sink;
@@ -46,7 +46,7 @@ public final class PoolBench {
     }
 
     public static void main(final String[] args) throws Exception {
-        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int reps = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         PrintStream realOut = System.out;
         System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         int procs = Runtime.getRuntime().availableProcessors();
@@ -134,7 +134,7 @@ public final class PoolBench {
             // Parallel ceiling: one CPU-bound spin in one worker JVM vs one in each of two.
             long n = calibrate(400);
             p.map(PoolBench::spin, List.of(n / 10, n / 10), 1); // JIT in both workers
-            for (int i = 0; i < reps; i++) {
+            for (int i = 0; i < 2 * reps; i++) {
                 long t0 = System.nanoTime();
                 p.apply(PoolBench::spin, n);
                 double one = ms(t0);
