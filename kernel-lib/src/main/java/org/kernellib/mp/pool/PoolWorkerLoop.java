@@ -59,7 +59,11 @@ public final class PoolWorkerLoop implements Task {
             d.writeLong(ProcessHandle.current().pid());
         }
         c.send(FrameDescriptor.HELLO, 0, bos.toByteArray());
-        new Loop(c).run();
+        try {
+            new Loop(c).run();
+        } catch (IOException e) {
+            // The pool closed the connection while this worker was answering: it wants it gone.
+        }
     }
 
     /** The worker's state: calls it knows, their loaders, and the reader of the connection. */
