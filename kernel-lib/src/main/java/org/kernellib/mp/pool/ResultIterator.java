@@ -53,6 +53,14 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
         return next(timeout.toNanos());
     }
 
+    /**
+     * Stops the call when the results are no longer wanted (a loop left early): pending chunks
+     * are dropped, running ones finish; {@code next()} then throws.
+     */
+    public void cancel() {
+        job.pool().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
+    }
+
     /** The id of the pool call, as in {@link TimelineEntry#callId()}. */
     public int callId() {
         return job.id;

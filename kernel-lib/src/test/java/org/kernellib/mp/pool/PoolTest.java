@@ -100,6 +100,19 @@ class PoolTest {
     }
 
     @Test
+    void anImapLeftEarlyCanBeCancelled() {
+        ResultIterator<Integer> it = pool.imap(PoolTest::sleepThenSquare, List.of(10, 10, 10, 300, 300, 300, 300, 300));
+        assertEquals(100, it.next());
+        it.cancel();
+        assertThrows(PoolException.class, () -> {
+            while (it.hasNext()) {
+                it.next();
+            }
+        });
+        assertEquals(List.of(1), pool.map(x -> x, List.of(1)));
+    }
+
+    @Test
     void starmapApplyAndAsyncResults() throws Exception {
         assertEquals(List.of(6, 20), pool.starmap((Integer a, Integer b) -> a * b, List.of(Map.entry(2, 3), Map.entry(4, 5))));
         assertEquals("HELLO", pool.apply(String::toUpperCase, "hello"));
