@@ -249,6 +249,10 @@ public final class Pool implements AutoCloseable {
         }
         if (failure != null) {
             terminate();
+            if (failure instanceof InterruptedException) {
+                throw new PoolInterruptedException("interrupted while " + name + " started its workers; they were stopped",
+                        failure);
+            }
             if (failure instanceof PoolException) {
                 throw (PoolException) failure;
             }
@@ -1145,6 +1149,11 @@ public final class Pool implements AutoCloseable {
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (true) {
+                if (kill) {
+                    for (WorkerHandle h : everyWorker) {
+                        h.signal(9); // also the ones still starting, so their start threads end now
+                    }
+                }
                 synchronized (lock) {
                     if (starting == 0 || System.nanoTime() > end) {
                         break;

@@ -140,6 +140,22 @@ class PoolLifecycleTest {
     }
 
     @Test
+    void anInterruptDuringStartStopsTheWorkers() {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            Thread.currentThread().interrupt();
+            try {
+                long t0 = System.nanoTime();
+                assertThrows(PoolInterruptedException.class, () -> new Pool(1, () -> Thread.sleep(60_000)));
+                assertTrue(Thread.currentThread().isInterrupted());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                assertTrue(ms < 3000, "took " + ms + " ms");
+            } finally {
+                Thread.interrupted();
+            }
+        });
+    }
+
+    @Test
     void closeWaitsForSubmittedWorkAndLeavesNoWorker() {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             Pool pool = new Pool(2);
