@@ -1,0 +1,86 @@
+package org.kernellib.mp.pool;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The pending result of {@link Pool#applyAsync} or {@link Pool#mapAsync}: Python's
+ * {@code AsyncResult}. {@code get()} rethrows a task's failure as a {@link PoolTaskException} (or
+ * {@link WorkerDiedException}); an interrupted {@code get()} cancels the call, as an interrupted
+ * {@code map} does, and throws {@link PoolInterruptedException}.
+ */
+public final class AsyncResult<T> {
+    private final Pool.Job job;
+    private final Supplier<T> value;
+
+    AsyncResult(final Pool.Job job, final Supplier<T> value) {
+        this.job = job;
+        this.value = value;
+    }
+
+    /** Waits for the result. */
+    public T get() {
+        job.await();
+        return value.get();
+    }
+
+    /** Waits at most {@code timeout}; the call goes on running after a timeout. */
+    public T get(final Duration timeout) throws TimeoutException {
+        if (!waitFor(timeout)) {
+            throw new TimeoutException("pool call #" + job.id + " (" + job.label + ") not finished after " + timeout);
+        }
+        return get();
+    }
+
+    /** Waits until the call has finished, whatever the outcome. */
+    public void waitFor() {
+        job.await(false);
+    }
+
+    /** Waits at most {@code timeout}; returns whether the call has finished. */
+    public boolean waitFor(final Duration timeout) {
+        CompletableFuture<Void> f = job.finished;
+        try {
+            f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            job.pool().cancelAfterInterrupt(job, e);
+        } catch (ExecutionException | CancellationException e) {
+            // finished with a failure
+        }
+        return true;
+    }
+
+    /** Whether the call has finished. */
+    public boolean ready() {
+        return job.finished.isDone();
+    }
+
+    /**
+     * Whether the call finished without an exception.
+     *
+     * @throws IllegalStateException if it has not finished yet (Python raises ValueError)
+     */
+    public boolean successful() {
+        if (!ready()) {
+            throw new IllegalStateException("pool call #" + job.id + " (" + job.label + ") is not ready");
+        }
+        return !job.finished.isCompletedExceptionally();
+    }
+
+    /** Cancels the call: pending chunks are dropped, running ones are let finish. */
+    public void cancel() {
+        job.pool().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
+    }
+
+    @Override
+    public String toString() {
+        return "<AsyncResult #" + job.id + " " + job.label + (ready() ? successful() ? " ok" : " failed" : " pending") + ">";
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * {@link org.kernellib.mp.pool.Pool}: Python's {@code multiprocessing.Pool} for notebook cells,
+ * on long-lived worker JVMs, made so that no call hangs.
+ *
+ * <p>Public API: {@link org.kernellib.mp.pool.Pool} (calls, lifecycle, {@code timeline()},
+ * {@code prestart(n)}, the progress hook), {@link org.kernellib.mp.pool.AsyncResult},
+ * {@link org.kernellib.mp.pool.ResultIterator} (what {@code imap}/{@code imapUnordered} return),
+ * the function types {@link org.kernellib.mp.pool.SerializableFunction} and
+ * {@link org.kernellib.mp.pool.SerializableBiFunction}, the exceptions
+ * {@link org.kernellib.mp.pool.PoolException} (base), {@link org.kernellib.mp.pool.PoolTaskException}
+ * (the function threw; cause and {@link org.kernellib.mp.pool.RemoteException} carry the worker's
+ * trace), {@link org.kernellib.mp.pool.WorkerDiedException} and
+ * {@link org.kernellib.mp.pool.PoolInterruptedException}, the records
+ * {@link org.kernellib.mp.pool.TimelineEntry}, and the SPI
+ * {@link org.kernellib.mp.pool.ProgressListener}.
+ *
+ * <p>Inside: each worker is started through the current start method with
+ * {@code PoolWorkerLoop} as its task; that task connects back to the parent's control server
+ * with a second, pool-only connection (see {@code PoolProtocol}) and runs chunks until the pool
+ * closes it. Class requests of a call's function are answered on that connection from the
+ * call's own class shipper, so each call runs the snippet classes of its time.
+ */
+package org.kernellib.mp.pool;

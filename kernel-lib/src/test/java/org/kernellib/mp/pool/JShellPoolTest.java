@@ -1,0 +1,95 @@
+package org.kernellib.mp.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import jdk.jshell.Diag;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Notebook-style: a local JShell (as JJava runs cells) defines the functions and variables the pool uses. */
+class JShellPoolTest {
+    private static JShell shell;
+
+    @BeforeAll
+    static void openShell() {
+        shell = JShell.builder().executionEngine("local")
+                .compilerOptions("--class-path", System.getProperty("java.class.path"))
+                .build();
+        eval("import java.util.*;");
+        eval("import org.kernellib.mp.pool.*;");
+        eval("var pool = new Pool(2);");
+    }
+
+    @AfterAll
+    static void closeShell() {
+        try {
+            eval("pool.close();");
+        } finally {
+            shell.close();
+        }
+    }
+
+    static String eval(final String code) {
+        String value = null;
+        for (SnippetEvent e : shell.eval(code)) {
+            if (e.exception() != null) {
+                throw new AssertionError("snippet threw: " + e.exception() + "\n" + code, e.exception());
+            }
+            if (e.status() == Snippet.Status.REJECTED) {
+                throw new AssertionError("snippet rejected: " + shell.diagnostics(e.snippet()).map(Diag::toString)
+                        .collect(Collectors.joining("; ")) + "\n" + code);
+            }
+            if (e.causeSnippet() == null) {
+                value = e.value();
+            }
+        }
+        return value;
+    }
+
+    @Test
+    void snippetFunctionsSeeTopLevelVariablesAsOfEachCall() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            eval("int square(int x) { return x * x; }");
+            eval("int offset = 10;");
+            assertEquals("\"[11, 14, 19]\"", eval("pool.map(x -> square(x) + offset, List.of(1, 2, 3)).toString()"));
+            eval("offset = 100;");
+            assertEquals("\"[101, 104, 109]\"", eval("pool.map(x -> square(x) + offset, List.of(1, 2, 3)).toString()"));
+            // A redefined method runs in its new version in the same warm workers.
+            eval("int square(int x) { return x * x * x; }");
+            assertEquals("\"[101, 108, 127]\"", eval("pool.map(x -> square(x) + offset, List.of(1, 2, 3)).toString()"));
+            // The workers are the same JVMs as before: the pool is warm across cells.
+            String pids = eval("pool.allWorkerPids().toString()");
+            assertEquals(pids, eval("pool.allWorkerPids().toString()"));
+        });
+    }
+
+    @Test
+    void snippetRecordsTravelBothWaysAndSnippetExceptionsComeBack() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            eval("record Pt(int x, int y) implements java.io.Serializable { Pt twice() { return new Pt(2 * x, 2 * y); } }");
+            assertEquals("\"[Pt[x=2, y=4], Pt[x=6, y=8]]\"",
+                    eval("pool.map(Pt::twice, List.of(new Pt(1, 2), new Pt(3, 4))).toString()"));
+            eval("class Boom extends RuntimeException { Boom(String m) { super(m); } }");
+            eval("int explode(int x) { if (x == 2) throw new Boom(\"bad \" + x); return x; }");
+            eval("String caught = \"\";");
+            eval("try { pool.map(x -> explode(x), List.of(1, 2, 3)); } catch (PoolTaskException e) {"
+                    + " caught = e.getCause().getClass().getSimpleName() + \": \" + e.getCause().getMessage()"
+                    + " + \" | \" + e.remoteTrace(); }");
+            String caught = eval("caught");
+            assertTrue(caught.startsWith("\"Boom: bad 2 | "), caught);
+            assertTrue(caught.contains("explode"), caught);
+            assertEquals("\"[1, 3]\"", eval("pool.map(x -> explode(x), List.of(1, 3)).toString()"));
+        });
+    }
+}
