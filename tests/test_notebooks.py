@@ -138,3 +138,14 @@ def test_race_loses_updates_and_the_lock_fixes_it(executed):
     assert len(images(nb)) == 1, "the histogram of final balances"
     recovered = cell_stdout(nb, "fragile.tryAcquire")
     assert "kernel: acquired = true, previous owner died = true" in recovered
+
+
+def test_pool_matches_sequential_and_shows_its_work(executed):
+    nb = executed("06-pool-map-reduce.ipynb")
+    assert "results equal: true" in cell_stdout(nb, "pool.map(n -> f(n), inputs)")
+    bars = [o for o in outputs(nb) if "kernel-lib-progress" in o.get("data", {}).get("text/html", "")]
+    assert any("Pool-1 map: 100/100 (100%), done" in o.data["text/plain"] for o in bars), "the live progress bar"
+    assert "last result: 9801" in cell_stdout(nb, "Thread.sleep(20)")
+    assert len(images(nb)) == 2, "the chunk timeline and the speed-up chart"
+    assert re.search(r"parallel ceiling of 2 processes on this machine: \d\.\d\dx", cell_stdout(nb, "double ceiling"))
+    assert "still running: []" in cell_stdout(nb, "pool.close()")

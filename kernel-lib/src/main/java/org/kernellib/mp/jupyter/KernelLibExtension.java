@@ -6,6 +6,7 @@ import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
+import org.kernellib.mp.pool.Pool;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -40,6 +41,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.Queue;",
             "import org.kernellib.mp.shared.queue.JoinableQueue;",
             "import org.kernellib.mp.shared.queue.SimpleQueue;",
+            "import org.kernellib.mp.pool.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
             "import org.knowm.xchart.style.Styler;",
@@ -81,6 +83,7 @@ public final class KernelLibExtension implements Extension {
             kernel.eval(snippet);
         }
         keepAWorkerWarm();
+        Pool.setProgressListenerFactory(new NotebookProgress(kernel.getIO().display));
     }
 
     /**

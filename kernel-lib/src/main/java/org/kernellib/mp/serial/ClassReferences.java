@@ -1,15 +1,19 @@
 package org.kernellib.mp.serial;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * What a class file refers to, read with ASM: every class name that appears anywhere in its
@@ -27,6 +31,18 @@ public final class ClassReferences {
     public record FieldRef(String owner, String name) {
     }
 
+    /** A method: owner binary name (dotted), name and descriptor. */
+    public record MethodRef(String owner, String name, String descriptor) {
+    }
+
+    /**
+     * What one method's code touches: the fields it reads or writes, the methods it calls or
+     * hands out as handles (the implementation methods of the lambdas it creates among them), and
+     * the classes it names in instructions (new, casts, class literals).
+     */
+    public record MethodUse(Set<FieldRef> fields, Set<MethodRef> calls, Set<String> types) {
+    }
+
     private static final Pattern DESCRIPTOR_TYPE = Pattern.compile("L([^;<>()\\[.]+)[;<]");
     private static final int UTF8 = 1;
     /**
@@ -39,10 +55,21 @@ public final class ClassReferences {
 
     private final Set<String> classes;
     private final Set<FieldRef> fields;
+    private final Map<MethodRef, MethodUse> methods;
 
-    private ClassReferences(final Set<String> classes, final Set<FieldRef> fields) {
+    private ClassReferences(final Set<String> classes, final Set<FieldRef> fields,
+            final Map<MethodRef, MethodUse> methods) {
         this.classes = classes;
         this.fields = fields;
+        this.methods = methods;
+    }
+
+    /**
+     * Every method of the class with what its code touches, JShell's snippet-evaluation method
+     * excepted, so the state a task needs can be followed method by method.
+     */
+    public Map<MethodRef, MethodUse> methods() {
+        return methods;
     }
 
     /** Binary names (dotted) of the classes referred to, including some false positives. */
@@ -59,6 +86,8 @@ public final class ClassReferences {
         ClassReader cr = new ClassReader(classFile);
         Set<String> classes = new LinkedHashSet<>();
         Set<FieldRef> fields = new LinkedHashSet<>();
+        Map<MethodRef, MethodUse> methods = new LinkedHashMap<>();
+        String owner = cr.getClassName().replace('/', '.');
         for (int i = 1; i < cr.getItemCount(); i++) {
             int off = cr.getItem(i);
             if (off == 0) {
@@ -79,16 +108,49 @@ public final class ClassReferences {
                 if (JSHELL_INITIALIZER.equals(name)) {
                     return null;
                 }
+                MethodUse use = new MethodUse(new LinkedHashSet<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
+                methods.put(new MethodRef(owner, name, descriptor), use);
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
-                    public void visitFieldInsn(final int opcode, final String owner, final String field,
+                    public void visitFieldInsn(final int opcode, final String fieldOwner, final String field,
                             final String desc) {
-                        fields.add(new FieldRef(owner.replace('/', '.'), field));
+                        FieldRef ref = new FieldRef(fieldOwner.replace('/', '.'), field);
+                        fields.add(ref);
+                        use.fields().add(ref);
+                    }
+
+                    @Override
+                    public void visitMethodInsn(final int opcode, final String callee, final String method,
+                            final String desc, final boolean isInterface) {
+                        use.calls().add(new MethodRef(callee.replace('/', '.'), method, desc));
+                    }
+
+                    @Override
+                    public void visitInvokeDynamicInsn(final String method, final String desc, final Handle bootstrap,
+                            final Object... args) {
+                        for (Object arg : args) {
+                            if (arg instanceof Handle) {
+                                Handle h = (Handle) arg;
+                                use.calls().add(new MethodRef(h.getOwner().replace('/', '.'), h.getName(), h.getDesc()));
+                            }
+                        }
+                    }
+
+                    @Override
+                    public void visitTypeInsn(final int opcode, final String type) {
+                        use.types().add(Type.getObjectType(type).getClassName());
+                    }
+
+                    @Override
+                    public void visitLdcInsn(final Object value) {
+                        if (value instanceof Type && ((Type) value).getSort() == Type.OBJECT) {
+                            use.types().add(((Type) value).getClassName());
+                        }
                     }
                 };
             }
         }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return new ClassReferences(classes, fields);
+        return new ClassReferences(classes, fields, methods);
     }
 
     private static void addCandidates(final String s, final Set<String> out) {

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A copy of the notebook's top-level variables that a task uses, taken at {@code start()}: the
@@ -36,6 +38,8 @@ import java.util.Set;
  * process.
  */
 public final class StateSnapshot {
+    private static final Pattern SNIPPET_WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+");
+
     /** One copied static field. */
     public record Entry(String owner, String field, String type) {
     }
@@ -64,14 +68,36 @@ public final class StateSnapshot {
     }
 
     /**
-     * Copies the static state reachable from {@code rootClasses}.
+     * Copies the static state reachable from {@code rootClasses}, every method of them counting.
      *
      * @throws IllegalArgumentException naming the variable and its type when a value cannot be
      *     serialized
      */
     public static StateSnapshot capture(final Collection<String> rootClasses, final ClassShipper shipper) {
+        return capture(rootClasses, Set.of(), Set.copyOf(rootClasses), shipper);
+    }
+
+    /**
+     * Copies the static state the task's code can reach.
+     *
+     * <p>Classes are followed as a whole, with one exception: a JShell wrapper class (one per
+     * snippet, {@code REPL.$JShell$12}) holds the code of every statement and lambda of its cell,
+     * so taking it whole would copy variables that only the cell's other lambdas use (the pool
+     * that a loop calls, say), and fail on those that cannot be copied. In wrapper classes only
+     * the methods actually reached count: the lambdas the task is made of, and the methods that
+     * reachable code calls.
+     *
+     * @param rootClasses the classes the task was written with
+     * @param lambdaMethods implementation methods of the lambdas in the task
+     * @param objectClasses classes of the objects in the task, any of whose methods may run
+     * @throws IllegalArgumentException naming the variable and its type when a value cannot be
+     *     serialized
+     */
+    public static StateSnapshot capture(final Collection<String> rootClasses,
+            final Set<ClassReferences.MethodRef> lambdaMethods, final Set<String> objectClasses,
+            final ClassShipper shipper) {
         Map<String, ClassShipper.Shipped> reachable = new LinkedHashMap<>();
-        Set<ClassReferences.FieldRef> refs = new LinkedHashSet<>();
+        Map<String, ClassReferences> scanned = new HashMap<>();
         Deque<String> queue = new ArrayDeque<>(rootClasses);
         Set<String> seen = new HashSet<>(rootClasses);
         while (!queue.isEmpty()) {
@@ -82,7 +108,7 @@ public final class StateSnapshot {
             }
             reachable.put(name, s.get());
             ClassReferences r = ClassReferences.scan(s.get().bytes());
-            refs.addAll(r.fields());
+            scanned.put(name, r);
             for (String c : r.classes()) {
                 if (seen.add(c)) {
                     queue.add(c);
@@ -94,6 +120,7 @@ public final class StateSnapshot {
                 }
             }
         }
+        Set<ClassReferences.FieldRef> refs = reachedFields(scanned, lambdaMethods, objectClasses);
         List<Entry> entries = new ArrayList<>();
         List<Object> values = new ArrayList<>();
         Set<Field> done = new HashSet<>();
@@ -119,6 +146,42 @@ public final class StateSnapshot {
         Map<String, byte[]> classes = new LinkedHashMap<>();
         reachable.forEach((n, sh) -> classes.put(n, sh.bytes()));
         return new StateSnapshot(entries, serialize(entries, values), classes);
+    }
+
+    /** The fields read or written by the methods reachable from the roots (see capture). */
+    private static Set<ClassReferences.FieldRef> reachedFields(final Map<String, ClassReferences> scanned,
+            final Set<ClassReferences.MethodRef> lambdaMethods, final Set<String> objectClasses) {
+        Deque<ClassReferences.MethodRef> work = new ArrayDeque<>(lambdaMethods);
+        scanned.forEach((name, refs) -> {
+            if (!isSnippetWrapper(name) || objectClasses.contains(name)) {
+                work.addAll(refs.methods().keySet());
+            }
+        });
+        Set<ClassReferences.MethodRef> visited = new HashSet<>();
+        Set<ClassReferences.FieldRef> fields = new LinkedHashSet<>();
+        while (!work.isEmpty()) {
+            ClassReferences.MethodRef m = work.poll();
+            ClassReferences owner = scanned.get(m.owner());
+            if (!visited.add(m) || owner == null) {
+                continue;
+            }
+            ClassReferences.MethodUse use = owner.methods().get(m);
+            if (use == null) {
+                continue; // JShell's evaluation method, or a method this class only inherits
+            }
+            fields.addAll(use.fields());
+            for (ClassReferences.MethodRef call : use.calls()) {
+                if (isSnippetWrapper(call.owner())) {
+                    work.add(call); // other classes are taken whole already
+                }
+            }
+        }
+        return fields;
+    }
+
+    /** JShell's per-snippet wrapper class, such as {@code REPL.$JShell$12} (not a class declared in it). */
+    static boolean isSnippetWrapper(final String binaryName) {
+        return SNIPPET_WRAPPER.matcher(binaryName).matches();
     }
 
     private static Field staticField(final ClassShipper.Shipped owner, final String name) {

@@ -61,7 +61,7 @@ public final class TaskPayload {
         Set<ClassLoader> loaders = new LinkedHashSet<>(w.loaders());
         TaskWriter.addLoader(loaders, Thread.currentThread().getContextClassLoader());
         ClassShipper shipper = new ClassShipper(loaders);
-        StateSnapshot snap = StateSnapshot.capture(w.classNames(), shipper);
+        StateSnapshot snap = StateSnapshot.capture(w.classNames(), w.lambdaMethods(), w.objectClasses(), shipper);
         List<String> classPath = classPathOf.apply(shipper.loaders());
         return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap.classes(), snap,
                 w.bytes(), shipper);

@@ -17,8 +17,13 @@ import java.util.Set;
  * snippet state starts. A failure names the captured value that could not be serialized.
  */
 public final class TaskWriter {
-    /** The stream bytes, the classes met on the way and their loaders. */
-    public record Written(byte[] bytes, Set<String> classNames, Set<ClassLoader> loaders) {
+    /**
+     * The stream bytes, the classes met on the way and their loaders, and where the code the task
+     * runs begins: the implementation method of every lambda or method reference written, and the
+     * classes of the other objects written (any of whose methods may run).
+     */
+    public record Written(byte[] bytes, Set<String> classNames, Set<ClassLoader> loaders,
+            Set<ClassReferences.MethodRef> lambdaMethods, Set<String> objectClasses) {
     }
 
     private TaskWriter() {
@@ -29,12 +34,14 @@ public final class TaskWriter {
         Set<ClassLoader> loaders = new LinkedHashSet<>();
         addLoader(loaders, task.getClass().getClassLoader());
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (Recording out = new Recording(bos, names, loaders)) {
+        Recording out;
+        try (Recording recording = new Recording(bos, names, loaders)) {
+            out = recording;
             out.writeObject(task);
         } catch (IOException e) {
             throw new IllegalArgumentException(describeFailure(task, e), e);
         }
-        return new Written(bos.toByteArray(), names, loaders);
+        return new Written(bos.toByteArray(), names, loaders, out.lambdaMethods, out.objectClasses);
     }
 
     static void addLoader(final Set<ClassLoader> loaders, final ClassLoader l) {
@@ -90,6 +97,8 @@ public final class TaskWriter {
     private static final class Recording extends SnippetAwareObjectOutputStream {
         private final Set<String> names;
         private final Set<ClassLoader> loaders;
+        private final Set<ClassReferences.MethodRef> lambdaMethods = new LinkedHashSet<>();
+        private final Set<String> objectClasses = new LinkedHashSet<>();
 
         Recording(final OutputStream out, final Set<String> names, final Set<ClassLoader> loaders) throws IOException {
             super(out);
@@ -109,8 +118,11 @@ public final class TaskWriter {
                 SerializedLambda sl = (SerializedLambda) obj;
                 names.add(sl.getCapturingClass().replace('/', '.'));
                 names.add(sl.getImplClass().replace('/', '.'));
+                lambdaMethods.add(new ClassReferences.MethodRef(sl.getImplClass().replace('/', '.'),
+                        sl.getImplMethodName(), sl.getImplMethodSignature()));
             } else if (obj != null) {
                 names.add(obj.getClass().getName());
+                objectClasses.add(obj.getClass().getName());
                 addLoader(loaders, obj.getClass().getClassLoader());
             }
             return super.replaceObject(obj);

@@ -186,6 +186,22 @@ class JShellProcessTest {
     }
 
     @Test
+    void onlyTheLambdasOfACellThatTheTaskRunsDecideWhatIsCopied() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("Thread helper = new Thread(\"not copyable\");");
+            shell.eval("int base = 40;");
+            // One cell, two lambdas: the one that becomes the task reads only base; the other
+            // reads helper, which cannot be copied and must therefore not be looked at.
+            shell.eval("Runnable useHelper = null; Process both = null;\n"
+                    + "for (int i = 0; i < 1; i++) { useHelper = () -> System.out.println(helper.getName());"
+                    + " both = new Process(() -> System.out.println(\"answer \" + (base + 2))); }");
+            shell.eval("both.start(); both.join();");
+            assertEquals("0", shell.eval("both.exitCode().getAsInt()"), cap.err());
+            assertTrue(cap.out().contains("answer 42"), cap.out() + cap.err());
+        }
+    }
+
+    @Test
     void aCapturedValueThatCannotBeSerializedIsNamedInStart() {
         shell.eval("void go() { Object lock = new Object(); new Process(() -> System.out.println(lock)).start(); }");
         String msg = shell.evalFailure("go();");
