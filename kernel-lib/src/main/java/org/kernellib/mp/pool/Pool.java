@@ -69,6 +69,10 @@ import org.kernellib.mp.start.WorkerHandle;
  * class-path classes or the JVM is seen by later tasks, but notebook variables are re-copied
  * from the notebook at every call, so it cannot set those for the tasks.
  *
+ * <p>A pool cannot travel to a worker: when a function's code also reads a notebook variable
+ * holding a pool (a method that calls {@code pool.map} and defines the lambda, say), the workers'
+ * copy of that variable is {@code null}.
+ *
  * <p><b>Chunks.</b> Items are sent in chunks; {@code map} uses Python's default chunk size
  * {@code ceil(n / (4 * processes))}, {@code imap}/{@code imapUnordered} use 1 unless told. A chunk
  * is one "task" for {@code maxTasksPerChild}, as in Python. Inputs are read completely when the
@@ -101,7 +105,8 @@ import org.kernellib.mp.start.WorkerHandle;
  * times (a Gantt chart); a {@link ProgressListener.Factory} installed with
  * {@link #setProgressListenerFactory} gets done/total counts of each call, a few per second.
  */
-public final class Pool implements AutoCloseable {
+public final class Pool implements AutoCloseable, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     static final long GRACE_MS = 500;
     /** Chunks in flight per worker: 1, like Python, so a slow chunk never holds back a queued one. */
     private static final int PREFETCH = 1;
@@ -520,6 +525,17 @@ public final class Pool implements AutoCloseable {
         synchronized (lock) {
             return "<Pool " + name + " state=" + state.name().toLowerCase() + " workers=" + slots.size() + "/" + processes
                     + " calls=" + jobs.size() + ">";
+        }
+    }
+
+    /** What a pool becomes when a snapshot of notebook variables includes it: null in the worker. */
+    private Object writeReplace() {
+        return new Detached(name);
+    }
+
+    private record Detached(String name) implements java.io.Serializable {
+        private Object readResolve() {
+            return null;
         }
     }
 
