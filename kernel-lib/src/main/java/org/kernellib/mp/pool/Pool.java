@@ -323,6 +323,20 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return new AsyncResult<>(job, job::orderedResults);
     }
 
+    /**
+     * {@code fn(args...)} for every argument list, in input order: Python's {@code starmap} for
+     * any number of arguments, e.g. {@code pool.starmap(a -> (int) a[0] + (int) a[1] + (int) a[2],
+     * List.of(List.of(1, 2, 3), List.of(4, 5, 6)))}.
+     */
+    public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
+        List<Object> args = new ArrayList<>();
+        for (List<?> l : argLists) {
+            args.add(l.toArray());
+        }
+        Job job = submit("starmap", new Spread(fn), args, defaultChunksize(args.size()));
+        return job.orderedResults();
+    }
+
     /** {@code fn(arg)} in a worker; waits for the result. */
     public <T, R> R apply(final SerializableFunction<? super T, ? extends R> fn, final T arg) {
         return applyAsync(fn, arg).get();
@@ -1340,6 +1354,14 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             } catch (RuntimeException e) {
                 progress = null; // a broken display must not break the call
             }
+        }
+    }
+
+    /** Adapts an n-argument function to items that are {@code Object[n]}. */
+    private record Spread(SerializableArgsFunction<?> fn) implements SerializableFunction<Object[], Object> {
+        @Override
+        public Object apply(final Object[] args) throws Exception {
+            return fn.apply(args);
         }
     }
 
