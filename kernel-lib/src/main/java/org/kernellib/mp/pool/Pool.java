@@ -69,6 +69,10 @@ import org.kernellib.mp.start.WorkerHandle;
  * class-path classes or the JVM is seen by later tasks, but notebook variables are re-copied
  * from the notebook at every call, so it cannot set those for the tasks.
  *
+ * <p>A pool cannot travel to a worker: when a function's code also reads a notebook variable
+ * holding a pool (a method that calls {@code pool.map} and defines the lambda, say), the workers'
+ * copy of that variable is {@code null}.
+ *
  * <p><b>Chunks.</b> Items are sent in chunks; {@code map} uses Python's default chunk size
  * {@code ceil(n / (4 * processes))}, {@code imap}/{@code imapUnordered} use 1 unless told. A chunk
  * is one "task" for {@code maxTasksPerChild}, as in Python. Inputs are read completely when the
@@ -101,7 +105,8 @@ import org.kernellib.mp.start.WorkerHandle;
  * times (a Gantt chart); a {@link ProgressListener.Factory} installed with
  * {@link #setProgressListenerFactory} gets done/total counts of each call, a few per second.
  */
-public final class Pool implements AutoCloseable {
+public final class Pool implements AutoCloseable, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     static final long GRACE_MS = 500;
     /** Chunks in flight per worker: 1, like Python, so a slow chunk never holds back a queued one. */
     private static final int PREFETCH = 1;
@@ -318,6 +323,20 @@ public final class Pool implements AutoCloseable {
         return new AsyncResult<>(job, job::orderedResults);
     }
 
+    /**
+     * {@code fn(args...)} for every argument list, in input order: Python's {@code starmap} for
+     * any number of arguments, e.g. {@code pool.starmap(a -> (int) a[0] + (int) a[1] + (int) a[2],
+     * List.of(List.of(1, 2, 3), List.of(4, 5, 6)))}.
+     */
+    public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
+        List<Object> args = new ArrayList<>();
+        for (List<?> l : argLists) {
+            args.add(l.toArray());
+        }
+        Job job = submit("starmap", new Spread(fn), args, defaultChunksize(args.size()));
+        return job.orderedResults();
+    }
+
     /** {@code fn(arg)} in a worker; waits for the result. */
     public <T, R> R apply(final SerializableFunction<? super T, ? extends R> fn, final T arg) {
         return applyAsync(fn, arg).get();
@@ -520,6 +539,17 @@ public final class Pool implements AutoCloseable {
         synchronized (lock) {
             return "<Pool " + name + " state=" + state.name().toLowerCase() + " workers=" + slots.size() + "/" + processes
                     + " calls=" + jobs.size() + ">";
+        }
+    }
+
+    /** What a pool becomes when a snapshot of notebook variables includes it: null in the worker. */
+    private Object writeReplace() {
+        return new Detached(name);
+    }
+
+    private record Detached(String name) implements java.io.Serializable {
+        private Object readResolve() {
+            return null;
         }
     }
 
@@ -1324,6 +1354,14 @@ public final class Pool implements AutoCloseable {
             } catch (RuntimeException e) {
                 progress = null; // a broken display must not break the call
             }
+        }
+    }
+
+    /** Adapts an n-argument function to items that are {@code Object[n]}. */
+    private record Spread(SerializableArgsFunction<?> fn) implements SerializableFunction<Object[], Object> {
+        @Override
+        public Object apply(final Object[] args) throws Exception {
+            return fn.apply(args);
         }
     }
 

@@ -92,4 +92,15 @@ class JShellPoolTest {
             assertEquals("\"[1, 3]\"", eval("pool.map(x -> explode(x), List.of(1, 3)).toString()"));
         });
     }
+
+    @Test
+    void aMethodThatUsesThePoolCanBeCalled() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            // The lambda's class is the method's wrapper, whose code also reads the 'pool' variable:
+            // the snapshot must cope with a Pool in a variable the function does not use.
+            eval("List<Integer> inputs = List.of(1, 2, 3);");
+            eval("List<Integer> plusOne() { return pool.map(x -> x + 1, inputs); }");
+            assertEquals("\"[2, 3, 4]\"", eval("plusOne().toString()"));
+        });
+    }
 }

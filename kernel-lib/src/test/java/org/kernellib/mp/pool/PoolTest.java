@@ -114,7 +114,9 @@ class PoolTest {
 
     @Test
     void starmapApplyAndAsyncResults() throws Exception {
-        assertEquals(List.of(6, 20), pool.starmap((Integer a, Integer b) -> a * b, List.of(Map.entry(2, 3), Map.entry(4, 5))));
+        assertEquals(List.of(6, 20), pool.starmap((a, b) -> a * b, List.of(Map.entry(2, 3), Map.entry(4, 5))));
+        assertEquals(List.of(6, 15), pool.starmap(a -> (int) a[0] + (int) a[1] + (int) a[2],
+                List.of(List.of(1, 2, 3), List.of(4, 5, 6))));
         assertEquals("HELLO", pool.apply(String::toUpperCase, "hello"));
         AsyncResult<Integer> slow = pool.applyAsync(PoolTest::sleepThenSquare, 700);
         assertFalse(slow.ready());
