@@ -21,7 +21,7 @@ MODULE = os.path.join(ROOT, "kernel-lib")
 TARGET = os.path.join(MODULE, "target")
 PYTHON_BASELINE = os.path.join(ROOT, "..", "shared", "bench", "python_baseline.py")
 
-LOWER, HIGHER = True, False
+LOWER, HIGHER = True, False  # None: a calibration, shown side by side but not compared
 ROWS = [
     ("start->join, cold vs spawn (ms)", "start_join_ms_cold", "start_join_ms_spawn", LOWER),
     ("start->join, prestart vs forkserver (ms)", "start_join_ms_prestart", "start_join_ms_forkserver", LOWER),
@@ -36,8 +36,17 @@ ROWS = [
     ("Queue small ints /s, 1 -> 1 process", "queue_items_per_s", "queue_items_per_s", HIGHER),
     ("Queue small ints /s, 2 -> 2 processes", "queue_items_per_s_2p2c", None, HIGHER),
     ("Queue 1 KiB messages /s, 1 -> 1", "queue_1kib_items_per_s", None, HIGHER),
+    ("parallel ceiling, 2 processes vs 1 (x)", "parallel_ceiling_2procs", "parallel_ceiling_2procs", None),
+    ("pool speed-up / ceiling, 2 ms items", "speedup_over_ceiling_2ms_items", None, HIGHER),
+    ("pool overhead per tiny item (us)", "tiny_item_us", None, LOWER),
+    ("map-reduce f x 100 000, sequential (s)", "mapreduce_sequential_s", "mapreduce_sequential_s", LOWER),
+    ("map-reduce, cold pool incl. start (s)", "mapreduce_pool_cold_s", "mapreduce_pool_s", LOWER),
+    ("map-reduce, warm pool (s)", "mapreduce_pool_warm_s", "mapreduce_pool_s", LOWER),
+    ("new Pool() to all workers ready, cold (ms)", "pool_start_ms_cold", None, LOWER),
+    ("new Pool() to all workers ready, spares (ms)", "pool_start_ms_standby", None, LOWER),
 ]
-BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench"]
+BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench",
+           "org.kernellib.mp.bench.PoolBench"]
 
 
 def run(cmd, **kw):
@@ -76,6 +85,13 @@ def python_bench():
     return json.loads(out.strip().splitlines()[-1])
 
 
+def figure(x):
+    """Thousands separated; small figures keep three decimals."""
+    if x is None:
+        return f"{'-':>14}"
+    return f"{x:14,.3f}" if abs(x) < 10 else f"{x:14,.1f}"
+
+
 def main():
     ours = java_bench(classpath())
     theirs = python_bench()
@@ -89,10 +105,9 @@ def main():
         a = ours.get(ours_key)
         b = theirs.get(py_key) if py_key else None
         better = "       -"
-        if a and b:
+        if a and b and lower_is_better is not None:
             better = f"{(b / a if lower_is_better else a / b):8.2f}"
-        fa = f"{a:14,.1f}" if a is not None else f"{'-':>14}"
-        fb = f"{b:14,.1f}" if b is not None else f"{'-':>14}"
+        fa, fb = figure(a), figure(b)
         print(f"{label:44} {fa} {fb} {better}")
 
 
