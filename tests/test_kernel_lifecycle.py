@@ -126,3 +126,28 @@ def test_restarting_the_kernel_ends_every_worker(kernel):
     pids = worker_pids(text)
     km.restart_kernel(now=False)
     assert gone_within(pids, 2.0) == [], "workers outlived a kernel restart"
+
+
+def test_interrupting_a_pool_map_cancels_it_and_the_pool_stays_usable(kernel):
+    km, kc = kernel
+    reply, text = run(kc, 'Pool pool = new Pool(2);\nSystem.out.println("pool ready " + pool.processes());')
+    assert "pool ready 2" in text, text
+    msg_id = kc.execute("List<Integer> never = pool.map(x -> { Thread.sleep(60_000); return x; }, List.of(1, 2, 3, 4));")
+    time.sleep(1.5)  # the workers are now inside the sleeping chunks
+    interrupted = time.monotonic()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)
+    returned = time.monotonic() - interrupted
+    assert reply["content"]["status"] in ("error", "abort")
+    assert returned < 1.0, f"the interrupted map took {returned:.2f} s to return"
+
+    reply, text = run(kc, "System.out.println(pool.map(x -> x * 2, List.of(1, 2, 3)));")
+    assert reply["content"]["status"] == "ok" and "[2, 4, 6]" in text, text
+
+
+def test_killing_the_kernel_ends_the_pool_workers(kernel):
+    km, kc = kernel
+    reply, text = run(kc, 'Pool pool = new Pool(2);\nSystem.out.println("workers " + pool.allWorkerPids().get(0) + " " + pool.allWorkerPids().get(1));')
+    pids = worker_pids(text)
+    os.kill(km.provisioner.process.pid, signal.SIGKILL)
+    assert gone_within(pids, 2.0) == [], "pool workers outlived a SIGKILLed kernel"
