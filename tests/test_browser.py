@@ -46,12 +46,25 @@ def lab():
     """JupyterLab on loopback with a token, serving notebooks/; stopped with its kernels afterwards."""
     port, token = free_port(), secrets.token_hex(16)
     log = open(OUTPUT / "jupyterlab.log", "w")
+    # Render every cell, not only those near the viewport, so outputs can be found anywhere.
+    settings = OUTPUT / "lab-settings"
+    tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text('{"windowingMode": "none"}')
+    # No prompt about Jupyter news over the notebook (and no request for it).
+    notices = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notices.parent.mkdir(parents=True, exist_ok=True)
+    notices.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    # A fresh workspace, so no tab of an earlier run is restored next to the notebook under test.
+    workspaces = OUTPUT / "lab-workspaces"
+    shutil.rmtree(workspaces, ignore_errors=True)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(workspaces))
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
          f"--ServerApp.root_dir={notebook_nav.NOTEBOOKS}", "--LabApp.news_url=",
          "--ServerApp.disable_check_xsrf=False"],
-        stdout=log, stderr=subprocess.STDOUT)
+        stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -80,8 +93,8 @@ def run_all_cells(page):
 def open_notebook(browser, lab, name):
     base, token = lab
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.goto(f"{base}/lab/tree/{name}?token={token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-CodeCell", timeout=60_000)
+    page.goto(f"{base}/lab/tree/{name}?token={token}&reset")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-CodeCell", state="attached", timeout=60_000)
     # The kernel is chosen from the notebook's metadata; no dialog may ask for one.
     page.wait_for_selector(".jp-KernelName:has-text('Java (multiprocessing)')", timeout=60_000)
     assert page.locator(".jp-Dialog").count() == 0, "JupyterLab asked for a kernel"
@@ -99,6 +112,21 @@ def test_jupyterlab_runs_the_welcome_notebook(browser, lab):
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
     image.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "jupyterlab-00-welcome.png"))
+    page.close()
+
+
+def test_jupyterlab_runs_the_locks_notebook_and_draws_the_histogram(browser, lab):
+    page = open_notebook(browser, lab, "05-locks-and-races.ipynb")
+    run_all_cells(page)
+    # The only chart of the notebook is the histogram of final balances.
+    histogram = page.wait_for_selector(".jp-OutputArea-output img", timeout=240_000)
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=histogram, timeout=30_000)
+    assert histogram.evaluate("img => img.naturalWidth") == 1280
+    page.wait_for_function("""() => [...document.querySelectorAll('.jp-OutputArea-output')]
+        .some(o => o.textContent.includes('previous owner died = true'))""", timeout=120_000)
+    assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
+    histogram.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "jupyterlab-05-histogram.png"))
     page.close()
 
 
@@ -141,4 +169,7 @@ def test_site_page_shows_its_images_and_no_errors(browser, site, lesson):
     assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
     assert not failed, f"requests failed (the page must work offline): {failed}"
     page.screenshot(path=str(SHOTS / f"site-{lesson}.png"), full_page=True)
+    if images.count():
+        images.last.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"site-{lesson}-last-chart.png"))
     page.close()

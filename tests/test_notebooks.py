@@ -146,6 +146,6 @@ def test_pool_matches_sequential_and_shows_its_work(executed):
     bars = [o for o in outputs(nb) if "kernel-lib-progress" in o.get("data", {}).get("text/html", "")]
     assert any("Pool-1 map: 100/100 (100%), done" in o.data["text/plain"] for o in bars), "the live progress bar"
     assert "last result: 9801" in cell_stdout(nb, "Thread.sleep(20)")
-    assert len(images(nb)) == 2, "the chunk timeline and the speed-up chart"
+    assert len(images(nb)) == 3, "the timings, the chunk timeline and the speed-up chart"
     assert re.search(r"parallel ceiling of 2 processes on this machine: \d\.\d\dx", cell_stdout(nb, "double ceiling"))
     assert "still running: []" in cell_stdout(nb, "pool.close()")
