@@ -43,8 +43,15 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def lab():
-    """JupyterLab on loopback with a token, serving notebooks/; stopped with its kernels afterwards."""
+    """JupyterLab on loopback with a token, serving a copy of notebooks/; stopped with its kernels.
+
+    A copy, because JupyterLab saves a notebook it has run (outputs and all) on its own; the
+    notebooks in the repository must stay without outputs.
+    """
     port, token = free_port(), secrets.token_hex(16)
+    served = OUTPUT / "lab-notebooks"
+    shutil.rmtree(served, ignore_errors=True)
+    shutil.copytree(notebook_nav.NOTEBOOKS, served, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     log = open(OUTPUT / "jupyterlab.log", "w")
     # Render every cell, not only those near the viewport, so outputs can be found anywhere.
     settings = OUTPUT / "lab-settings"
@@ -62,7 +69,7 @@ def lab():
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={notebook_nav.NOTEBOOKS}", "--LabApp.news_url=",
+         f"--ServerApp.root_dir={served}", "--LabApp.news_url=",
          "--ServerApp.disable_check_xsrf=False"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
