@@ -2,6 +2,7 @@
 
 These drive the real kernel through jupyter_client, the way JupyterLab does, and check by PID.
 """
+import glob
 import os
 import re
 import signal
@@ -34,8 +35,9 @@ def kernel():
     yield km, kc
     kc.stop_channels()
     # Also after the kernel was killed: this closes the manager's sockets, without which the
-    # interpreter waits for them at exit.
-    km.shutdown_kernel(now=True)
+    # interpreter waits for them at exit. A live kernel is asked to shut down, as Jupyter does,
+    # so it removes its own shared-memory directory.
+    km.shutdown_kernel(now=not km.is_alive())
 
 
 def shell_reply(kc, msg_id, timeout):
@@ -118,6 +120,23 @@ def test_killing_the_kernel_ends_every_worker(kernel):
 
     os.kill(kernel_pid, signal.SIGKILL)
     assert gone_within(pids, 2.0) == [], "workers outlived a SIGKILLed kernel"
+
+    # A SIGKILLed kernel cannot remove its shared-memory directory; the next kernel sweeps it.
+    left = glob.glob(f"/dev/shm/kernel-lib-{kernel_pid}-*")
+    assert left, "the killed kernel's runtime directory should still be there"
+    km2 = KernelManager(kernel_name=KERNEL)
+    km2.start_kernel()
+    try:
+        kc2 = km2.client()
+        kc2.start_channels()
+        kc2.wait_for_ready(timeout=120)
+        deadline = time.monotonic() + 30
+        while any(os.path.exists(d) for d in left) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(os.path.exists(d) for d in left), "the next kernel did not sweep the dead one's directory"
+        kc2.stop_channels()
+    finally:
+        km2.shutdown_kernel()
 
 
 def test_restarting_the_kernel_ends_every_worker(kernel):

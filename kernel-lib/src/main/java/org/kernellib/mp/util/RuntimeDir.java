@@ -103,12 +103,28 @@ public final class RuntimeDir {
         }
     }
 
-    /** True when a process with this pid runs and started at this time (to the millisecond). */
+    /**
+     * True when a process with this pid runs and started at this time (to the millisecond). A
+     * zombie (dead, not yet reaped by its parent) does not run: its files are as abandoned as
+     * those of a reaped process, and a parent may take long to reap it.
+     */
     public static boolean isAlive(final long pid, final long startMillis) {
         return ProcessHandle.of(pid)
                 .filter(ProcessHandle::isAlive)
+                .filter(h -> !isZombie(h.pid()))
                 .map(h -> startMillis(h) == startMillis)
                 .orElse(false);
+    }
+
+    /** Linux: the state letter in /proc/PID/stat, after the parenthesised command name, is Z. */
+    private static boolean isZombie(final long pid) {
+        try {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false; // no /proc (not Linux) or the process just went: let ProcessHandle decide
+        }
     }
 
     private static Optional<long[]> ownerOf(final String name) {
