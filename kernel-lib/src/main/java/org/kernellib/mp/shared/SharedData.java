@@ -4,7 +4,6 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -21,17 +20,16 @@ import org.kernellib.mp.shared.sync.SemLock;
  * loses updates under contention exactly as Python's {@code v.value += 1} does. Hold the lock
  * ({@code getLock()}) for compound updates, or use the atomic methods of int and long.
  */
-public abstract class SharedData implements SharedObject {
+public abstract class SharedData extends MappedObject {
     private static final long serialVersionUID = 1L;
 
-    final transient SharedFile file;
     final transient int length;
     final transient SemLock lock;
     /** True when this handle created its lock (the default RLock), so unlink() removes it too. */
     transient boolean ownsLock;
 
     SharedData(final SharedFile file, final SemLock lock) {
-        this.file = file;
+        super(file);
         this.length = file.getIntPlain(ArrayDescriptor.LENGTH_OFFSET);
         this.lock = lock;
     }
@@ -54,29 +52,17 @@ public abstract class SharedData implements SharedObject {
         return ArrayDescriptor.DATA_OFFSET + (index << shift);
     }
 
-    @Override
-    public Path path() {
-        return file.path();
-    }
 
-    @Override
-    public boolean isCreator() {
-        return file.isCreator();
-    }
 
     /** Unlinks the data and, when it was made with its own default lock, that lock (not a lock given to it). */
     @Override
     public void unlink() {
-        file.unlink();
+        super.unlink();
         if (ownsLock) {
             lock.unlink();
         }
     }
 
-    @Override
-    public void close() {
-        file.close();
-    }
 
     abstract int elementType();
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 
+import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.SharedFile;
@@ -35,19 +36,18 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * but never released keeps its space from the producers. (A process killed while reclaiming space
  * is detected and its flag freed.)
  */
-public class Queue<E> implements SharedObject {
+public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
     /** How often a producer waiting for room checks that the reclaimer still lives. */
     private static final long RECLAIM_CHECK_NANOS = 5_000_000;
 
-    final transient SharedFile file;
     final transient RingBuffer ring;
     final transient int maxsize;
     final int kind;
     private transient volatile boolean closed;
 
     Queue(final SharedFile file, final int kind) {
-        this.file = file;
+        super(file);
         this.kind = kind;
         this.maxsize = file.getIntPlain(QueueDescriptor.MAX_SIZE_OFFSET);
         this.ring = new RingBuffer(file, file.getIntPlain(QueueDescriptor.CAPACITY_OFFSET));
@@ -279,23 +279,11 @@ public class Queue<E> implements SharedObject {
     @Override
     public void close() {
         closed = true;
-        file.close();
+        super.close();
     }
 
-    @Override
-    public Path path() {
-        return file.path();
-    }
 
-    @Override
-    public boolean isCreator() {
-        return file.isCreator();
-    }
 
-    @Override
-    public void unlink() {
-        file.unlink();
-    }
 
     @Override
     public String toString() {

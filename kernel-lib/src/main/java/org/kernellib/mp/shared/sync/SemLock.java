@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
+import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.ProcessIdentity;
@@ -38,18 +39,17 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * waiting, every {@value #LIVENESS_CHECK_MILLIS} ms of waiting, never on the fast path.
  * Semaphores only count: a permit taken by a process that dies is lost, as with POSIX semaphores.
  */
-public abstract class SemLock implements SharedObject {
+public abstract class SemLock extends MappedObject {
     private static final long serialVersionUID = 1L;
     /** How often a waiter checks that the owner still lives. */
     static final long LIVENESS_CHECK_MILLIS = 5;
 
-    final transient SharedFile file;
     final int kind;
     /** When a failed try last checked the owner's liveness (a per-handle rate limit, racy by design). */
     private transient long lastLivenessCheck = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
 
     SemLock(final SharedFile file, final int kind) {
-        this.file = file;
+        super(file);
         this.kind = kind;
     }
 
@@ -335,25 +335,9 @@ public abstract class SemLock implements SharedObject {
         return file.getIntVolatile(OWNER_DIED_OFFSET) != 0;
     }
 
-    @Override
-    public Path path() {
-        return file.path();
-    }
 
-    @Override
-    public boolean isCreator() {
-        return file.isCreator();
-    }
 
-    @Override
-    public void unlink() {
-        file.unlink();
-    }
 
-    @Override
-    public void close() {
-        file.close();
-    }
 
     SharedFile file() {
         return file;

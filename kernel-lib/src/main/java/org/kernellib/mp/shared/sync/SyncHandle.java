@@ -6,17 +6,17 @@ import java.io.ObjectInputStream;
 import java.io.ObjectStreamException;
 import java.nio.file.Path;
 
+import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /** What Event, Condition and Barrier share: one file, the handle lifecycle, and serialization by proxy. */
-abstract class SyncHandle implements SharedObject {
+abstract class SyncHandle extends MappedObject {
     private static final long serialVersionUID = 1L;
 
-    final transient SharedFile file;
 
     SyncHandle(final SharedFile file) {
-        this.file = file;
+        super(file);
     }
 
     static SharedFile attach(final Path path, final int magic, final int length, final String what) {
@@ -34,25 +34,9 @@ abstract class SyncHandle implements SharedObject {
         return ex;
     }
 
-    @Override
-    public Path path() {
-        return file.path();
-    }
 
-    @Override
-    public boolean isCreator() {
-        return file.isCreator();
-    }
 
-    @Override
-    public void unlink() {
-        file.unlink();
-    }
 
-    @Override
-    public void close() {
-        file.close();
-    }
 
     /** The serialization proxy. */
     abstract Object ref();
