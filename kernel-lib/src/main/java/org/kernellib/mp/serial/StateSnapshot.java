@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A copy of the notebook's top-level variables that a task uses, taken at {@code start()}: the
@@ -38,7 +37,7 @@ import java.util.regex.Pattern;
  * process.
  */
 public final class StateSnapshot {
-    private static final Pattern SNIPPET_WRAPPER = Pattern.compile("REPL\\.\\$JShell\\$\\d+");
+    private static final String SNIPPET_WRAPPER_PREFIX = "REPL.$JShell$";
 
     /** One copied static field. */
     public record Entry(String owner, String field, String type) {
@@ -181,7 +180,19 @@ public final class StateSnapshot {
 
     /** JShell's per-snippet wrapper class, such as {@code REPL.$JShell$12} (not a class declared in it). */
     static boolean isSnippetWrapper(final String binaryName) {
-        return SNIPPET_WRAPPER.matcher(binaryName).matches();
+        // By hand, not with a regex: this class is loaded in every worker, and the first Pattern
+        // in a JVM costs a cold start milliseconds of lambda bootstrap.
+        int from = SNIPPET_WRAPPER_PREFIX.length();
+        if (!binaryName.startsWith(SNIPPET_WRAPPER_PREFIX) || binaryName.length() == from) {
+            return false;
+        }
+        for (int i = from; i < binaryName.length(); i++) {
+            char c = binaryName.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Field staticField(final ClassShipper.Shipped owner, final String name) {
