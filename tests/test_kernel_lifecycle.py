@@ -112,7 +112,8 @@ def test_interrupting_join_returns_quickly_and_ends_the_cells_workers(kernel):
 
 def test_killing_the_kernel_ends_every_worker(kernel):
     km, kc = kernel
-    reply, text = run(kc, SLEEPERS)
+    # The shared Value gives the kernel a runtime directory in /dev/shm (processes alone need none).
+    reply, text = run(kc, "var shared = intValue(0);\n" + SLEEPERS)
     assert reply["content"]["status"] == "ok"
     pids = worker_pids(text)
     kernel_pid = km.provisioner.process.pid

@@ -1,7 +1,6 @@
 package org.kernellib.mp.connection;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -10,7 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * A framed, bidirectional link over a Unix-domain socket (see {@link FrameDescriptor}).
+ * A framed, bidirectional link over a Unix-domain socket (see {@link FrameDescriptor}): a pool
+ * worker's work channel.
  *
  * <p>One thread reads while any number of threads write; writes are serialised by a lock so
  * frames never interleave. The channel is used directly rather than through
@@ -40,8 +40,7 @@ public final class Connection implements Closeable {
 
     /** Sends one frame; safe to call from several threads. */
     public void send(final byte type, final int requestId, final byte[] payload) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES + payload.length);
-        b.putInt(payload.length).put(type).putInt(requestId).put(payload).flip();
+        ByteBuffer b = ByteBuffer.wrap(FrameIO.encode(type, requestId, payload));
         synchronized (writeLock) {
             while (b.hasRemaining()) {
                 channel.write(b);
@@ -59,34 +58,7 @@ public final class Connection implements Closeable {
      * frames. Only one thread may call this.
      */
     public Frame receive() throws IOException {
-        header.clear();
-        if (!fill(header, true)) {
-            return null;
-        }
-        header.flip();
-        int length = header.getInt();
-        byte type = header.get();
-        int id = header.getInt();
-        if (length < 0 || length > FrameDescriptor.MAX_PAYLOAD) {
-            throw new IOException("corrupt frame: payload length " + length + " for type "
-                    + FrameDescriptor.typeName(type));
-        }
-        ByteBuffer body = ByteBuffer.allocate(length);
-        fill(body, false);
-        return new Frame(type, id, body.array());
-    }
-
-    private boolean fill(final ByteBuffer b, final boolean eofAllowedAtStart) throws IOException {
-        while (b.hasRemaining()) {
-            int n = channel.read(b);
-            if (n < 0) {
-                if (eofAllowedAtStart && b.position() == 0) {
-                    return false;
-                }
-                throw new EOFException("connection closed in the middle of a frame");
-            }
-        }
-        return true;
+        return FrameIO.read(channel, header);
     }
 
     public boolean isOpen() {

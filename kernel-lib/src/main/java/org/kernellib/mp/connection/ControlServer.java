@@ -20,9 +20,10 @@ import org.kernellib.mp.util.RuntimeDir;
 
 /**
  * The parent's listening Unix-domain socket, one per JVM, in the private 0700
- * {@link RuntimeDir}. Workers connect to it and present the secret token they got on stdin; a
- * connection with an unknown token is closed, so a worker accepts work only from its own parent
- * and the parent talks only to workers it started.
+ * {@link RuntimeDir}, opened when the first pool needs it. Pool workers connect to it and present
+ * the secret token that came inside their task; a connection with an unknown token is closed, so
+ * a pool talks only to workers it started. (A worker's lifecycle frames do not come here: they run
+ * over its pipes, see {@link Sideband}.)
  */
 public final class ControlServer {
     /** What a worker said when it connected. */

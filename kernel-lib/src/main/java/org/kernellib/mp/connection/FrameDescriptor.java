@@ -1,7 +1,10 @@
 package org.kernellib.mp.connection;
 
 /**
- * The layout of one frame on the control socket between a parent JVM and one of its workers.
+ * The layout of one frame between a parent JVM and one of its workers. Frames travel on two
+ * kinds of link: a worker's own pipes (parent to worker on its stdin, worker to parent marked
+ * inside its stderr, see {@link Sideband}), which carry its lifecycle, and a pool worker's
+ * Unix-domain socket ({@link Connection}), which carries the pool's work.
  *
  * <pre>
  *  byte 0          4        5               9
@@ -18,9 +21,15 @@ package org.kernellib.mp.connection;
  *
  * <p>Frame types, with the direction they travel and their payload:
  * <ul>
- * <li>{@link #HELLO} worker to parent: {@code UTF token, long pid}. First frame of every
- *     connection; the token was handed to the worker on its stdin, so only a JVM started by this
- *     parent can present it.</li>
+ * <li>{@link #HELLO} pool worker to pool, first frame on its socket: {@code UTF token, long pid};
+ *     the token travelled inside the worker's task, so only a worker this pool started can
+ *     present it.</li>
+ * <li>{@link #SETUP} parent to worker, first frame on its stdin: {@code int n, n bytes of
+ *     sideband marker, UTF class path} (the entries beyond kernel-lib, joined with the path
+ *     separator; the worker opens those jars while it waits for its task).</li>
+ * <li>{@link #READY} worker to parent: a standby has warmed up and waits for its task; empty.</li>
+ * <li>{@link #RUNNING} worker to parent: it has its task and starts on it; empty. A worker that
+ *     ends without having said it could not start (its JVM failed to boot, for example).</li>
  * <li>{@link #TASK} parent to worker: an encoded {@code TaskPayload}.</li>
  * <li>{@link #CLASS_REQUEST} worker to parent: {@code UTF binary class name}.</li>
  * <li>{@link #CLASS_BYTES} parent to worker: the class file, or an empty payload for "unknown".</li>
@@ -44,6 +53,9 @@ public final class FrameDescriptor {
     public static final byte FAILED = 6;
     public static final byte SIGNALED = 7;
     public static final byte EXITING = 8;
+    public static final byte SETUP = 9;
+    public static final byte READY = 10;
+    public static final byte RUNNING = 11;
 
     private FrameDescriptor() {
     }
@@ -59,6 +71,9 @@ public final class FrameDescriptor {
             case FAILED: return "FAILED";
             case SIGNALED: return "SIGNALED";
             case EXITING: return "EXITING";
+            case SETUP: return "SETUP";
+            case READY: return "READY";
+            case RUNNING: return "RUNNING";
             default: return "UNKNOWN(" + type + ")";
         }
     }

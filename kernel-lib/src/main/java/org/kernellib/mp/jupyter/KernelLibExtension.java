@@ -7,6 +7,7 @@ import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
+import org.kernellib.mp.util.RuntimeDir;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 
@@ -83,6 +84,7 @@ public final class KernelLibExtension implements Extension {
             kernel.eval(snippet);
         }
         keepAWorkerWarm();
+        sweepDeadKernelsFiles();
         Pool.setProgressListenerFactory(new NotebookProgress(kernel.getIO().display));
     }
 
@@ -101,6 +103,17 @@ public final class KernelLibExtension implements Extension {
         } finally {
             self.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * A kernel that was SIGKILLed could not remove its runtime directory (shared-memory files, the
+     * pool's socket); the next kernel removes such leftovers as it starts, in the background. (This
+     * kernel's own directory is made only when it first needs one.)
+     */
+    private static void sweepDeadKernelsFiles() {
+        Thread t = new Thread(() -> RuntimeDir.sweepStale(RuntimeDir.base()), "kernel-lib-sweep");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The text a plain-text front end shows in place of the image. */

@@ -19,6 +19,8 @@ final class PoolSpares {
     private record Spare(WorkerHandle handle, WorkerCommand command) {
     }
 
+    /** How long a spare may take to warm up before it is given up. */
+    private static final long SPARE_READY_TIMEOUT_MS = 60_000;
     private static final Deque<Spare> SPARES = new ArrayDeque<>();
     private static int coming;
 
@@ -64,9 +66,11 @@ final class PoolSpares {
             Thread t = new Thread(() -> {
                 WorkerHandle h = null;
                 try {
-                    h = Starters.current().acquire(command);
+                    h = WorkerHandle.launchStandby(command, SPARE_READY_TIMEOUT_MS);
                 } catch (IOException | RuntimeException e) {
                     // no spare then: the next pool starts that worker itself and reports any problem
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
                 synchronized (PoolSpares.class) {
                     coming--;

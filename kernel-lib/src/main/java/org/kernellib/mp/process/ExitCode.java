@@ -7,7 +7,7 @@ import org.kernellib.mp.start.WorkerStatus;
  * 1 after an uncaught exception, n after {@code System.exit(n)}, -N after death by signal N.
  *
  * <p>Java reports a death by signal N as 128+N, which {@code System.exit(128+N)} also produces, so
- * the raw number is read together with what the worker said on its control socket:
+ * the raw number is read together with what the worker said in its control frames:
  * <ol>
  * <li>it reported a caught signal (SIGTERM, SIGINT, SIGHUP; it exits 128+N after reporting), or
  *     this parent sent signal N itself and the task had not finished: -N;</li>

@@ -12,6 +12,7 @@ import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.Starters;
 import org.kernellib.mp.start.WorkerCommand;
 import org.kernellib.mp.start.WorkerHandle;
+import org.kernellib.mp.start.WorkerStatus;
 
 /**
  * A task running in its own JVM process: Java's {@code multiprocessing.Process}.
@@ -94,6 +95,17 @@ public final class Process implements AutoCloseable {
             throw new IllegalStateException("Process " + name + " was already started (pid " + worker.pid()
                     + "); a process can be started only once: create a new Process to run the task again");
         }
+        Starter starter = Starters.current();
+        WorkerHandle early = null;
+        if (starter.startsFresh()) {
+            // A fresh JVM needs nothing from the task to boot: start it first, and serialize the
+            // task while it boots (the class path it still lacks travels with the task).
+            try {
+                early = starter.acquire(WorkerCommand.forLoaders(List.of(contextLoader())));
+            } catch (IOException e) {
+                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+            }
+        }
         TaskPayload payload;
         WorkerCommand[] command = new WorkerCommand[1];
         try {
@@ -101,13 +113,22 @@ public final class Process implements AutoCloseable {
                 command[0] = WorkerCommand.forLoaders(loaders);
                 return command[0].userClassPath();
             });
-        } catch (IllegalArgumentException e) {
-            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            if (early != null) {
+                early.discard();
+            }
+            if (e instanceof IllegalArgumentException) {
+                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
-        Starter starter = Starters.current();
         WorkerHandle h;
         try {
-            h = starter.acquire(command[0]);
+            if (early != null && !early.canTake(command[0])) {
+                early.discard();
+                early = null;
+            }
+            h = early != null ? early : starter.acquire(command[0]);
             h.sendTask(payload.encode(), payload.shipper());
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
@@ -122,6 +143,11 @@ public final class Process implements AutoCloseable {
         Thread keeper = new Thread(this::keep, "kernel-lib-keeper-" + name);
         keeper.setDaemon(daemon);
         keeper.start();
+    }
+
+    private static ClassLoader contextLoader() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return l != null ? l : ClassLoader.getSystemClassLoader();
     }
 
     private void keep() {
@@ -228,7 +254,7 @@ public final class Process implements AutoCloseable {
     }
 
     /**
-     * Releases the pipes and the connection of an ended worker. Calling it on a running worker is
+     * Releases the pipes of an ended worker. Calling it on a running worker is
      * an error, as in Python; after it, the process can no longer be started or joined.
      */
     @Override
@@ -250,7 +276,15 @@ public final class Process implements AutoCloseable {
         if (exitCode != null || h == null || h.isAlive()) {
             return;
         }
-        exitCode = ExitCode.decode(h.exitValue(), h.status());
+        WorkerStatus status = h.status();
+        exitCode = ExitCode.decode(h.exitValue(), status);
+        if (!status.running() && status.signalSent() == 0 && exitCode != 0) {
+            // Its JVM failed before it could take the task (a bad flag in kernellib.worker.jvmArgs,
+            // a missing java, no memory): say so, next to the JVM's own message.
+            System.err.println("kernel-lib: the worker JVM of " + name + " (pid " + h.pid() + ") exited with code "
+                    + h.exitValue() + " before it could run its task; its own message, if any, is above. Command: "
+                    + h.command());
+        }
         h.close();
         Children.remove(this);
     }

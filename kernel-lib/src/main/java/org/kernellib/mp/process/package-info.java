@@ -7,8 +7,8 @@
  * {@link org.kernellib.mp.process.Children} (the started children, their reaping and clean-up).
  *
  * <p>How a start works, by package: {@code serial} turns the task and the snippet state it uses
- * into bytes; {@code start} gets a worker JVM (a fresh one, or a warm standby) connected over the
- * socket of {@code connection}; the worker's main ({@code start.ChildMain}) loads snippet classes
- * from the parent on demand, restores the copied state and runs the task.
+ * into bytes; {@code start} gets a worker JVM (a fresh one, or a warm standby) and talks to it over
+ * its pipes, framed as {@code connection} describes; the worker's main ({@code start.ChildMain})
+ * loads snippet classes from the parent on demand, restores the copied state and runs the task.
  */
 package org.kernellib.mp.process;

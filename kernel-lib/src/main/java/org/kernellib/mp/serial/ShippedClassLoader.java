@@ -15,6 +15,9 @@ public final class ShippedClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
+    /** The loader's name, which stack traces show before the frames of its classes. */
+    public static final String NAME = "kernel-lib-shipped";
+
     private final Function<String, byte[]> fetch;
     private final Map<String, byte[]> sentAhead;
 
@@ -33,7 +36,7 @@ public final class ShippedClassLoader extends ClassLoader {
      */
     public ShippedClassLoader(final ClassLoader parent, final Function<String, byte[]> fetch,
             final Map<String, byte[]> sentAhead) {
-        super("kernel-lib-shipped", parent);
+        super(NAME, parent);
         this.fetch = fetch;
         this.sentAhead = new ConcurrentHashMap<>(sentAhead);
     }

@@ -20,7 +20,8 @@ import java.util.Set;
  * Everything a worker needs to run one task, as sent in the TASK frame: who it is (name, daemon
  * flag, and its parent's name and pid), the class path entries to load user classes from, the
  * snippet classes the task reaches (sent ahead, saving a round trip and a class path search
- * each), the {@link StateSnapshot} of snippet variables, and the serialized task.
+ * each), the {@link StateSnapshot} of snippet variables, and the task: by name when it is a
+ * static method reference or a lambda capturing nothing ({@link TaskReference}), else serialized.
  */
 public final class TaskPayload {
     private final String name;
@@ -29,20 +30,27 @@ public final class TaskPayload {
     private final long parentPid;
     private final List<String> classPath;
     private final Map<String, byte[]> classes;
+    /** Class path entry of each of the task's own classes (see ClassLocations). */
+    private final Map<String, String> classLocations;
     private final StateSnapshot snapshot;
+    /** The task by name, or null when it travels serialized in {@link #task}. */
+    private final TaskReference reference;
     private final byte[] task;
     private final ClassShipper shipper;
 
     private TaskPayload(final String name, final boolean daemon, final String parentName, final long parentPid,
-            final List<String> classPath, final Map<String, byte[]> classes, final StateSnapshot snapshot,
-            final byte[] task, final ClassShipper shipper) {
+            final List<String> classPath, final Map<String, byte[]> classes, final Map<String, String> classLocations,
+            final StateSnapshot snapshot,
+            final TaskReference reference, final byte[] task, final ClassShipper shipper) {
         this.classPath = List.copyOf(classPath);
         this.classes = classes;
+        this.classLocations = classLocations;
         this.name = name;
         this.daemon = daemon;
         this.parentName = parentName;
         this.parentPid = parentPid;
         this.snapshot = snapshot;
+        this.reference = reference;
         this.task = task;
         this.shipper = shipper;
     }
@@ -63,8 +71,12 @@ public final class TaskPayload {
         ClassShipper shipper = new ClassShipper(loaders);
         StateSnapshot snap = StateSnapshot.capture(w.classNames(), w.lambdaMethods(), w.objectClasses(), shipper);
         List<String> classPath = classPathOf.apply(shipper.loaders());
-        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap.classes(), snap,
-                w.bytes(), shipper);
+        // Serialized all the same (above): that walk is what finds the classes and state it reaches.
+        TaskReference reference = TaskWriter.reference(task).orElse(null);
+        Map<String, String> locations = ClassLocations.of(w.classNames(), shipper.loaders(), classPath,
+                snap.classes().keySet());
+        return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap.classes(),
+                locations, snap, reference, reference == null ? w.bytes() : new byte[0], shipper);
     }
 
     public String name() {
@@ -93,6 +105,11 @@ public final class TaskPayload {
         return classes;
     }
 
+    /** Where the task's own classes are on the class path: binary name to entry. */
+    public Map<String, String> classLocations() {
+        return classLocations;
+    }
+
     public StateSnapshot snapshot() {
         return snapshot;
     }
@@ -119,9 +136,19 @@ public final class TaskPayload {
                 out.writeInt(c.getValue().length);
                 out.write(c.getValue());
             }
+            out.writeInt(classLocations.size());
+            for (Map.Entry<String, String> c : classLocations.entrySet()) {
+                out.writeUTF(c.getKey());
+                out.writeUTF(c.getValue());
+            }
             snapshot.writeTo(out);
-            out.writeInt(task.length);
-            out.write(task);
+            out.writeBoolean(reference != null);
+            if (reference != null) {
+                reference.writeTo(out);
+            } else {
+                out.writeInt(task.length);
+                out.write(task);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -147,14 +174,32 @@ public final class TaskPayload {
             in.readFully(b);
             classes.put(cn, b);
         }
+        int m = in.readInt();
+        Map<String, String> locations = new HashMap<>(m * 2);
+        for (int i = 0; i < m; i++) {
+            locations.put(in.readUTF(), in.readUTF());
+        }
         StateSnapshot snap = StateSnapshot.readFrom(in);
-        byte[] task = new byte[in.readInt()];
-        in.readFully(task);
-        return new TaskPayload(name, daemon, parentName, parentPid, classPath, classes, snap, task, null);
+        TaskReference reference = in.readBoolean() ? TaskReference.readFrom(in) : null;
+        byte[] task = new byte[0];
+        if (reference == null) {
+            task = new byte[in.readInt()];
+            in.readFully(task);
+        }
+        return new TaskPayload(name, daemon, parentName, parentPid, classPath, classes, locations, snap, reference, task,
+                null);
     }
 
     /** Worker side: reads the task object, resolving classes through {@code loader}. */
     public Object readTask(final ClassLoader loader) throws IOException, ClassNotFoundException {
+        if (reference != null) {
+            try {
+                return reference.resolve(loader);
+            } catch (NoSuchMethodException e) {
+                throw new java.io.InvalidClassException(reference.implClass(), "the task's method "
+                        + reference.method() + " is not there in the worker: " + e);
+            }
+        }
         try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(task), loader)) {
             return in.readObject();
         }

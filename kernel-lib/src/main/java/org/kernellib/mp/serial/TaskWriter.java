@@ -26,6 +26,11 @@ public final class TaskWriter {
             Set<ClassReferences.MethodRef> lambdaMethods, Set<String> objectClasses) {
     }
 
+    /** The by-name form of {@code task} (see {@link TaskReference}), if it has one. */
+    static java.util.Optional<TaskReference> reference(final Serializable task) {
+        return TaskReference.of(serializedLambda(task));
+    }
+
     private TaskWriter() {
     }
 

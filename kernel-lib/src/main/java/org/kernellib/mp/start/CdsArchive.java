@@ -124,7 +124,11 @@ public final class CdsArchive {
         return target;
     }
 
-    /** What a typical worker does: print, use collections and lambdas, look for a shipped class. */
+    /**
+     * What a typical worker does: print, use collections and lambdas, look for a shipped class,
+     * and load a class the way a task sent by name is loaded (from a class path directory, where
+     * the parent said it is, then called reflectively), so the classes of each path are archived.
+     */
     static final class Training {
         private Training() {
         }
@@ -141,7 +145,41 @@ public final class CdsArchive {
                 } catch (ClassNotFoundException expected) {
                     // the round trip to the parent is what was wanted
                 }
+                loadByName();
             };
+        }
+
+        /** Copies {@link Probe} into a scratch class path directory and runs it from there by name. */
+        private static void loadByName() throws Exception {
+            Path dir = Files.createTempDirectory("kernel-lib-cds-training");
+            try {
+                String file = Probe.class.getName().replace('.', '/') + ".class";
+                Path copy = dir.resolve(file);
+                Files.createDirectories(copy.getParent());
+                try (java.io.InputStream in = Training.class.getClassLoader().getResourceAsStream(file)) {
+                    Files.copy(in, copy);
+                }
+                // Under the platform loader, so the copy is found only where the hint says.
+                ClassPathLoader loader = new ClassPathLoader(List.of(dir.toString()),
+                        ClassLoader.getPlatformClassLoader());
+                loader.hint(java.util.Map.of(Probe.class.getName(), dir.toString()));
+                new org.kernellib.mp.serial.TaskReference(Probe.class.getName(), "run", "()V").resolve(loader).run();
+                loader.close();
+            } finally {
+                try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+                    all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    /** The class {@link Training} loads by name; it needs nothing but java.base. */
+    static final class Probe {
+        private Probe() {
+        }
+
+        static void run() {
+            System.out.println("training by name");
         }
     }
 }

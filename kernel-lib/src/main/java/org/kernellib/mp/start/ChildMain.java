@@ -3,6 +3,7 @@ package org.kernellib.mp.start;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
@@ -13,25 +14,20 @@ import java.io.ObjectOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.jar.JarFile;
 
-import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
+import org.kernellib.mp.connection.FrameIO;
+import org.kernellib.mp.connection.Sideband;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
@@ -40,27 +36,36 @@ import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
 
 /**
- * The main class of every worker JVM: {@code ChildMain <socket> spawn|standby}.
+ * The main class of every worker JVM: {@code ChildMain spawn|standby}.
  *
  * <p>Order of events: make stdout/stderr unbuffered (so output printed just before a kill still
- * reaches the parent); read the token from stdin; connect and say HELLO; start the watcher that
- * reads the control socket and halts this JVM at once on EOF, which the OS delivers when the parent
- * goes away for any reason, SIGKILL included; wait for the TASK; restore the copied snippet
- * variables; deserialize and run the task; report DONE (exit 0) or FAILED (stack trace on stderr,
- * exit 1).
+ * reaches the parent); read the SETUP frame from stdin (the sideband marker and the class path,
+ * see {@link FrameDescriptor}); a standby warms up and says READY; read the TASK (stdin ending
+ * first means the parent is gone: halt); start the watcher that reads stdin from then on, answers
+ * class requests, and halts this JVM at once on EOF, which the OS delivers when the parent goes
+ * away for any reason, SIGKILL included; restore the copied snippet variables; deserialize and
+ * run the task; report DONE (exit 0) or FAILED (stack trace on stderr, exit 1).
+ *
+ * <p>Frames to the parent are written into stderr, marked ({@link Sideband}); no socket is opened,
+ * because initialising the JDK's socket support costs a fresh JVM about 30 ms.
  */
 public final class ChildMain {
     static final String SPAWN = "spawn";
     static final String STANDBY = "standby";
     /** Exit status when the parent vanished; nobody is left to read it. */
     private static final int PARENT_GONE = 70;
+    /** Exception summaries in FAILED frames are cut to this many chars to fit a sideband frame. */
+    private static final int SUMMARY_CHARS = 1000;
 
-    private final Connection connection;
-    private final LinkedBlockingQueue<byte[]> tasks = new LinkedBlockingQueue<>();
-    private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
+    /** Frames from the parent; an interruptible channel, so closing it wakes its reader. */
+    private final FileChannel stdin;
+    private final byte[] marker;
+    /** Frames to the parent go straight to fd 2, one write each (see Sideband). */
+    private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    private final Map<Integer, Handoff<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile boolean closing;
-    /** This worker, once connected; for the signal handlers. */
+    /** This worker, once set up; for the signal handlers. */
     private static volatile ChildMain current;
     /**
      * This process's id. Read from {@code /proc/self} on Linux because the first use of
@@ -73,44 +78,50 @@ public final class ChildMain {
     private static ClassLoader extraLoader;
     private static final List<JarFile> OPEN_JARS = new CopyOnWriteArrayList<>();
 
-    private ChildMain(final Connection connection) {
-        this.connection = connection;
+    private ChildMain(final FileChannel stdin, final byte[] marker) {
+        this.stdin = stdin;
+        this.marker = marker;
     }
 
     public static void main(final String[] args) throws Exception {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true));
         System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
-        // Two cores are common: let the lambda and serialization machinery that the task needs
-        // initialise in parallel with the socket set-up, which is the other slow part of a start.
-        Thread warm = new Thread(new WarmUp(), "kernel-lib-warm-up");
+        boolean standby = args.length > 0 && STANDBY.equals(args[0]);
+        // Signal handlers go in on another thread, off the critical path. A standby also warms up
+        // the lambda and serialization machinery there; a cold worker does not: its task is
+        // already waiting in the pipe, and two threads initialising the same classes only queue
+        // on each other's class-initialisation locks.
+        Thread warm = new Thread(new WarmUp(standby), "kernel-lib-warm-up");
         warm.setDaemon(true);
         warm.start();
-        FileInputStream stdin = new FileInputStream(FileDescriptor.in);
+        FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
         System.setIn(InputStream.nullInputStream()); // like Python's workers: stdin is not the user's
-        String token = readLine(stdin);
-        String classPathLine = readLine(stdin);
-        if (token == null || classPathLine == null || args.length < 2) {
+        ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES);
+        Frame setup = null;
+        try {
+            setup = args.length < 1 ? null : FrameIO.read(stdin, header);
+        } catch (IOException e) {
+            // not a parent's frame stream: reported below
+        }
+        if (setup == null || setup.type() != FrameDescriptor.SETUP) {
             System.err.println("kernel-lib worker: started without a parent; this class is not meant to be run by hand");
             Runtime.getRuntime().halt(2);
-        }
-        List<String> classPath = classPathLine.isEmpty() ? List.of()
-                : List.of(classPathLine.split(File.pathSeparator));
-        Thread preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
-        preopen.setDaemon(true);
-        preopen.start();
-        Connection c;
-        try {
-            c = Connection.connect(Paths.get(args[0]));
-        } catch (IOException e) {
-            // The parent exited while this JVM booted (its socket is gone): end quietly, there is
-            // nobody to work for. A parent still waiting reports the early exit itself.
-            Runtime.getRuntime().halt(PARENT_GONE);
             return;
         }
-        ChildMain w = new ChildMain(c);
-        // The hook comes before HELLO: the parent may signal us as soon as start() returns, and
-        // how we end must be reported even then. (Signal handlers are installed by the warm-up
-        // thread; a SIGTERM that beats them is still read right, as the parent knows it sent it.)
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(setup.payload()));
+        byte[] marker = new byte[in.readInt()];
+        in.readFully(marker);
+        String classPathLine = in.readUTF();
+        List<String> classPath = classPathLine.isEmpty() ? List.of()
+                : List.of(classPathLine.split(File.pathSeparator));
+        PreOpen classPathLoader = new PreOpen(classPath, standby);
+        Thread preopen = new Thread(classPathLoader, "kernel-lib-preopen");
+        preopen.setDaemon(true);
+        preopen.start();
+        ChildMain w = new ChildMain(stdin, marker);
+        // The hook comes first: the parent may signal us as soon as start() returns, and how we
+        // end must be reported even then. (Signal handlers are installed by the warm-up thread; a
+        // SIGTERM that beats them is still read right, as the parent knows it sent it.)
         // Anonymous classes rather than lambdas on the start-up path: the first lambda in a JVM
         // costs milliseconds of bootstrap, which the warm-up thread pays off the critical path.
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
@@ -120,24 +131,30 @@ public final class ChildMain {
             }
         }, "kernel-lib-worker-exit"));
         current = w;
-        c.send(FrameDescriptor.HELLO, 0, WorkerHandle.encodeHello(token, PID));
-        daemon("kernel-lib-parent-watch-socket", new Runnable() {
-            @Override
-            public void run() {
-                w.readLoop();
-            }
-        });
-        extendClassPath(classPath);
-        if (STANDBY.equals(args[1])) {
+        if (standby) {
             // A standby has time: be fully warm, with every jar open, before the task arrives.
             warm.join();
             preopen.join();
-            extendClassPath(List.of()).getResource("org/kernellib/mp/start/no-such-resource");
+            classPathLoader.loader.await().getResource("org/kernellib/mp/start/no-such-resource");
+            w.sendQuietly(FrameDescriptor.READY, new byte[0]);
         }
-        w.run(TaskPayload.decode(w.tasks.take()));
+        // The task is read here, not by the watcher: in a cold worker it is already in the pipe,
+        // and a hand-over between threads would only add a wake-up to the critical path.
+        byte[] task = w.readTask(header);
+        if (task == null) {
+            return; // the JVM is shutting down (a signal arrived while we waited)
+        }
+        w.sendQuietly(FrameDescriptor.RUNNING, new byte[0]);
+        daemon("kernel-lib-parent-watch", new Runnable() {
+            @Override
+            public void run() {
+                w.readLoop(header);
+            }
+        });
+        w.run(TaskPayload.decode(task), classPathLoader.loader);
     }
 
-    private void run(final TaskPayload p) {
+    private void run(final TaskPayload p, final Handoff<ClassLoader> classPathLoader) {
         long pid = PID;
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
@@ -145,7 +162,9 @@ public final class ChildMain {
         List<String> more = p.classPath();
         more = more.size() >= appended.size() && more.subList(0, appended.size()).equals(appended)
                 ? more.subList(appended.size(), more.size()) : more;
+        classPathLoader.await(); // the set-up's entries are in (see PreOpen)
         ClassLoader base = extendClassPath(more);
+        hintClassLocations(p.classLocations());
         ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass, p.classes());
         Thread.currentThread().setContextClassLoader(loader);
         try {
@@ -155,7 +174,7 @@ public final class ChildMain {
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
             System.err.print(readableTrace(e));
-            sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e)));
+            sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e), SUMMARY_CHARS));
             System.exit(1);
         }
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
@@ -165,22 +184,24 @@ public final class ChildMain {
     /**
      * The stack trace with JShell's wrapper names shortened: {@code REPL.$JShell$10$Boom} reads
      * {@code Boom}, {@code REPL.$JShell$11.explode} reads {@code explode}, so snippet frames name
-     * what the user wrote.
+     * what the user wrote; and without the names of this worker's own class loaders, which Java
+     * puts before each frame of a class they loaded ({@code kernel-lib-shipped//...}).
      */
     static String readableTrace(final Throwable e) {
         StringWriter sw = new StringWriter();
         e.printStackTrace(new PrintWriter(sw));
-        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "");
+        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "")
+                .replace(ClassPathLoader.NAME + "//", "").replace(ShippedClassLoader.NAME + "//", "");
     }
 
     /** Asks the parent for a class; blocks until it answers. */
     private byte[] fetchClass(final String name) {
         int id = requestIds.incrementAndGet();
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        Handoff<byte[]> answer = new Handoff<>();
         classAnswers.put(id, answer);
         try {
-            connection.send(FrameDescriptor.CLASS_REQUEST, id, utf(name));
-            return answer.join();
+            send(FrameDescriptor.CLASS_REQUEST, id, utf(name, Sideband.MAX_PAYLOAD / 3));
+            return answer.await();
         } catch (IOException e) {
             return null;
         } finally {
@@ -188,21 +209,41 @@ public final class ChildMain {
         }
     }
 
-    private void readLoop() {
+    /**
+     * Waits for the TASK frame; halts the JVM if stdin ends first (the parent is gone). Returns
+     * null if the shutdown hook closed stdin meanwhile.
+     */
+    private byte[] readTask(final ByteBuffer header) {
         try {
             Frame f;
-            while ((f = connection.receive()) != null) {
+            while ((f = FrameIO.read(stdin, header)) != null) {
                 if (f.type() == FrameDescriptor.TASK) {
-                    tasks.add(f.payload());
-                } else if (f.type() == FrameDescriptor.CLASS_BYTES) {
-                    CompletableFuture<byte[]> a = classAnswers.get(f.requestId());
+                    return f.payload();
+                }
+            }
+        } catch (IOException e) {
+            // same as EOF, unless we are closing
+        }
+        if (!closing) {
+            Runtime.getRuntime().halt(PARENT_GONE);
+        }
+        return null;
+    }
+
+    /** The watcher, after the task came: answers class requests until stdin ends. */
+    private void readLoop(final ByteBuffer header) {
+        try {
+            Frame f;
+            while ((f = FrameIO.read(stdin, header)) != null) {
+                if (f.type() == FrameDescriptor.CLASS_BYTES) {
+                    Handoff<byte[]> a = classAnswers.get(f.requestId());
                     if (a != null) {
                         a.complete(f.payload());
                     }
                 }
             }
         } catch (IOException e) {
-            // same as EOF
+            // same as EOF (or the shutdown hook closed the channel)
         }
         if (!closing) {
             // The parent is gone (exited, killed or restarted): a worker never outlives it.
@@ -211,15 +252,18 @@ public final class ChildMain {
     }
 
     /**
-     * Shutdown hook: tells the parent this is an orderly exit, then closes the socket. Closing
-     * matters for speed: a thread blocked in a native read makes HotSpot's exit wait up to 300 ms
-     * for it, and closing an NIO channel wakes its reader at once. That is also why the parent's
-     * death is watched on the socket only and stdin is not kept in a blocking read.
+     * Shutdown hook: tells the parent this is an orderly exit, then closes stdin. Closing matters
+     * for speed: a thread blocked in a native read makes HotSpot's exit wait up to 300 ms for it,
+     * and closing the (interruptible) channel wakes the watcher at once.
      */
     private void onShutdown() {
         sendQuietly(FrameDescriptor.EXITING, new byte[0]);
         closing = true;
-        connection.close();
+        try {
+            stdin.close();
+        } catch (IOException e) {
+            // closing is best effort
+        }
     }
 
     /**
@@ -246,23 +290,37 @@ public final class ChildMain {
         }
     }
 
+    /** Writes one marked frame into stderr with a single write, which a pipe keeps whole. */
+    private void send(final byte type, final int requestId, final byte[] payload) throws IOException {
+        stderr.write(Sideband.encode(marker, type, requestId, payload));
+    }
+
     private void sendQuietly(final byte type, final byte[] payload) {
         try {
-            connection.send(type, 0, payload);
+            send(type, 0, payload);
         } catch (IOException e) {
             // The parent is gone; nothing to tell.
         }
     }
 
     /**
-     * Runs once what every task run needs (object streams, lambda deserialization, the shipped
-     * loader), so a standby JVM has those classes loaded and linked before its task arrives.
+     * Installs the signal handlers and, in a standby, runs once what every task run needs (object
+     * streams, lambda deserialization, the shipped loader), so a standby JVM has those classes
+     * loaded and linked before its task arrives.
      */
     private static final class WarmUp implements Runnable {
+        private final boolean full;
+
+        WarmUp(final boolean full) {
+            this.full = full;
+        }
+
         @Override
         public void run() {
             handleSignals();
-            warmUp();
+            if (full) {
+                warmUp();
+            }
         }
     }
 
@@ -294,40 +352,110 @@ public final class ChildMain {
      * prefix of the entries adds only the rest, as a child of its first loader.
      * {@code java.class.path} is set to the whole for code that reads it.
      */
-    private static ClassLoader extendClassPath(final List<String> entries) {
+    private static synchronized ClassLoader extendClassPath(final List<String> entries) {
         ClassLoader below = extraLoader != null ? extraLoader : ClassLoader.getSystemClassLoader();
         if (entries.isEmpty()) {
             return below;
         }
         // StringBuilder, not '+': the first indy string concatenation in a JVM costs ~10 ms of
-        // bootstrap, which belongs on the warm-up thread, not here on the critical path.
+        // bootstrap, which does not belong on the start-up path.
         StringBuilder cp = new StringBuilder(System.getProperty("java.class.path"));
-        URL[] urls = new URL[entries.size()];
-        for (int i = 0; i < urls.length; i++) {
-            urls[i] = toUrl(entries.get(i));
-            cp.append(File.pathSeparatorChar).append(entries.get(i));
+        for (String e : entries) {
+            cp.append(File.pathSeparatorChar).append(e);
         }
         System.setProperty("java.class.path", cp.toString());
         appended.addAll(entries);
-        extraLoader = new URLClassLoader("kernel-lib-task-classpath", urls, below);
+        extraLoader = new ClassPathLoader(entries, below);
         return extraLoader;
     }
 
+    /** Tells every class path loader of this worker where the task's own classes are. */
+    private static void hintClassLocations(final Map<String, String> classToEntry) {
+        if (classToEntry.isEmpty()) {
+            return;
+        }
+        for (ClassLoader l = extraLoader; l instanceof ClassPathLoader; l = l.getParent()) {
+            ((ClassPathLoader) l).hint(classToEntry);
+        }
+    }
+
     /**
-     * Opens the jars of the class path in parallel with the JVM's own start-up work. The JDK shares
-     * one parsed central directory between all open handles on a jar, so when the system class
-     * loader opens the same jars later it finds them already read. The handles stay open for the
-     * life of the worker (a few file descriptors) so that sharing holds.
+     * A value handed from one thread to another, once. A CompletableFuture would do, but its class
+     * initialisation sets up the common ForkJoinPool, milliseconds a cold worker cannot spare.
+     */
+    private static final class Handoff<T> {
+        private T value;
+        private Throwable failure;
+        private boolean done;
+
+        synchronized void complete(final T v) {
+            value = v;
+            done = true;
+            notifyAll();
+        }
+
+        /** Fails every waiter with {@code e}, a RuntimeException or an Error. */
+        synchronized void fail(final Throwable e) {
+            failure = e;
+            done = true;
+            notifyAll();
+        }
+
+        /** Waits for the value, uninterruptibly (the interrupt flag is kept). */
+        synchronized T await() {
+            boolean interrupted = false;
+            while (!done) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (failure instanceof Error) {
+                throw (Error) failure;
+            }
+            if (failure != null) {
+                throw (RuntimeException) failure;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * Builds the class path loader for the set-up's entries in parallel with the main thread
+     * reading the task (a URL per entry costs ~0.1 ms in a cold JVM, and a notebook has dozens);
+     * a standby then also opens every jar. The JDK shares one parsed central directory between all
+     * open handles on a jar, so when the loader opens the same jars later it finds them already
+     * read. The handles stay open for the life of the worker (a few file descriptors) so that
+     * sharing holds. A cold worker opens no jar ahead: parsing big jars' directories costs CPU a
+     * two-core machine does not have to spare while the JVM boots, keeps the JIT compiling, and
+     * the task's own classes are found without them (see ClassPathLoader).
      */
     private static final class PreOpen implements Runnable {
         private final List<String> entries;
+        private final boolean openJars;
+        /** The loader of the set-up's entries, once built. */
+        final Handoff<ClassLoader> loader = new Handoff<>();
 
-        PreOpen(final List<String> entries) {
+        PreOpen(final List<String> entries, final boolean openJars) {
             this.entries = entries;
+            this.openJars = openJars;
         }
 
         @Override
         public void run() {
+            try {
+                loader.complete(extendClassPath(entries));
+            } catch (RuntimeException | Error e) {
+                loader.fail(e);
+                return;
+            }
+            if (!openJars) {
+                return;
+            }
             for (String e : entries) {
                 if (e.endsWith(".jar")) {
                     try {
@@ -342,37 +470,21 @@ public final class ChildMain {
 
     private static long selfPid() {
         try {
-            return Long.parseLong(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+            return Long.parseLong(new File("/proc/self").getCanonicalFile().getName());
         } catch (IOException | RuntimeException e) {
             return ProcessHandle.current().pid();
         }
     }
 
-    private static URL toUrl(final String path) {
-        try {
-            return Paths.get(path).toUri().toURL();
-        } catch (MalformedURLException e) {
-            throw new IllegalArgumentException("bad class path entry " + path, e);
-        }
-    }
-
-    private static byte[] utf(final String s) {
+    /** Modified UTF-8 of {@code s}, cut to {@code maxChars} (at most three bytes each). */
+    private static byte[] utf(final String s, final int maxChars) {
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream d = new DataOutputStream(bos)) {
-            d.writeUTF(s.length() > 20_000 ? s.substring(0, 20_000) : s);
+            d.writeUTF(s.length() > maxChars ? s.substring(0, maxChars) : s);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         return bos.toByteArray();
-    }
-
-    private static String readLine(final InputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            sb.append((char) c);
-        }
-        return c < 0 && sb.length() == 0 ? null : sb.toString();
     }
 
     private static void daemon(final String name, final Runnable r) {

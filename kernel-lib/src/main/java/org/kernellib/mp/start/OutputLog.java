@@ -45,17 +45,18 @@ public final class OutputLog {
             this.stream = stream;
         }
 
-        void accept(final byte[] bytes, final int length) {
+        void accept(final byte[] bytes, final int offset, final int length) {
             final Instant now = Instant.now();
-            int from = 0;
-            for (int i = 0; i < length; i++) {
+            int from = offset;
+            int end = offset + length;
+            for (int i = offset; i < end; i++) {
                 if (bytes[i] == '\n') {
                     partial.write(bytes, from, i - from);
                     emit(now);
                     from = i + 1;
                 }
             }
-            partial.write(bytes, from, length - from);
+            partial.write(bytes, from, end - from);
         }
 
         /** At EOF: a last line without a newline still counts. */

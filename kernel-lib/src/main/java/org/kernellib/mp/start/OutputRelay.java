@@ -5,29 +5,50 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+
+import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.connection.SidebandReader;
 
 /**
  * Copies a worker's stdout or stderr pipe to the parent's current {@code System.out} or
  * {@code System.err} as bytes arrive. The target is looked up for every chunk, not once, because
  * JJava installs a new {@code System.out} for each cell: output reaches the cell that is running
- * when it is printed.
+ * when it is printed. On stderr it also picks out the worker's control frames (see
+ * {@link org.kernellib.mp.connection.Sideband}) and hands them to the worker's handle.
  */
-final class OutputRelay implements Runnable {
+final class OutputRelay implements Runnable, SidebandReader.Sink {
     private final InputStream from;
     private final Supplier<PrintStream> to;
     private final OutputLog.LineSplitter lines;
+    private final SidebandReader sideband;
+    private final Consumer<Frame> frames;
     private final CountDownLatch eof = new CountDownLatch(1);
 
-    OutputRelay(final InputStream from, final Supplier<PrintStream> to, final OutputLog.LineSplitter lines) {
+    private OutputRelay(final InputStream from, final Supplier<PrintStream> to, final OutputLog.LineSplitter lines,
+            final byte[] marker, final Consumer<Frame> frames) {
         this.from = from;
         this.to = to;
         this.lines = lines;
+        this.frames = frames;
+        this.sideband = marker == null ? null : new SidebandReader(marker, this);
     }
 
+    /** Relays plain text (a worker's stdout). */
     static OutputRelay start(final InputStream from, final Supplier<PrintStream> to,
             final OutputLog.LineSplitter lines, final String threadName) {
-        OutputRelay r = new OutputRelay(from, to, lines);
+        return start(new OutputRelay(from, to, lines, null, null), threadName);
+    }
+
+    /** Relays text and passes frames marked with {@code marker} to {@code frames} (a worker's stderr). */
+    static OutputRelay start(final InputStream from, final Supplier<PrintStream> to,
+            final OutputLog.LineSplitter lines, final byte[] marker, final Consumer<Frame> frames,
+            final String threadName) {
+        return start(new OutputRelay(from, to, lines, marker, frames), threadName);
+    }
+
+    private static OutputRelay start(final OutputRelay r, final String threadName) {
         Thread t = new Thread(r, threadName);
         t.setDaemon(true);
         t.start();
@@ -40,21 +61,43 @@ final class OutputRelay implements Runnable {
         try {
             int n;
             while ((n = from.read(buf)) > 0) {
-                PrintStream target = to.get();
-                target.write(buf, 0, n);
-                target.flush();
-                lines.accept(buf, n);
+                if (sideband != null) {
+                    sideband.accept(buf, n);
+                } else {
+                    text(buf, 0, n);
+                }
             }
         } catch (IOException e) {
             // The pipe broke: the worker is gone, which is the same as EOF here.
         } finally {
+            if (sideband != null) {
+                sideband.finish();
+            }
             lines.finish();
             eof.countDown();
         }
     }
 
+    @Override
+    public void text(final byte[] bytes, final int offset, final int length) {
+        PrintStream target = to.get();
+        target.write(bytes, offset, length);
+        target.flush();
+        lines.accept(bytes, offset, length);
+    }
+
+    @Override
+    public void frame(final Frame frame) {
+        frames.accept(frame);
+    }
+
     /** Waits until the pipe reached EOF; false after the timeout. */
     boolean awaitEof(final long millis) throws InterruptedException {
         return eof.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the pipe reached EOF. */
+    boolean atEof() {
+        return eof.getCount() == 0;
     }
 }

@@ -3,7 +3,7 @@ package org.kernellib.mp.start;
 import java.io.IOException;
 
 /**
- * Keeps one standby worker JVM started, connected and warmed up (classes loaded, lambda and
+ * Keeps one standby worker JVM started and warmed up (classes loaded, lambda and
  * serialization machinery exercised), so {@code start()} only sends the task: the Java counterpart
  * of Python's forkserver. After a standby is used, a replacement is started in the background.
  * A standby whose command (java, boot class path, flags) differs from the one a task needs is
@@ -11,6 +11,9 @@ import java.io.IOException;
  * standby stale: they travel with the task (see {@link WorkerCommand}).
  */
 public final class PrestartStarter implements Starter {
+    /** How long a standby may take to warm up before it is given up. */
+    static final long READY_TIMEOUT_MS = 60_000;
+
     private WorkerHandle standby;
     private Thread refilling;
     private WorkerCommand lastCommand;
@@ -24,7 +27,7 @@ public final class PrestartStarter implements Starter {
     /** Starts a standby for {@code command} in the background unless one is there or coming. */
     public synchronized void prestart(final WorkerCommand command) {
         lastCommand = command;
-        if (shutDown || (standby != null && standby.isUsableStandbyFor(command)) || refilling != null) {
+        if (shutDown || (standby != null && standby.canTake(command)) || refilling != null) {
             return;
         }
         Thread t = new Thread(() -> refill(command), "kernel-lib-prestart");
@@ -36,9 +39,11 @@ public final class PrestartStarter implements Starter {
     private void refill(final WorkerCommand command) {
         WorkerHandle h = null;
         try {
-            h = WorkerHandle.launch(command, true);
+            h = WorkerHandle.launchStandby(command, READY_TIMEOUT_MS);
         } catch (IOException | RuntimeException e) {
             // The next start() falls back to a cold start and reports any real problem itself.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         WorkerHandle stale = null;
         synchronized (this) {
@@ -76,7 +81,7 @@ public final class PrestartStarter implements Starter {
                 }
             }
             if (standby != null) {
-                if (standby.isUsableStandbyFor(command)) {
+                if (standby.canTake(command)) {
                     taken = standby;
                 } else {
                     stale = standby;

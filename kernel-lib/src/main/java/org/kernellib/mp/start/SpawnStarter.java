@@ -10,6 +10,11 @@ public final class SpawnStarter implements Starter {
     }
 
     @Override
+    public boolean startsFresh() {
+        return true;
+    }
+
+    @Override
     public WorkerHandle acquire(final WorkerCommand command) throws IOException {
         return WorkerHandle.launch(command, false);
     }

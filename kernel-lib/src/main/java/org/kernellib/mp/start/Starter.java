@@ -11,8 +11,16 @@ public interface Starter {
     /** The name used by {@code setStartMethod}. */
     String name();
 
-    /** A connected worker started with {@code command}, ready for a TASK frame. */
+    /** A worker started with {@code command}, ready for a TASK frame (it may still be booting). */
     WorkerHandle acquire(WorkerCommand command) throws IOException;
+
+    /**
+     * Whether {@link #acquire} starts a new JVM every time. A caller can then acquire before it
+     * has prepared the task, so the JVM boots while the task is being serialized.
+     */
+    default boolean startsFresh() {
+        return false;
+    }
 
     /** Releases what the starter keeps (a standby JVM); called when the method changes or at exit. */
     default void shutdown() {

@@ -7,152 +7,139 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.kernellib.mp.process.OutputLine;
-import org.kernellib.mp.connection.Connection;
-import org.kernellib.mp.connection.ControlServer;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
+import org.kernellib.mp.connection.FrameIO;
+import org.kernellib.mp.connection.Sideband;
+import org.kernellib.mp.process.OutputLine;
 import org.kernellib.mp.serial.ClassShipper;
 
 /**
- * The parent's handle on one worker JVM: the OS process, its stdin pipe (which carries the token
- * and, by staying open, tells the worker its parent lives), the relays of its stdout and stderr,
- * and its control connection, whose reader thread answers class requests and records how the
- * worker says it is ending.
+ * The parent's handle on one worker JVM: the OS process, its stdin pipe (frames to the worker;
+ * by staying open it also tells the worker its parent lives), and the relays of its stdout and
+ * stderr, the latter also delivering the worker's control frames (see
+ * {@link org.kernellib.mp.connection.Sideband}): class requests, which it answers, and how the
+ * worker says it is ending, which it records.
+ *
+ * <p>Launching does not wait for the JVM to boot: the set-up and then the task are written to its
+ * stdin at once and wait in the pipe, so a cold start overlaps the JVM's boot with everything the
+ * parent still does.
  */
 public final class WorkerHandle {
-    private static final long CONNECT_TIMEOUT_MS = 60_000;
-
     private final WorkerCommand command;
     private final java.lang.Process jvm;
     private final OutputStream stdin;
-    private final Connection connection;
-    private final OutputRelay out;
-    private final OutputRelay err;
-    private final OutputLog output;
-    private final CountDownLatch connectionClosed = new CountDownLatch(1);
+    private final Object stdinLock = new Object();
+    private final OutputLog output = new OutputLog();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile OutputRelay out;
+    private volatile OutputRelay err;
 
     private volatile ClassShipper shipper;
     private volatile boolean taskSent;
+    private volatile boolean running;
     private volatile boolean done;
     private volatile boolean failed;
     private volatile boolean exiting;
     private volatile int signal;
     private volatile int signalSent;
 
-    private WorkerHandle(final WorkerCommand command, final java.lang.Process jvm, final OutputStream stdin,
-            final Connection connection, final OutputRelay out, final OutputRelay err, final OutputLog output) {
+    private WorkerHandle(final WorkerCommand command, final java.lang.Process jvm) {
         this.command = command;
-        this.output = output;
         this.jvm = jvm;
-        this.stdin = stdin;
-        this.connection = connection;
-        this.out = out;
-        this.err = err;
+        this.stdin = jvm.getOutputStream();
     }
 
-    /** Starts a worker JVM and waits until it has connected and proved it is ours. */
+    /**
+     * Starts a worker JVM and hands it its set-up; returns without waiting for it to boot. A
+     * {@code standby} warms up and then says READY (see {@link #awaitReady}); a cold one just
+     * waits for its task.
+     */
     static WorkerHandle launch(final WorkerCommand command, final boolean standby) throws IOException {
-        ControlServer server = ControlServer.get();
-        String token = server.newToken();
-        CompletableFuture<ControlServer.Hello> hello = server.expect(token);
-        java.lang.Process p;
-        try {
-            p = new ProcessBuilder(command.argv(server.path(), standby)).start();
-        } catch (IOException e) {
-            server.forget(token);
-            throw e;
-        }
+        java.lang.Process p = new ProcessBuilder(command.argv(standby)).start();
+        WorkerHandle w = new WorkerHandle(command, p);
+        byte[] marker = Sideband.newMarker();
         String tag = "kernel-lib-worker-" + p.pid();
-        OutputLog output = new OutputLog();
-        OutputRelay out = OutputRelay.start(p.getInputStream(), () -> System.out, output.splitter("stdout"), tag + "-stdout");
-        OutputRelay err = OutputRelay.start(p.getErrorStream(), () -> System.err, output.splitter("stderr"), tag + "-stderr");
-        OutputStream stdin = p.getOutputStream();
-        ControlServer.Hello h = null;
+        w.out = OutputRelay.start(p.getInputStream(), () -> System.out, w.output.splitter("stdout"), tag + "-stdout");
+        w.err = OutputRelay.start(p.getErrorStream(), () -> System.err, w.output.splitter("stderr"), marker,
+                w::onFrame, tag + "-stderr");
+        ByteArrayOutputStream setup = new ByteArrayOutputStream();
+        try (DataOutputStream d = new DataOutputStream(setup)) {
+            d.writeInt(marker.length);
+            d.write(marker);
+            d.writeUTF(String.join(File.pathSeparator, command.userClassPath()));
+        }
         try {
-            // The token travels on stdin, not the command line, where any user could read it.
-            // The class path follows, so the worker can open those jars while the JVM still boots.
-            stdin.write((token + "\n" + String.join(File.pathSeparator, command.userClassPath()) + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            stdin.flush();
-            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS);
-            while (h == null && p.isAlive() && System.nanoTime() < end) {
-                try {
-                    h = hello.get(20, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // keep waiting while the JVM lives
-                }
-            }
-            if (h == null && hello.isDone()) {
-                h = hello.getNow(null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException | IOException e) {
-            // fall through to the failure report
+            w.send(FrameDescriptor.SETUP, 0, setup.toByteArray());
+        } catch (IOException e) {
+            // The JVM is already gone (it could not start): its exit status and stderr tell why,
+            // and the caller sees them like any other early exit.
         }
-        if (h == null || h.pid() != p.pid()) {
-            server.forget(token);
-            if (h != null) {
-                h.connection().close();
-            }
-            p.destroyForcibly();
-            String why = p.isAlive() ? "did not connect in time" : "exited with code " + exitValueOrUnknown(p)
-                    + " before connecting (its stderr, if any, is above)";
-            throw new IOException("worker JVM (pid " + p.pid() + ") " + why + "; command: " + command);
-        }
-        WorkerHandle w = new WorkerHandle(command, p, stdin, h.connection(), out, err, output);
-        Thread reader = new Thread(w::readLoop, tag + "-control");
-        reader.setDaemon(true);
-        reader.start();
         return w;
     }
 
-    private static String exitValueOrUnknown(final java.lang.Process p) {
-        try {
-            return Integer.toString(p.waitFor(200, TimeUnit.MILLISECONDS) ? p.exitValue() : -1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
+    /**
+     * Starts a standby worker and waits until it is warm and READY for a task.
+     *
+     * @throws IOException if the JVM could not be started, died while warming up, or was not
+     *     ready within {@code millis}
+     */
+    public static WorkerHandle launchStandby(final WorkerCommand command, final long millis)
+            throws IOException, InterruptedException {
+        WorkerHandle h = launch(command, true);
+        if (!h.awaitReady(millis)) {
+            h.discard();
+            throw new IOException("standby worker JVM (pid " + h.pid() + ") "
+                    + (h.jvm.isAlive() ? "was not ready within " + millis + " ms" : "exited with code "
+                    + h.jvm.exitValue() + " while warming up (its stderr, if any, is above)")
+                    + "; command: " + command);
+        }
+        return h;
+    }
+
+    /** Writes one frame to the worker's stdin. */
+    private void send(final byte type, final int requestId, final byte[] payload) throws IOException {
+        byte[] frame = FrameIO.encode(type, requestId, payload);
+        synchronized (stdinLock) {
+            stdin.write(frame);
+            stdin.flush();
         }
     }
 
-    private void readLoop() {
+    /** A frame from the worker's stderr; runs on the stderr relay thread. */
+    private void onFrame(final Frame f) {
         try {
-            Frame f;
-            while ((f = connection.receive()) != null) {
-                switch (f.type()) {
-                    case FrameDescriptor.CLASS_REQUEST:
-                        answerClassRequest(f);
-                        break;
-                    case FrameDescriptor.DONE:
-                        done = true;
-                        break;
-                    case FrameDescriptor.FAILED:
-                        failed = true;
-                        break;
-                    case FrameDescriptor.SIGNALED:
-                        signal = new DataInputStream(new ByteArrayInputStream(f.payload())).readInt();
-                        break;
-                    case FrameDescriptor.EXITING:
-                        exiting = true;
-                        break;
-                    default:
-                        break; // unknown frames are ignored, for compatibility with newer workers
-                }
+            switch (f.type()) {
+                case FrameDescriptor.CLASS_REQUEST:
+                    answerClassRequest(f);
+                    break;
+                case FrameDescriptor.READY:
+                    ready.countDown();
+                    break;
+                case FrameDescriptor.RUNNING:
+                    running = true;
+                    break;
+                case FrameDescriptor.DONE:
+                    done = true;
+                    break;
+                case FrameDescriptor.FAILED:
+                    failed = true;
+                    break;
+                case FrameDescriptor.SIGNALED:
+                    signal = new DataInputStream(new ByteArrayInputStream(f.payload())).readInt();
+                    break;
+                case FrameDescriptor.EXITING:
+                    exiting = true;
+                    break;
+                default:
+                    break; // unknown frames are ignored, for compatibility with newer workers
             }
         } catch (IOException e) {
-            // The worker died mid-frame: treated as end of connection.
-        } finally {
-            connectionClosed.countDown();
+            // The worker is gone (its stdin broke) or sent a short frame: nothing to answer.
         }
     }
 
@@ -160,26 +147,41 @@ public final class WorkerHandle {
         String name = new DataInputStream(new ByteArrayInputStream(f.payload())).readUTF();
         ClassShipper s = shipper;
         byte[] b = s == null ? null : s.bytesFor(name);
-        connection.send(FrameDescriptor.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
+        send(FrameDescriptor.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
     }
 
     /** Hands the worker its task; class requests are answered from {@code classes} from now on. */
     public void sendTask(final byte[] payload, final ClassShipper classes) throws IOException {
         shipper = classes;
         taskSent = true;
-        connection.send(FrameDescriptor.TASK, 0, payload);
+        send(FrameDescriptor.TASK, 0, payload);
     }
 
     /**
-     * A standby can take a task when it runs the same java, boot class path and flags, and the
-     * class path it already put on its loader is a prefix of the one the task needs (jars added
-     * since are appended; anything else would leave stale entries ahead of new ones).
+     * Waits until a standby has warmed up and said READY; false if it died first or after
+     * {@code millis}.
      */
-    boolean isUsableStandbyFor(final WorkerCommand c) {
+    public boolean awaitReady(final long millis) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!ready.await(20, TimeUnit.MILLISECONDS)) {
+            if (!jvm.isAlive() || System.nanoTime() > end) {
+                return false;
+            }
+        }
+        return jvm.isAlive();
+    }
+
+    /**
+     * A worker that has no task yet can take one for {@code c} when it runs the same java, boot
+     * class path and flags, and the class path it was set up with is a prefix of the one the task
+     * needs (jars added since are appended; anything else would leave stale entries ahead of new
+     * ones).
+     */
+    public boolean canTake(final WorkerCommand c) {
         List<String> had = command.userClassPath();
         List<String> wants = c.userClassPath();
         return !taskSent && command.equals(c) && wants.size() >= had.size()
-                && wants.subList(0, had.size()).equals(had) && jvm.isAlive() && connectionClosed.getCount() > 0;
+                && wants.subList(0, had.size()).equals(had) && jvm.isAlive() && !err.atEof();
     }
 
     /** The lines the worker printed so far, both streams, in arrival order. */
@@ -189,6 +191,11 @@ public final class WorkerHandle {
 
     public long pid() {
         return jvm.pid();
+    }
+
+    /** How the worker JVM was started. */
+    public WorkerCommand command() {
+        return command;
     }
 
     public boolean isAlive() {
@@ -206,14 +213,13 @@ public final class WorkerHandle {
     }
 
     /**
-     * After exit: waits, at most {@code millis} each, until both output pipes and the control
-     * connection reached EOF, so all output is relayed and all status frames are read. The wait is
-     * bounded because a grandchild process may have inherited the pipes.
+     * After exit: waits, at most {@code millis} each, until both output pipes reached EOF, so all
+     * output is relayed and all status frames are read. The wait is bounded because a grandchild
+     * process may have inherited the pipes.
      */
     public void awaitDrained(final long millis) throws InterruptedException {
         out.awaitEof(millis);
         err.awaitEof(millis);
-        connectionClosed.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Sends SIGTERM (15) or SIGKILL (9) if the worker still runs. */
@@ -237,7 +243,7 @@ public final class WorkerHandle {
     }
 
     public WorkerStatus status() {
-        return new WorkerStatus(done, failed, exiting, signal, signalSent);
+        return new WorkerStatus(running, done, failed, exiting, signal, signalSent);
     }
 
     /** Kills the worker and frees everything without waiting (a standby nobody will use). */
@@ -246,24 +252,14 @@ public final class WorkerHandle {
         close();
     }
 
-    /** Frees the pipes and the connection; call after the worker ended. */
+    /** Frees the stdin pipe (the relays end at EOF by themselves); call after the worker ended. */
     public void close() {
-        try {
-            stdin.close();
-        } catch (IOException e) {
-            // already closed
+        synchronized (stdinLock) {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // already closed
+            }
         }
-        connection.close();
-    }
-
-    static byte[] encodeHello(final String token, final long pid) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (DataOutputStream d = new DataOutputStream(bos)) {
-            d.writeUTF(token);
-            d.writeLong(pid);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return bos.toByteArray();
     }
 }

@@ -14,14 +14,15 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The private directory of this JVM: shared-memory files and control sockets live here.
+ * The private directory of this JVM: shared-memory files and the pool's socket live here.
  *
  * <p>It is {@code <base>/kernel-lib-<pid>-<startMillis>}, where base is {@code /dev/shm} when that
  * is a writable directory (memory-backed, so mapped files never touch a disk) and
  * {@code java.io.tmpdir} otherwise. The directory is created lazily with mode 0700, so no other
  * user can connect to a socket or map a file in it, and it is removed with everything in it when
  * this JVM exits normally. A JVM that is SIGKILLed cannot clean up; the next JVM that creates its
- * own directory therefore sweeps every {@code kernel-lib-*} directory whose creator is dead. The
+ * own directory, and every notebook kernel as it starts, therefore sweeps every
+ * {@code kernel-lib-*} directory whose creator is dead. The
  * start time in the name makes that judgement survive PID reuse.
  */
 public final class RuntimeDir {

@@ -24,6 +24,11 @@ final class OutputCapture implements AutoCloseable {
         return err.toString(StandardCharsets.UTF_8);
     }
 
+    /** stderr as the relay wrote it, byte for byte. */
+    synchronized byte[] errBytes() {
+        return err.toByteArray();
+    }
+
     @Override
     public void close() {
         System.setOut(oldOut);

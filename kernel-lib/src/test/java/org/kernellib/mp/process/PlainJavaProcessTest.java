@@ -1,5 +1,6 @@
 package org.kernellib.mp.process;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -213,4 +214,65 @@ class PlainJavaProcessTest {
         }
     }
 
+
+    @Test
+    void binaryStderrPassesThroughByteForByteNextToTheControlFrames() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::printJunkToStderr);
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(0), p.exitCode(), "the DONE frame must still be found");
+            assertArrayEquals(TestTasks.junk(), cap.errBytes());
+        }
+    }
+
+    @Test
+    void aTaskSentByNameThrowsItsOwnExceptionNotAReflectionWrapper() {
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::throwChecked);
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(1), p.exitCode());
+            assertTrue(cap.err().contains("java.io.IOException: checked boom"), cap.err());
+            assertTrue(cap.err().contains("\tat org.kernellib.mp.process.TestTasks.throwChecked(TestTasks.java:"), cap.err());
+            assertFalse(cap.err().contains("InvocationTargetException"), cap.err());
+        }
+    }
+
+    @Test
+    void aTaskThatCannotBeSentLeavesNoWorkerBehind() throws Exception {
+        Multiprocessing.setStartMethod("spawn");
+        Object notSerializable = new Object();
+        Process p = new Process(() -> System.out.println(notSerializable));
+        ProcessStartException e = assertThrows(ProcessStartException.class, p::start);
+        assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+        // spawn boots the JVM while the task is serialized; that JVM must be gone again
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.current().children().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid).toList());
+    }
+
+    @Test
+    void aWorkerJvmThatCannotStartIsExplained() {
+        String old = System.getProperty("kernellib.worker.jvmArgs");
+        System.setProperty("kernellib.worker.jvmArgs", "-XX:+NoSuchKernelLibTestFlag");
+        try (OutputCapture cap = new OutputCapture()) {
+            Process p = new Process(TestTasks::hello);
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(1), p.exitCode());
+            assertTrue(cap.err().contains("NoSuchKernelLibTestFlag"), "the JVM's own message: " + cap.err());
+            assertTrue(cap.err().contains("the worker JVM of " + p.name()) && cap.err().contains("before it could run its task")
+                    && cap.err().contains("-XX:+NoSuchKernelLibTestFlag"), cap.err());
+        } finally {
+            if (old == null) {
+                System.clearProperty("kernellib.worker.jvmArgs");
+            } else {
+                System.setProperty("kernellib.worker.jvmArgs", old);
+            }
+        }
+    }
 }

@@ -13,7 +13,7 @@ import org.kernellib.mp.process.OutputLine;
 class OutputLogTest {
     private static void feed(final OutputLog.LineSplitter splitter, final String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        splitter.accept(bytes, bytes.length);
+        splitter.accept(bytes, 0, bytes.length);
     }
 
     private static List<String> texts(final OutputLog log) {
