@@ -42,7 +42,7 @@ import java.util.Set;
  * separated).
  */
 public final class WorkerCommand {
-    static final List<String> BASE_FLAGS = List.of("-XX:+UseG1GC", "-XX:-UsePerfData", "-Xshare:auto");
+    static final List<String> BASE_FLAGS = baseFlags();
 
     private final String java;
     private final List<String> bootClassPath;
@@ -55,6 +55,23 @@ public final class WorkerCommand {
         this.bootClassPath = List.copyOf(bootClassPath);
         this.flags = List.copyOf(flags);
         this.userClassPath = List.copyOf(userClassPath);
+    }
+
+    private static List<String> baseFlags() {
+        List<String> f = new ArrayList<>(List.of("-XX:+UseG1GC", "-XX:-UsePerfData", "-Xshare:auto"));
+        int feature = Runtime.version().feature();
+        if (feature >= 14 && feature <= 25) {
+            // Map the CDS archives at the address they were made for instead of a random one:
+            // relocating every pointer in them costs each start ~7 ms (VM creation 23 -> 16 ms
+            // here). Random placement became the default in JDK 17 updates, for address-space
+            // randomisation of the archived metadata; a worker gives that up for the archive only
+            // (heap, stacks and code stay randomised), to start as fast as JVMs did before. The flag
+            // is diagnostic, hence the unlock, and known to exist from JDK 14 through 25; other
+            // versions are left alone rather than refused. -XX:ArchiveRelocationMode=1 in
+            // kernellib.worker.jvmArgs (which come later, and the last one wins) turns it back.
+            f.addAll(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"));
+        }
+        return List.copyOf(f);
     }
 
     /** The command for tasks whose classes come from {@code loaders}. */
