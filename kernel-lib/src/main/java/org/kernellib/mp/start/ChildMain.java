@@ -114,10 +114,14 @@ public final class ChildMain {
         String classPathLine = in.readUTF();
         List<String> classPath = classPathLine.isEmpty() ? List.of()
                 : List.of(classPathLine.split(File.pathSeparator));
-        PreOpen classPathLoader = new PreOpen(classPath, standby);
-        Thread preopen = new Thread(classPathLoader, "kernel-lib-preopen");
-        preopen.setDaemon(true);
-        preopen.start();
+        // Cheap: the loader makes no URL and opens no jar until a search needs one.
+        ClassLoader classPathLoader = extendClassPath(classPath);
+        Thread preopen = null;
+        if (standby) {
+            preopen = new Thread(new PreOpen(classPath), "kernel-lib-preopen");
+            preopen.setDaemon(true);
+            preopen.start();
+        }
         ChildMain w = new ChildMain(stdin, marker);
         // The hook comes first: the parent may signal us as soon as start() returns, and how we
         // end must be reported even then. (Signal handlers are installed by the warm-up thread; a
@@ -135,7 +139,7 @@ public final class ChildMain {
             // A standby has time: be fully warm, with every jar open, before the task arrives.
             warm.join();
             preopen.join();
-            classPathLoader.loader.await().getResource("org/kernellib/mp/start/no-such-resource");
+            classPathLoader.getResource("org/kernellib/mp/start/no-such-resource"); // a first search
             w.sendQuietly(FrameDescriptor.READY, new byte[0]);
         }
         // The task is read here, not by the watcher: in a cold worker it is already in the pipe,
@@ -151,10 +155,10 @@ public final class ChildMain {
                 w.readLoop(header);
             }
         });
-        w.run(TaskPayload.decode(task), classPathLoader.loader);
+        w.run(TaskPayload.decode(task));
     }
 
-    private void run(final TaskPayload p, final Handoff<ClassLoader> classPathLoader) {
+    private void run(final TaskPayload p) {
         long pid = PID;
         CurrentProcess.initWorker(new ProcessInfo(p.name(), pid, p.daemon()),
                 new ProcessInfo(p.parentName(), p.parentPid(), false));
@@ -162,7 +166,6 @@ public final class ChildMain {
         List<String> more = p.classPath();
         more = more.size() >= appended.size() && more.subList(0, appended.size()).equals(appended)
                 ? more.subList(appended.size(), more.size()) : more;
-        classPathLoader.await(); // the set-up's entries are in (see PreOpen)
         ClassLoader base = extendClassPath(more);
         hintClassLocations(p.classLocations());
         ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass, p.classes());
@@ -385,18 +388,10 @@ public final class ChildMain {
      */
     private static final class Handoff<T> {
         private T value;
-        private Throwable failure;
         private boolean done;
 
         synchronized void complete(final T v) {
             value = v;
-            done = true;
-            notifyAll();
-        }
-
-        /** Fails every waiter with {@code e}, a RuntimeException or an Error. */
-        synchronized void fail(final Throwable e) {
-            failure = e;
             done = true;
             notifyAll();
         }
@@ -414,48 +409,27 @@ public final class ChildMain {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (failure instanceof Error) {
-                throw (Error) failure;
-            }
-            if (failure != null) {
-                throw (RuntimeException) failure;
-            }
             return value;
         }
     }
 
     /**
-     * Builds the class path loader for the set-up's entries in parallel with the main thread
-     * reading the task (a URL per entry costs ~0.1 ms in a cold JVM, and a notebook has dozens);
-     * a standby then also opens every jar. The JDK shares one parsed central directory between all
-     * open handles on a jar, so when the loader opens the same jars later it finds them already
-     * read. The handles stay open for the life of the worker (a few file descriptors) so that
-     * sharing holds. A cold worker opens no jar ahead: parsing big jars' directories costs CPU a
-     * two-core machine does not have to spare while the JVM boots, keeps the JIT compiling, and
-     * the task's own classes are found without them (see ClassPathLoader).
+     * A standby opens every jar of its class path while it warms up. The JDK shares one parsed
+     * central directory between all open handles on a jar, so when the loader opens the same jars
+     * later it finds them already read. The handles stay open for the life of the worker (a few
+     * file descriptors) so that sharing holds. A cold worker opens no jar ahead: parsing big jars'
+     * directories costs CPU a two-core machine does not have to spare while the JVM boots, keeps
+     * the JIT compiling, and the task's own classes are found without them (see ClassPathLoader).
      */
     private static final class PreOpen implements Runnable {
         private final List<String> entries;
-        private final boolean openJars;
-        /** The loader of the set-up's entries, once built. */
-        final Handoff<ClassLoader> loader = new Handoff<>();
 
-        PreOpen(final List<String> entries, final boolean openJars) {
+        PreOpen(final List<String> entries) {
             this.entries = entries;
-            this.openJars = openJars;
         }
 
         @Override
         public void run() {
-            try {
-                loader.complete(extendClassPath(entries));
-            } catch (RuntimeException | Error e) {
-                loader.fail(e);
-                return;
-            }
-            if (!openJars) {
-                return;
-            }
             for (String e : entries) {
                 if (e.endsWith(".jar")) {
                     try {

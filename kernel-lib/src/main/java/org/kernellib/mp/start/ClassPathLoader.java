@@ -8,8 +8,10 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.security.CodeSource;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -25,8 +27,9 @@ import java.util.jar.Manifest;
  * <p>A hinted class is defined exactly as {@code URLClassLoader} would define it from that entry:
  * same bytes, same code source URL, and its package defined from the jar's manifest. The hint
  * names the entry the parent's own search found first in the same order, so the answer is the same
- * one a full search gives (the parent found it on none of the loaders above this one either). Signed jars are never hinted (the parent checks); a hint that does not
- * work out falls back to the normal search.
+ * one a full search gives (the parent found it on none of the loaders above this one either).
+ * Signed jars are never hinted (the parent checks); a hint that does not work out falls back to
+ * the normal search. The entries go on the search path only when a search first needs them.
  */
 final class ClassPathLoader extends URLClassLoader {
     static {
@@ -36,25 +39,64 @@ final class ClassPathLoader extends URLClassLoader {
     /** The loader's name, which stack traces show before the frames of its classes. */
     static final String NAME = "kernel-lib-task-classpath";
 
-    private final Map<String, URL> urlOfEntry = new ConcurrentHashMap<>();
+    private final List<String> entries;
+    private final Set<String> entrySet;
     /** Class name to the class path entry that holds it. */
     private final Map<String, String> hints = new ConcurrentHashMap<>();
+    private final Object searchPathLock = new Object();
+    /** Whether the entries are on URLClassLoader's search path yet (see {@link #addEntries}). */
+    private volatile boolean searchable;
 
     ClassPathLoader(final List<String> entries, final ClassLoader parent) {
-        super(NAME, toUrls(entries), parent);
-        URL[] urls = getURLs();
-        for (int i = 0; i < urls.length; i++) {
-            urlOfEntry.put(entries.get(i), urls[i]);
-        }
+        super(NAME, new URL[0], parent);
+        this.entries = List.copyOf(entries);
+        this.entrySet = Set.copyOf(entries);
     }
 
     /** Notes where classes are; entries this loader does not have are ignored. */
     void hint(final Map<String, String> classToEntry) {
         for (Map.Entry<String, String> h : classToEntry.entrySet()) {
-            if (urlOfEntry.containsKey(h.getValue())) {
+            if (entrySet.contains(h.getValue())) {
                 hints.put(h.getKey(), h.getValue());
             }
         }
+    }
+
+    /**
+     * Puts every entry on the search path, in order, before the first search. Not in the
+     * constructor: a URL per entry costs ~0.1 ms in a cold JVM, a class path has dozens, and a
+     * cold worker whose classes are all hinted or shipped never searches.
+     */
+    private void addEntries() {
+        if (searchable) {
+            return;
+        }
+        synchronized (searchPathLock) {
+            if (!searchable) {
+                for (String e : entries) {
+                    addURL(toUrl(e));
+                }
+                searchable = true;
+            }
+        }
+    }
+
+    @Override
+    public URL findResource(final String name) {
+        addEntries();
+        return super.findResource(name);
+    }
+
+    @Override
+    public Enumeration<URL> findResources(final String name) throws IOException {
+        addEntries();
+        return super.findResources(name);
+    }
+
+    @Override
+    public URL[] getURLs() {
+        addEntries();
+        return super.getURLs();
     }
 
     /**
@@ -89,6 +131,7 @@ final class ClassPathLoader extends URLClassLoader {
                 return c;
             }
         }
+        addEntries();
         return super.findClass(name);
     }
 
@@ -96,7 +139,7 @@ final class ClassPathLoader extends URLClassLoader {
         // concat, not '+': the first indy string concatenation in a JVM costs ~5 ms of bootstrap,
         // and this runs on a cold worker's start-up path.
         String path = name.replace('.', '/').concat(".class");
-        URL url = urlOfEntry.get(entry);
+        URL url = toUrl(entry);
         try {
             byte[] bytes;
             Manifest manifest = null;
@@ -145,15 +188,11 @@ final class ClassPathLoader extends URLClassLoader {
         }
     }
 
-    private static URL[] toUrls(final List<String> entries) {
-        URL[] urls = new URL[entries.size()];
-        for (int i = 0; i < urls.length; i++) {
-            try {
-                urls[i] = new File(entries.get(i)).toURI().toURL();
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("bad class path entry " + entries.get(i), e);
-            }
+    private static URL toUrl(final String entry) {
+        try {
+            return new File(entry).toURI().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad class path entry " + entry, e);
         }
-        return urls;
     }
 }

@@ -66,4 +66,15 @@ class ClassPathLoaderTest {
             assertEquals(new File(testClasses).toURI().toURL(), c.getProtectionDomain().getCodeSource().getLocation());
         }
     }
+
+    @Test
+    void theSearchPathIsTheEntriesInOrderAndResourcesAreFound() throws Exception {
+        String testClasses = entryOf(ClassPathLoaderTest.class);
+        String junitJar = entryOf(Test.class);
+        try (ClassPathLoader l = new ClassPathLoader(List.of(junitJar, testClasses), ClassLoader.getPlatformClassLoader())) {
+            assertNotNull(l.getResource("org/junit/jupiter/api/Test.class"), "a resource before any class search");
+            assertEquals(List.of(new File(junitJar).toURI().toURL(), new File(testClasses).toURI().toURL()),
+                    List.of(l.getURLs()));
+        }
+    }
 }
