@@ -2,12 +2,14 @@ package org.kernellib.mp.connection;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
 
 /**
- * Encoding and reading the frames of {@link FrameDescriptor} on any byte channel: the pool's
- * Unix-domain socket ({@link Connection}) and a worker's stdin pipe alike.
+ * Encoding and reading the frames of {@link FrameDescriptor} on a byte channel (the pool's
+ * Unix-domain socket, see {@link Connection}, and a worker's stdin once it runs) or a plain stream
+ * (a cold worker's stdin at start-up).
  */
 public final class FrameIO {
     private FrameIO() {
@@ -43,6 +45,51 @@ public final class FrameIO {
         ByteBuffer body = ByteBuffer.allocate(length);
         fill(channel, body, false);
         return new Frame(type, id, body.array());
+    }
+
+    /**
+     * Reads the next frame from a stream, blocking; returns null at EOF between frames. Reads
+     * exactly the frame's bytes, never ahead, so the stream can be handed on after it.
+     */
+    public static Frame read(final InputStream in) throws IOException {
+        byte[] header = new byte[FrameDescriptor.HEADER_BYTES];
+        int got = readFully(in, header);
+        if (got == 0) {
+            return null;
+        }
+        if (got < header.length) {
+            throw new EOFException("stream closed in the middle of a frame header");
+        }
+        ByteBuffer h = ByteBuffer.wrap(header);
+        int length = h.getInt();
+        byte type = h.get();
+        int id = h.getInt();
+        if (length < 0 || length > FrameDescriptor.MAX_PAYLOAD) {
+            throw new IOException("corrupt frame: payload length " + length + " for type "
+                    + FrameDescriptor.typeName(type));
+        }
+        byte[] payload = new byte[length];
+        if (readFully(in, payload) < length) {
+            throw new EOFException("stream closed in the middle of a frame");
+        }
+        return new Frame(type, id, payload);
+    }
+
+    /**
+     * Reads until {@code b} is full or the stream ends; returns how many bytes came. By hand
+     * because JDK 17's {@code FileInputStream.readNBytes} asks for the file position, which a
+     * pipe does not have ("Illegal seek").
+     */
+    private static int readFully(final InputStream in, final byte[] b) throws IOException {
+        int n = 0;
+        while (n < b.length) {
+            int r = in.read(b, n, b.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     private static boolean fill(final ReadableByteChannel channel, final ByteBuffer b, final boolean eofAllowedAtStart)

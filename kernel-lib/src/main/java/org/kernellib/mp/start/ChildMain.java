@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.jar.JarFile;
 
 import org.kernellib.mp.connection.Frame;
@@ -57,8 +58,13 @@ public final class ChildMain {
     /** Exception summaries in FAILED frames are cut to this many chars to fit a sideband frame. */
     private static final int SUMMARY_CHARS = 1000;
 
-    /** Frames from the parent; an interruptible channel, so closing it wakes its reader. */
-    private final FileChannel stdin;
+    /**
+     * Frames from the parent, once something waits on stdin for long: an interruptible channel,
+     * so the shutdown hook can wake its reader by closing it (see onShutdown). Made lazily: the
+     * JDK's channel support costs a fresh JVM ~2 ms, which a cold worker pays on the watcher
+     * thread instead of before its task. Guarded by {@code this}.
+     */
+    private FileChannel stdinChannel;
     private final byte[] marker;
     /** Frames to the parent go straight to fd 2, one write each (see Sideband). */
     private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
@@ -78,8 +84,7 @@ public final class ChildMain {
     private static ClassLoader extraLoader;
     private static final List<JarFile> OPEN_JARS = new CopyOnWriteArrayList<>();
 
-    private ChildMain(final FileChannel stdin, final byte[] marker) {
-        this.stdin = stdin;
+    private ChildMain(final byte[] marker) {
         this.marker = marker;
     }
 
@@ -94,12 +99,13 @@ public final class ChildMain {
         Thread warm = new Thread(new WarmUp(standby), "kernel-lib-warm-up");
         warm.setDaemon(true);
         warm.start();
-        FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
+        // The set-up, and a cold worker's task, are read with plain blocking reads of exactly one
+        // frame each; they are already in the pipe or about to be.
+        InputStream stdin = new FileInputStream(FileDescriptor.in);
         System.setIn(InputStream.nullInputStream()); // like Python's workers: stdin is not the user's
-        ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES);
         Frame setup = null;
         try {
-            setup = args.length < 1 ? null : FrameIO.read(stdin, header);
+            setup = args.length < 1 ? null : FrameIO.read(stdin);
         } catch (IOException e) {
             // not a parent's frame stream: reported below
         }
@@ -122,7 +128,7 @@ public final class ChildMain {
             preopen.setDaemon(true);
             preopen.start();
         }
-        ChildMain w = new ChildMain(stdin, marker);
+        ChildMain w = new ChildMain(marker);
         // The hook comes first: the parent may signal us as soon as start() returns, and how we
         // end must be reported even then. (Signal handlers are installed by the warm-up thread; a
         // SIGTERM that beats them is still read right, as the parent knows it sent it.)
@@ -143,8 +149,9 @@ public final class ChildMain {
             w.sendQuietly(FrameDescriptor.READY, new byte[0]);
         }
         // The task is read here, not by the watcher: in a cold worker it is already in the pipe,
-        // and a hand-over between threads would only add a wake-up to the critical path.
-        byte[] task = w.readTask(header);
+        // and a hand-over between threads would only add a wake-up to the critical path. A
+        // standby may wait for it for minutes, so it waits on the interruptible channel.
+        byte[] task = standby ? w.readTask() : w.readTask(stdin);
         if (task == null) {
             return; // the JVM is shutting down (a signal arrived while we waited)
         }
@@ -152,7 +159,7 @@ public final class ChildMain {
         daemon("kernel-lib-parent-watch", new Runnable() {
             @Override
             public void run() {
-                w.readLoop(header);
+                w.readLoop();
             }
         });
         w.run(TaskPayload.decode(task));
@@ -168,7 +175,13 @@ public final class ChildMain {
                 ? more.subList(appended.size(), more.size()) : more;
         ClassLoader base = extendClassPath(more);
         hintClassLocations(p.classLocations());
-        ShippedClassLoader loader = new ShippedClassLoader(base, this::fetchClass, p.classes());
+        // An anonymous class, not this::fetchClass: see the note on lambdas in main.
+        ShippedClassLoader loader = new ShippedClassLoader(base, new Function<String, byte[]>() {
+            @Override
+            public byte[] apply(final String name) {
+                return fetchClass(name);
+            }
+        }, p.classes());
         Thread.currentThread().setContextClassLoader(loader);
         try {
             p.snapshot().restore(loader);
@@ -213,13 +226,32 @@ public final class ChildMain {
     }
 
     /**
-     * Waits for the TASK frame; halts the JVM if stdin ends first (the parent is gone). Returns
-     * null if the shutdown hook closed stdin meanwhile.
+     * Waits on the channel for the TASK frame; halts the JVM if stdin ends first (the parent is
+     * gone). Returns null if the shutdown hook closed stdin meanwhile.
      */
-    private byte[] readTask(final ByteBuffer header) {
+    private byte[] readTask() {
+        FileChannel in = channel();
+        if (in != null) {
+            try {
+                ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES);
+                Frame f;
+                while ((f = FrameIO.read(in, header)) != null) {
+                    if (f.type() == FrameDescriptor.TASK) {
+                        return f.payload();
+                    }
+                }
+            } catch (IOException e) {
+                // same as EOF, unless we are closing
+            }
+        }
+        return parentGoneUnlessClosing();
+    }
+
+    /** The same from a plain stream, for a cold worker, whose task is in the pipe already. */
+    private byte[] readTask(final InputStream in) {
         try {
             Frame f;
-            while ((f = FrameIO.read(stdin, header)) != null) {
+            while ((f = FrameIO.read(in)) != null) {
                 if (f.type() == FrameDescriptor.TASK) {
                     return f.payload();
                 }
@@ -227,17 +259,37 @@ public final class ChildMain {
         } catch (IOException e) {
             // same as EOF, unless we are closing
         }
+        return parentGoneUnlessClosing();
+    }
+
+    private byte[] parentGoneUnlessClosing() {
         if (!closing) {
             Runtime.getRuntime().halt(PARENT_GONE);
         }
         return null;
     }
 
+    /** The channel on stdin, made on first use; null once the shutdown hook has run. */
+    private synchronized FileChannel channel() {
+        if (closing) {
+            return null;
+        }
+        if (stdinChannel == null) {
+            stdinChannel = new FileInputStream(FileDescriptor.in).getChannel();
+        }
+        return stdinChannel;
+    }
+
     /** The watcher, after the task came: answers class requests until stdin ends. */
-    private void readLoop(final ByteBuffer header) {
+    private void readLoop() {
+        FileChannel in = channel();
+        if (in == null) {
+            return; // shutting down already
+        }
+        ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES);
         try {
             Frame f;
-            while ((f = FrameIO.read(stdin, header)) != null) {
+            while ((f = FrameIO.read(in, header)) != null) {
                 if (f.type() == FrameDescriptor.CLASS_BYTES) {
                     Handoff<byte[]> a = classAnswers.get(f.requestId());
                     if (a != null) {
@@ -261,11 +313,17 @@ public final class ChildMain {
      */
     private void onShutdown() {
         sendQuietly(FrameDescriptor.EXITING, new byte[0]);
-        closing = true;
-        try {
-            stdin.close();
-        } catch (IOException e) {
-            // closing is best effort
+        FileChannel in;
+        synchronized (this) {
+            closing = true;
+            in = stdinChannel;
+        }
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // closing is best effort
+            }
         }
     }
 
