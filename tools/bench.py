@@ -26,6 +26,7 @@ ROWS = [
     ("start->join, cold vs spawn (ms)", "start_join_ms_cold", "start_join_ms_spawn", LOWER),
     ("start->join, prestart vs forkserver (ms)", "start_join_ms_prestart", "start_join_ms_forkserver", LOWER),
     ("start->join, prestart vs fork (ms)", "start_join_ms_prestart", "start_join_ms_fork", LOWER),
+    ("3 processes started at once, all joined, prestart (ms)", "three_starts_joined_ms_prestart", None, LOWER),
     ("worker peak RSS (MiB)", "worker_peak_rss_mib", None, LOWER),
     ("lock acquire+release /s, 1 process", "lock_pairs_per_s_uncontended", "lock_pairs_per_s_uncontended", HIGHER),
     ("lock acquire+release /s, 2 processes", "lock_pairs_per_s_2procs", "lock_pairs_per_s_2procs", HIGHER),

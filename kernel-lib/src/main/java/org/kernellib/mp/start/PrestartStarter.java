@@ -7,8 +7,10 @@ import java.io.IOException;
  * serialization machinery exercised), so {@code start()} only sends the task: the Java counterpart
  * of Python's forkserver. After a standby is used, a replacement is started in the background.
  * A standby whose command (java, boot class path, flags) differs from the one a task needs is
- * discarded and that task is started cold. Jars added later by {@code %maven} do not make a
- * standby stale: they travel with the task (see {@link WorkerCommand}).
+ * discarded and that task is started cold, as is one that finds no standby ready (back-to-back
+ * starts): a cold start now takes less time than a standby's warm-up. Jars added later by
+ * {@code %maven} do not make a standby stale: they travel with the task (see
+ * {@link WorkerCommand}).
  */
 public final class PrestartStarter implements Starter {
     /** How long a standby may take to warm up before it is given up. */
@@ -16,7 +18,6 @@ public final class PrestartStarter implements Starter {
 
     private WorkerHandle standby;
     private Thread refilling;
-    private WorkerCommand lastCommand;
     private boolean shutDown;
 
     @Override
@@ -26,7 +27,6 @@ public final class PrestartStarter implements Starter {
 
     /** Starts a standby for {@code command} in the background unless one is there or coming. */
     public synchronized void prestart(final WorkerCommand command) {
-        lastCommand = command;
         if (shutDown || (standby != null && standby.canTake(command)) || refilling != null) {
             return;
         }
@@ -68,18 +68,8 @@ public final class PrestartStarter implements Starter {
         WorkerHandle taken = null;
         WorkerHandle stale = null;
         synchronized (this) {
-            // A standby being started for this very command is worth waiting for briefly.
-            if (standby == null && refilling != null && command.equals(lastCommand)) {
-                long end = System.nanoTime() + 5_000_000_000L;
-                while (standby == null && refilling != null && System.nanoTime() < end) {
-                    try {
-                        wait(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-            }
+            // No waiting for a standby that is still warming up: its warm-up takes longer than a
+            // cold worker needs to run a task, so back-to-back starts go cold instead.
             if (standby != null) {
                 if (standby.canTake(command)) {
                     taken = standby;
