@@ -2,10 +2,24 @@ package org.kernellib.mp.charts;
 
 import java.awt.Color;
 import java.awt.Font;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.kernellib.mp.pool.TimelineEntry;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -38,6 +52,78 @@ public final class Charts {
         style(chart.getStyler());
         chart.getStyler().setOverlapped(false);
         return chart;
+    }
+
+    /**
+     * A histogram: {@code bins} bins of equal width from {@code from} to {@code to}, one bar series
+     * per entry of {@code series} (in its iteration order), each bar the number of that series'
+     * values in the bin. A value equal to {@code to} counts in the last bin; values outside the
+     * range are not drawn. Bins are labelled by their centre.
+     *
+     * @throws IllegalArgumentException if {@code bins < 1} or {@code from >= to}
+     */
+    public static CategoryChart histogram(final String title, final String xAxis, final double from, final double to,
+            final int bins, final Map<String, ? extends Collection<? extends Number>> series) {
+        if (bins < 1 || !(from < to)) {
+            throw new IllegalArgumentException("a histogram needs at least one bin and from < to; got " + bins
+                    + " bins from " + from + " to " + to);
+        }
+        final double width = (to - from) / bins;
+        final List<String> labels = new ArrayList<>();
+        for (int i = 0; i < bins; i++) {
+            labels.add(label(from + (i + 0.5) * width));
+        }
+        final CategoryChart chart = bars(title, xAxis, "count");
+        for (Map.Entry<String, ? extends Collection<? extends Number>> e : series.entrySet()) {
+            final int[] counts = new int[bins];
+            for (Number n : e.getValue()) {
+                final double v = n.doubleValue();
+                if (v >= from && v <= to) {
+                    counts[Math.min(bins - 1, (int) ((v - from) / width))]++;
+                }
+            }
+            final List<Integer> bars = new ArrayList<>();
+            for (int c : counts) {
+                bars.add(c);
+            }
+            chart.addSeries(e.getKey(), labels, bars);
+        }
+        return chart;
+    }
+
+    /**
+     * A Gantt chart of a pool's work ({@code pool.timeline()}): one lane per worker, one bar per
+     * chunk from when the worker started it to when it finished, in seconds since the pool began.
+     */
+    public static XYChart timeline(final String title, final List<TimelineEntry> entries) {
+        final XYChart chart = xy(title, "seconds since the pool started", "worker");
+        chart.getStyler().setLegendVisible(false);
+        final List<String> lanes = entries.stream().map(TimelineEntry::worker).distinct().sorted().toList();
+        chart.setCustomYAxisTickLabelsFormatter(y -> {
+            final int lane = (int) Math.round(y);
+            return lane >= 0 && lane < lanes.size() && Math.abs(y - lane) < 1e-9 ? lanes.get(lane) : "";
+        });
+        for (TimelineEntry e : entries) {
+            final double lane = lanes.indexOf(e.worker());
+            final XYSeries bar = chart.addSeries("call " + e.callId() + " chunk " + e.chunk(),
+                    new double[] {seconds(e.startOffset()), seconds(e.endOffset())}, new double[] {lane, lane});
+            bar.setMarker(SeriesMarkers.NONE);
+            bar.setLineWidth(12);
+            if (!e.ok()) {
+                bar.setLineColor(new Color(0xD62728)); // a chunk with a failed item stands out
+            }
+        }
+        return chart;
+    }
+
+    /** A bin centre to four significant digits, grouped, without trailing zeros: 6, -761,300, 0.3333. */
+    private static String label(final double v) {
+        BigDecimal rounded = BigDecimal.valueOf(v).round(new MathContext(4));
+        return new DecimalFormat("#,##0.####", DecimalFormatSymbols.getInstance(Locale.ROOT)).format(rounded);
+    }
+
+    private static double seconds(final Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     private static void style(final AxesChartStyler styler) {

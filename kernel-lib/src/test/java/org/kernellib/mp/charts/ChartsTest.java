@@ -1,0 +1,78 @@
+package org.kernellib.mp.charts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.pool.TimelineEntry;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+
+class ChartsTest {
+    private static List<Number> yData(final CategorySeries s) {
+        List<Number> out = new ArrayList<>();
+        s.getYData().forEach(out::add);
+        return out;
+    }
+
+    @Test
+    void aHistogramCountsEachSeriesIntoEqualBins() {
+        Map<String, List<Integer>> data = new LinkedHashMap<>();
+        data.put("spread", List.of(-9, -9, -1, 0, 0, 4, 9));
+        data.put("exact", List.of(0, 0, 0));
+        data.put("outside", List.of(-100, 100));
+        CategoryChart c = Charts.histogram("t", "x", -9, 9, 3, data);
+        assertEquals(List.of("spread", "exact", "outside"), new ArrayList<>(c.getSeriesMap().keySet()));
+        // bins [-9,-3), [-3,3), [3,9]: the upper edge counts in the last bin
+        assertEquals(List.of(2, 3, 2), yData(c.getSeriesMap().get("spread")));
+        assertEquals(List.of(0, 3, 0), yData(c.getSeriesMap().get("exact")));
+        assertEquals(List.of(0, 0, 0), yData(c.getSeriesMap().get("outside")));
+        List<String> labels = new ArrayList<>();
+        c.getSeriesMap().get("spread").getXData().forEach(x -> labels.add(x.toString()));
+        assertEquals(List.of("-6", "0", "6"), labels, "bins are labelled by their centre");
+        List<String> fine = new ArrayList<>();
+        Charts.histogram("t", "x", 0, 1, 3, Map.of("s", List.of(0.5))).getSeriesMap().get("s").getXData()
+                .forEach(x -> fine.add(x.toString()));
+        assertEquals(List.of("0.1667", "0.5", "0.8333"), fine);
+        List<String> big = new ArrayList<>();
+        Charts.histogram("t", "x", -900_000, 900_000, 3, Map.of("s", List.of(0))).getSeriesMap().get("s").getXData()
+                .forEach(x -> big.add(x.toString()));
+        assertEquals(List.of("-600,000", "0", "600,000"), big);
+    }
+
+    @Test
+    void aHistogramNeedsARange() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Charts.histogram("t", "x", 1, 1, 3, Map.of()));
+        assertTrue(e.getMessage().contains("from < to"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Charts.histogram("t", "x", 0, 1, 0, Map.of()));
+    }
+
+    @Test
+    void aTimelineHasALanePerWorkerAndABarPerChunk() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<TimelineEntry> entries = List.of(
+                new TimelineEntry(1, "map", 0, 5, "PoolWorker-2", 11, t0, t0, Duration.ofMillis(100), Duration.ofMillis(300), true),
+                new TimelineEntry(1, "map", 1, 5, "PoolWorker-1", 12, t0, t0, Duration.ofMillis(100), Duration.ofMillis(250), true),
+                new TimelineEntry(1, "map", 2, 5, "PoolWorker-1", 12, t0, t0, Duration.ofMillis(250), Duration.ofMillis(400), false));
+        XYChart c = Charts.timeline("chunks", entries);
+        assertEquals(3, c.getSeriesMap().size());
+        XYSeries first = c.getSeriesMap().get("call 1 chunk 0");
+        assertEquals(0.1, first.getXData()[0], 1e-9);
+        assertEquals(0.3, first.getXData()[1], 1e-9);
+        assertEquals(1.0, first.getYData()[0], 1e-9, "lanes are the workers in name order");
+        assertEquals(0.0, c.getSeriesMap().get("call 1 chunk 2").getYData()[0], 1e-9);
+        assertEquals("PoolWorker-1", c.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.0));
+        assertEquals("", c.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.5));
+    }
+}
