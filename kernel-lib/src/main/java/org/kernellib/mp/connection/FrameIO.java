@@ -34,17 +34,9 @@ public final class FrameIO {
         if (!fill(channel, header, true)) {
             return null;
         }
-        header.flip();
-        int length = header.getInt();
-        byte type = header.get();
-        int id = header.getInt();
-        if (length < 0 || length > FrameDescriptor.MAX_PAYLOAD) {
-            throw new IOException("corrupt frame: payload length " + length + " for type "
-                    + FrameDescriptor.typeName(type));
-        }
-        ByteBuffer body = ByteBuffer.allocate(length);
+        ByteBuffer body = ByteBuffer.allocate(payloadLength(header));
         fill(channel, body, false);
-        return new Frame(type, id, body.array());
+        return frame(header, body.array());
     }
 
     /**
@@ -61,18 +53,25 @@ public final class FrameIO {
             throw new EOFException("stream closed in the middle of a frame header");
         }
         ByteBuffer h = ByteBuffer.wrap(header);
-        int length = h.getInt();
-        byte type = h.get();
-        int id = h.getInt();
-        if (length < 0 || length > FrameDescriptor.MAX_PAYLOAD) {
-            throw new IOException("corrupt frame: payload length " + length + " for type "
-                    + FrameDescriptor.typeName(type));
-        }
-        byte[] payload = new byte[length];
-        if (readFully(in, payload) < length) {
+        byte[] payload = new byte[payloadLength(h)];
+        if (readFully(in, payload) < payload.length) {
             throw new EOFException("stream closed in the middle of a frame");
         }
-        return new Frame(type, id, payload);
+        return frame(h, payload);
+    }
+
+    /** The payload length a full header announces, checked before anything that size is allocated. */
+    private static int payloadLength(final ByteBuffer header) throws IOException {
+        int length = header.getInt(0);
+        if (length < 0 || length > FrameDescriptor.MAX_PAYLOAD) {
+            throw new IOException("corrupt frame: payload length " + length + " for type "
+                    + FrameDescriptor.typeName(header.get(4)));
+        }
+        return length;
+    }
+
+    private static Frame frame(final ByteBuffer header, final byte[] payload) {
+        return new Frame(header.get(4), header.getInt(5), payload);
     }
 
     /**
