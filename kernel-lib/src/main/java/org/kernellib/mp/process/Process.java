@@ -101,7 +101,7 @@ public final class Process implements AutoCloseable {
             // A fresh JVM needs nothing from the task to boot: start it first, and serialize the
             // task while it boots (the class path it still lacks travels with the task).
             try {
-                early = starter.acquire(WorkerCommand.forLoaders(List.of(contextLoader())));
+                early = starter.acquire(WorkerCommand.forCurrentThread());
             } catch (IOException e) {
                 throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
             }
@@ -143,11 +143,6 @@ public final class Process implements AutoCloseable {
         Thread keeper = new Thread(this::keep, "kernel-lib-keeper-" + name);
         keeper.setDaemon(daemon);
         keeper.start();
-    }
-
-    private static ClassLoader contextLoader() {
-        ClassLoader l = Thread.currentThread().getContextClassLoader();
-        return l != null ? l : ClassLoader.getSystemClassLoader();
     }
 
     private void keep() {

@@ -30,7 +30,7 @@ public final class Starters {
             case "prestart":
             case "forkserver":
                 PrestartStarter p = new PrestartStarter();
-                p.prestart(WorkerCommand.forLoaders(java.util.List.of(contextLoader())));
+                p.prestart(WorkerCommand.forCurrentThread());
                 next = p;
                 break;
             default:
@@ -40,10 +40,5 @@ public final class Starters {
         Starter old = current;
         current = next;
         old.shutdown();
-    }
-
-    private static ClassLoader contextLoader() {
-        ClassLoader l = Thread.currentThread().getContextClassLoader();
-        return l != null ? l : ClassLoader.getSystemClassLoader();
     }
 }

@@ -74,6 +74,12 @@ public final class WorkerCommand {
         return List.copyOf(f);
     }
 
+    /** The command for tasks of the calling thread: its context class loader's class path. */
+    public static WorkerCommand forCurrentThread() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return forLoaders(List.of(l != null ? l : ClassLoader.getSystemClassLoader()));
+    }
+
     /** The command for tasks whose classes come from {@code loaders}. */
     public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders) {
         Set<String> all = new LinkedHashSet<>();
