@@ -135,7 +135,7 @@ public final class ChildMain {
         // end must be reported even then. (Signal handlers are installed by the warm-up thread; a
         // SIGTERM that beats them is still read right, as the parent knows it sent it.)
         // Anonymous classes rather than lambdas on the start-up path: the first lambda in a JVM
-        // costs milliseconds of bootstrap, which the warm-up thread pays off the critical path.
+        // costs milliseconds of bootstrap, which a cold worker should not pay before its task.
         Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
             @Override
             public void run() {
