@@ -81,10 +81,18 @@ def worker_pids(text):
     return [int(match.group(1)), int(match.group(2))]
 
 
+def running(pid):
+    """Whether the process exists and is not a zombie; it may vanish between any two questions."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def gone_within(pids, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        alive = [p for p in pids if running(p)]
         if not alive:
             return []
         time.sleep(0.05)
