@@ -7,8 +7,8 @@ import java.util.function.Function;
 /**
  * Worker side of class shipping. Parent-first: the application class loader (the worker's class
  * path, which mirrors the parent's) wins, so library classes are the worker's own; a class it
- * cannot find, typically one compiled from a notebook snippet, is fetched from the parent over
- * the control socket and defined here.
+ * cannot find, typically one compiled from a notebook snippet, is fetched from the parent (a
+ * class request on the worker's pipes, or on a pool worker's socket) and defined here.
  */
 public final class ShippedClassLoader extends ClassLoader {
     static {

@@ -52,7 +52,7 @@ public final class PoolBench {
         int procs = Runtime.getRuntime().availableProcessors();
         List<Integer> inputs = IntStream.range(0, 100_000).boxed().collect(Collectors.toList());
 
-        // Warm the parent side (control socket, serialization, ASM) once.
+        // Warm the parent side (the pool's socket, serialization, ASM) once.
         try (Pool p = new Pool(procs)) {
             p.map(PoolBench::f, inputs);
         }

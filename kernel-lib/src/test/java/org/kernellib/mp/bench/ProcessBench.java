@@ -34,7 +34,7 @@ public final class ProcessBench {
         System.setOut(new PrintStream(relayed, true, StandardCharsets.UTF_8));
 
         Multiprocessing.setStartMethod("spawn");
-        startJoin(); // warm up the parent side: class loading, the control socket
+        startJoin(); // warm up the parent side: class loading, serialization, the relays
         startJoin();
         List<Double> cold = new ArrayList<>();
         for (int i = 0; i < reps; i++) {
