@@ -858,7 +858,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         TaskPayload p;
         WorkerHandle h;
         try {
-            p = TaskPayload.prepare(new PoolWorkerLoop(server.path().toString(), token), wname, true,
+            p = TaskPayload.prepare(PoolWorkerLoop.task(server.path().toString(), token), wname, true,
                     CurrentProcess.get().name(), loaders -> {
                         command[0] = WorkerCommand.forLoaders(loaders);
                         return command[0].userClassPath();

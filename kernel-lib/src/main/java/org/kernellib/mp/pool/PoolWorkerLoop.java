@@ -29,34 +29,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
+import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.TaskPayload;
 
 /**
- * The task a pool worker JVM runs: connects back to the pool over its own socket and runs chunks
- * until the pool closes that connection (see {@link PoolProtocol}). Public only because the worker
- * deserializes it; not part of the API.
+ * What a pool worker JVM runs: connects back to the pool over its own socket and runs chunks
+ * until the pool closes that connection (see {@link PoolProtocol}).
  */
-public final class PoolWorkerLoop implements Task {
-    private static final long serialVersionUID = 1L;
+final class PoolWorkerLoop {
     private static final Frame EOF = new Frame((byte) 0, 0, new byte[0]);
 
-    private final String socket;
-    private final String token;
-
-    PoolWorkerLoop(final String socket, final String token) {
-        this.socket = socket;
-        this.token = token;
+    private PoolWorkerLoop() {
     }
 
-    @Override
-    public void run() throws Exception {
+    /**
+     * The worker's task. A lambda capturing two strings, so it travels by name (see
+     * {@code serial.TaskReference}) and a cold pool worker needs no object stream to start.
+     */
+    static Task task(final String socket, final String token) {
+        return () -> serve(socket, token);
+    }
+
+    private static void serve(final String socket, final String token) throws Exception {
         Connection c = Connection.connect(Paths.get(socket));
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream d = new DataOutputStream(bos)) {
             d.writeUTF(token);
-            d.writeLong(ProcessHandle.current().pid());
+            d.writeLong(CurrentProcess.get().pid()); // set by the worker's main, no ProcessHandle needed
         }
         c.send(FrameDescriptor.HELLO, 0, bos.toByteArray());
         try {

@@ -15,9 +15,9 @@
  * {@link org.kernellib.mp.pool.ProgressListener}.
  *
  * <p>Inside: each worker is started through the current start method with
- * {@code PoolWorkerLoop} as its task; that task connects back to the parent's control server
- * with a second, pool-only connection (see {@code PoolProtocol}) and runs chunks until the pool
- * closes it. Class requests of a call's function are answered on that connection from the
+ * {@code PoolWorkerLoop}'s task; that task connects back to the parent's socket
+ * ({@code connection.ControlServer}) with a pool-only connection (see {@code PoolProtocol}) and
+ * runs chunks until the pool closes it. Class requests of a call's function are answered on that connection from the
  * call's own class shipper, so each call runs the snippet classes of its time.
  */
 package org.kernellib.mp.pool;

@@ -163,7 +163,10 @@ public final class CdsArchive {
                 ClassPathLoader loader = new ClassPathLoader(List.of(dir.toString()),
                         ClassLoader.getPlatformClassLoader());
                 loader.hint(java.util.Map.of(Probe.class.getName(), dir.toString()));
-                new org.kernellib.mp.serial.TaskReference(Probe.class.getName(), "run", "()V").resolve(loader).run();
+                new org.kernellib.mp.serial.TaskReference(Probe.class.getName(), "run", "()V", List.of())
+                        .resolve(loader).run();
+                new org.kernellib.mp.serial.TaskReference(Probe.class.getName(), "greet", "(Ljava/lang/String;I)V",
+                        List.of("by name", 2)).resolve(loader).run();
                 loader.close();
             } finally {
                 try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
@@ -180,6 +183,12 @@ public final class CdsArchive {
 
         static void run() {
             System.out.println("training by name");
+        }
+
+        static void greet(final String what, final int times) {
+            for (int i = 0; i < times; i++) {
+                System.out.println(new StringBuilder("training ").append(what).append(' ').append(i));
+            }
         }
     }
 }

@@ -4,8 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -40,16 +47,43 @@ class TaskReferenceTest {
     @Test
     void staticMethodReferencesAndNonCapturingLambdasGoByName() {
         TaskReference r = referenceOf((Task) TaskReferenceTest::count).orElseThrow();
-        assertEquals(new TaskReference(TaskReferenceTest.class.getName(), "count", "()V"), r);
+        assertEquals(new TaskReference(TaskReferenceTest.class.getName(), "count", "()V", List.of()), r);
         assertTrue(referenceOf((Task) TaskReferenceTest::countAndReturn).isPresent(), "a result is ignored, as by Task");
         TaskReference lambda = referenceOf((Task) () -> count()).orElseThrow();
         assertTrue(lambda.method().startsWith("lambda$"), lambda.toString());
     }
 
+    static final List<Object> SEEN = new ArrayList<>();
+
+    static void record(final int n, final String s, final Long boxed, final char c) {
+        SEEN.add(List.of(n, String.valueOf(s), String.valueOf(boxed), c));
+    }
+
+    @Test
+    void stringsAndPrimitivesAreSentAsValuesWithTheName() throws Exception {
+        int n = 42;
+        String s = "x";
+        Long nothing = null;
+        char c = 'z';
+        TaskReference r = referenceOf((Task) () -> record(n, s, nothing, c)).orElseThrow();
+        assertEquals(Arrays.asList(42, "x", null, 'z'), r.arguments());
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bos)) {
+            r.writeTo(out);
+        }
+        TaskReference back = TaskReference.readFrom(new DataInputStream(new ByteArrayInputStream(bos.toByteArray())));
+        assertEquals(r, back);
+        SEEN.clear();
+        back.resolve(getClass().getClassLoader()).run();
+        assertEquals(List.of(List.of(42, "x", "null", 'z')), SEEN);
+    }
+
     @Test
     void tasksWithStateGoSerialized() {
-        int captured = 42;
-        assertEquals(Optional.empty(), referenceOf((Task) () -> System.out.println(captured)));
+        List<Integer> captured = List.of(42);
+        assertEquals(Optional.empty(), referenceOf((Task) () -> System.out.println(captured)), "an object is state");
+        int[] array = {1};
+        assertEquals(Optional.empty(), referenceOf((Task) () -> System.out.println(array[0])), "so is an array");
         String receiver = "bound";
         assertEquals(Optional.empty(), referenceOf((Task) receiver::length), "a bound receiver is state");
         assertEquals(Optional.empty(), referenceOf((OtherTask) TaskReferenceTest::count), "only Task runs by name");
@@ -83,7 +117,7 @@ class TaskReferenceTest {
         ((Task) back.readTask(getClass().getClassLoader())).run();
         assertEquals(before + 1, CALLS.get());
         NoSuchMethodException missing = assertThrows(NoSuchMethodException.class,
-                () -> new TaskReference(TaskReferenceTest.class.getName(), "noSuchMethod", "()V")
+                () -> new TaskReference(TaskReferenceTest.class.getName(), "noSuchMethod", "()V", List.of())
                         .resolve(getClass().getClassLoader()));
         assertTrue(missing.getMessage().contains("noSuchMethod"), missing.getMessage());
     }
