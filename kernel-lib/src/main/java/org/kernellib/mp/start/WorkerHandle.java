@@ -150,11 +150,35 @@ public final class WorkerHandle {
         send(FrameDescriptor.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
     }
 
-    /** Hands the worker its task; class requests are answered from {@code classes} from now on. */
+    /**
+     * Hands the worker its task; class requests are answered from {@code classes} from now on.
+     *
+     * @throws IOException if the worker cannot take it; when its JVM already ended (it could not
+     *     boot, say), the message says so, with its exit code and command
+     */
     public void sendTask(final byte[] payload, final ClassShipper classes) throws IOException {
         shipper = classes;
         taskSent = true;
-        send(FrameDescriptor.TASK, 0, payload);
+        try {
+            send(FrameDescriptor.TASK, 0, payload);
+        } catch (IOException e) {
+            throw whyGone(e);
+        }
+    }
+
+    /** A broken stdin, explained by the JVM's end if it ended (waits for that a moment). */
+    private IOException whyGone(final IOException e) {
+        try {
+            if (!jvm.waitFor(1, TimeUnit.SECONDS)) {
+                return e;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+        close();
+        return new IOException("the worker JVM (pid " + jvm.pid() + ") exited with code " + jvm.exitValue()
+                + " before it could take its task; its own message, if any, is above. Command: " + command, e);
     }
 
     /**
