@@ -5,6 +5,7 @@ These drive the real kernel through jupyter_client, the way JupyterLab does, and
 import glob
 import os
 import re
+import shutil
 import signal
 import time
 
@@ -37,7 +38,14 @@ def kernel():
     # Also after the kernel was killed: this closes the manager's sockets, without which the
     # interpreter waits for them at exit. A live kernel is asked to shut down, as Jupyter does,
     # so it removes its own shared-memory directory.
-    km.shutdown_kernel(now=not km.is_alive())
+    killed = not km.is_alive()
+    pid = km.provisioner.process.pid if km.provisioner else None
+    km.shutdown_kernel(now=killed)
+    if killed and pid:
+        # A SIGKILLed kernel cannot remove its directory; the next kernel would sweep it (a test
+        # above checks that). Remove it here so a test run leaves nothing in /dev/shm.
+        for d in glob.glob(f"/dev/shm/kernel-lib-{pid}-*"):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def shell_reply(kc, msg_id, timeout):

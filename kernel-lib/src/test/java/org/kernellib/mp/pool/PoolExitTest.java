@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
+import org.kernellib.mp.util.RuntimeDir;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Workers end with the JVM of their pool, whether it exits without closing the pool or is SIGKILLed. */
@@ -49,6 +50,9 @@ class PoolExitTest {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                         "worker " + pid + " outlived its parent (" + how + ") by 2 s");
             }
+            // A SIGKILLed parent cannot remove its runtime directory (its pool's socket); remove it
+            // as the next kernel would, so a test run leaves nothing in /dev/shm.
+            RuntimeDir.sweepStale(RuntimeDir.base());
         });
     }
 }
