@@ -21,7 +21,8 @@ import java.util.Set;
  * flag, and its parent's name and pid), the class path entries to load user classes from, the
  * snippet classes the task reaches (sent ahead, saving a round trip and a class path search
  * each), the {@link StateSnapshot} of snippet variables, and the task: by name when it is a
- * static method reference or a lambda capturing nothing ({@link TaskReference}), else serialized.
+ * static method reference or a lambda capturing only strings and primitives
+ * ({@link TaskReference}), else serialized.
  */
 public final class TaskPayload {
     private final String name;
