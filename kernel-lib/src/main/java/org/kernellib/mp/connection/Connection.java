@@ -1,76 +1,155 @@
 package org.kernellib.mp.connection;
 
-import java.io.Closeable;
-import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
+
+import org.kernellib.mp.shared.SharedObject;
+import org.kernellib.mp.shared.memory.Backoff;
+import org.kernellib.mp.shared.queue.Queue;
 
 /**
- * A framed, bidirectional link over a Unix-domain socket (see {@link FrameDescriptor}): a pool
- * worker's work channel.
- *
- * <p>One thread reads while any number of threads write; writes are serialised by a lock so
- * frames never interleave. The channel is used directly rather than through
- * {@code Channels.newInputStream}/{@code newOutputStream}, because those streams hold the
- * channel's blocking lock while a read waits, which would block every writer.
+ * One end of a {@link Pipe}, like Python's {@code multiprocessing.connection.Connection}:
+ * {@link #send(Object)}, {@link #recv()}, {@link #poll(Duration)}. A duplex end reads from one
+ * shared ring and writes to another; a simplex end does only one of the two.
  */
-public final class Connection implements Closeable {
-    private final SocketChannel channel;
-    private final Object writeLock = new Object();
-    private final ByteBuffer header = ByteBuffer.allocate(FrameDescriptor.HEADER_BYTES);
+public final class Connection implements SharedObject {
+    private static final long serialVersionUID = 1L;
 
-    public Connection(final SocketChannel channel) {
-        this.channel = channel;
+    private final Queue<Object> in;
+    private final Queue<Object> out;
+
+    Connection(final Queue<Object> in, final Queue<Object> out) {
+        this.in = in;
+        this.out = out;
     }
 
-    /** Connects to a listening socket file. */
-    public static Connection connect(final Path socket) throws IOException {
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            ch.close();
-            throw e;
+    /** Sends any Serializable object (or null); waits while the other end's ring is full. */
+    public void send(final Object obj) {
+        if (out == null) {
+            throw new IllegalStateException("this end of a one-way Pipe can only receive");
         }
-        return new Connection(ch);
+        out.put(obj);
     }
 
-    /** Sends one frame; safe to call from several threads. */
-    public void send(final byte type, final int requestId, final byte[] payload) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(FrameIO.encode(type, requestId, payload));
-        synchronized (writeLock) {
-            while (b.hasRemaining()) {
-                channel.write(b);
+    /** Sends a copy of {@code bytes} (Python's {@code send_bytes}). */
+    public void sendBytes(final byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("bytes must be a byte[], got null");
+        }
+        send(bytes.clone());
+    }
+
+    /** Receives the next object, waiting as long as needed. */
+    public Object recv() {
+        return reader().get();
+    }
+
+    /** Receives the next message, which must be a byte[] (Python's {@code recv_bytes}). */
+    public byte[] recvBytes() {
+        Object o = recv();
+        if (!(o instanceof byte[])) {
+            throw new IllegalStateException("recvBytes() expected a byte[] message, got "
+                    + (o == null ? "null" : o.getClass().getName()));
+        }
+        return (byte[]) o;
+    }
+
+    /** True when a message is ready now. */
+    public boolean poll() {
+        return !reader().empty();
+    }
+
+    /** Waits at most {@code timeout} for a message; true when one is ready. */
+    public boolean poll(final Duration timeout) {
+        Queue<Object> q = reader();
+        if (!q.empty()) {
+            return true;
+        }
+        Backoff backoff = new Backoff("a message on " + this);
+        long deadline = Backoff.deadline(timeout.isNegative() ? -1 : timeout.toNanos());
+        while (q.empty()) {
+            if (Backoff.expired(deadline) || timeout.isZero()) {
+                return false;
             }
+            backoff.idle(deadline);
         }
+        return true;
     }
 
-    /** Sends a frame with no payload. */
-    public void send(final byte type) throws IOException {
-        send(type, 0, new byte[0]);
+    private Queue<Object> reader() {
+        if (in == null) {
+            throw new IllegalStateException("this end of a one-way Pipe can only send");
+        }
+        return in;
     }
 
-    /**
-     * Reads the next frame, blocking; returns null when the peer closed the connection between
-     * frames. Only one thread may call this.
-     */
-    public Frame receive() throws IOException {
-        return FrameIO.read(channel, header);
+    public boolean readable() {
+        return in != null;
     }
 
-    public boolean isOpen() {
-        return channel.isOpen();
+    public boolean writable() {
+        return out != null;
+    }
+
+    public boolean isClosed() {
+        return (in == null || in.isClosed()) && (out == null || out.isClosed());
+    }
+
+    @Override
+    public Path path() {
+        return in != null ? in.path() : out.path();
+    }
+
+    @Override
+    public boolean isCreator() {
+        return (in != null ? in : out).isCreator();
+    }
+
+    @Override
+    public void unlink() {
+        if (in != null) {
+            in.unlink();
+        }
+        if (out != null) {
+            out.unlink();
+        }
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // Closing is best effort: the peer may already be gone.
+        if (in != null) {
+            in.close();
+        }
+        if (out != null) {
+            out.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection(" + (in != null ? "readable" : "") + (in != null && out != null ? ", " : "")
+                + (out != null ? "writable" : "") + (isClosed() ? ", closed" : "") + ")";
+    }
+
+    Object writeReplace() throws ObjectStreamException {
+        return new Ref(in, out);
+    }
+
+    /** Serialized form: the two queue handles (each travels as its path). */
+    private static final class Ref implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final Queue<Object> in;
+        private final Queue<Object> out;
+
+        Ref(final Queue<Object> in, final Queue<Object> out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        private Object readResolve() {
+            return new Connection(in, out);
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.kernellib.mp.util.RuntimeDir;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 
 /**
  * The parent's listening Unix-domain socket, one per JVM, in the private 0700
@@ -27,7 +27,7 @@ import org.kernellib.mp.util.RuntimeDir;
  */
 public final class ControlServer {
     /** What a worker said when it connected. */
-    public record Hello(Connection connection, long pid) {
+    public record Hello(FrameChannel connection, long pid) {
     }
 
     private static volatile ControlServer instance;
@@ -96,7 +96,7 @@ public final class ControlServer {
                 SocketChannel ch = server.accept();
                 // The handshake reads from an untrusted peer, so it gets its own thread: a
                 // connection that never says HELLO must not stall other workers.
-                Thread h = new Thread(() -> handshake(new Connection(ch)), "kernel-lib-control-hello");
+                Thread h = new Thread(() -> handshake(new FrameChannel(ch)), "kernel-lib-control-hello");
                 h.setDaemon(true);
                 h.start();
             } catch (IOException e) {
@@ -107,7 +107,7 @@ public final class ControlServer {
         }
     }
 
-    private void handshake(final Connection c) {
+    private void handshake(final FrameChannel c) {
         try {
             Frame f = c.receive();
             if (f == null || f.type() != FrameDescriptor.HELLO) {

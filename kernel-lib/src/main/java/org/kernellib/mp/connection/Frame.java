@@ -1,7 +1,7 @@
 package org.kernellib.mp.connection;
 
 /**
- * One message read from or written to a {@link Connection}; see {@link FrameDescriptor}.
+ * One message read from or written to a {@link FrameChannel}; see {@link FrameDescriptor}.
  *
  * @param type one of the {@link FrameDescriptor} type constants
  * @param requestId pairs a class request with its answer, 0 otherwise

@@ -4,7 +4,7 @@ package org.kernellib.mp.connection;
  * The layout of one frame between a parent JVM and one of its workers. Frames travel on two
  * kinds of link: a worker's own pipes (parent to worker on its stdin, worker to parent marked
  * inside its stderr, see {@link Sideband}), which carry its lifecycle, and a pool worker's
- * Unix-domain socket ({@link Connection}), which carries the pool's work.
+ * Unix-domain socket ({@link FrameChannel}), which carries the pool's work.
  *
  * <pre>
  *  byte 0          4        5               9

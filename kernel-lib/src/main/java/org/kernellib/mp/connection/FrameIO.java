@@ -8,7 +8,7 @@ import java.nio.channels.ReadableByteChannel;
 
 /**
  * Encoding and reading the frames of {@link FrameDescriptor} on a byte channel (the pool's
- * Unix-domain socket, see {@link Connection}, and a worker's stdin once it runs) or a plain stream
+ * Unix-domain socket, see {@link FrameChannel}, and a worker's stdin once it runs) or a plain stream
  * (a cold worker's stdin at start-up).
  */
 public final class FrameIO {

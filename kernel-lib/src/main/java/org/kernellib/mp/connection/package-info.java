@@ -1,12 +1,14 @@
 /**
- * The channels between a parent and its workers, the counterpart of CPython's
- * {@code connection.py}: length-prefixed frames ({@link org.kernellib.mp.connection.FrameDescriptor},
+ * Connections, the counterpart of CPython's {@code connection.py}. For users:
+ * {@link org.kernellib.mp.connection.Pipe} and its two {@link org.kernellib.mp.connection.Connection}
+ * ends, which any processes holding them use to send objects (over shared rings, see
+ * {@code shared.queue}). Internally, the channels between a parent and its workers: length-prefixed frames ({@link org.kernellib.mp.connection.FrameDescriptor},
  * {@link org.kernellib.mp.connection.FrameIO}). Every worker's lifecycle runs over its own pipes:
  * frames to it on stdin, frames from it marked inside its stderr
  * ({@link org.kernellib.mp.connection.Sideband}, {@link org.kernellib.mp.connection.SidebandReader}),
  * so a worker needs no socket to start. A pool's work, which is heavier traffic, goes over a
  * Unix-domain socket in the parent's private runtime directory
- * ({@link org.kernellib.mp.connection.ControlServer}, {@link org.kernellib.mp.connection.Connection}).
+ * ({@link org.kernellib.mp.connection.ControlServer}, {@link org.kernellib.mp.connection.FrameChannel}).
  * Never TCP: pipes are private to parent and child, and the socket file's 0700 directory and a
  * per-worker token keep other users and other processes out.
  */

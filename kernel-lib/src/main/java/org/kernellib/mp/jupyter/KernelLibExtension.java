@@ -7,7 +7,7 @@ import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
-import org.kernellib.mp.util.RuntimeDir;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
 

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.kernellib.mp.connection.Connection;
+import org.kernellib.mp.connection.FrameChannel;
 import org.kernellib.mp.connection.ControlServer;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.process.CurrentProcess;
@@ -1222,7 +1222,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     private static final class Slot {
         final String name;
         final WorkerHandle handle;
-        final Connection connection;
+        final FrameChannel connection;
         final long pid;
         final CompletableFuture<Void> ready = new CompletableFuture<>();
         final List<Chunk> inflight = new ArrayList<>();
@@ -1233,7 +1233,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         volatile boolean killedByPool;
         volatile boolean initFailed;
 
-        Slot(final String name, final WorkerHandle handle, final Connection connection) {
+        Slot(final String name, final WorkerHandle handle, final FrameChannel connection) {
             this.name = name;
             this.handle = handle;
             this.connection = connection;

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.kernellib.mp.connection.Connection;
+import org.kernellib.mp.connection.FrameChannel;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.process.CurrentProcess;
@@ -53,7 +53,7 @@ final class PoolWorkerLoop {
     }
 
     private static void serve(final String socket, final String token) throws Exception {
-        Connection c = Connection.connect(Paths.get(socket));
+        FrameChannel c = FrameChannel.connect(Paths.get(socket));
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream d = new DataOutputStream(bos)) {
             d.writeUTF(token);
@@ -69,7 +69,7 @@ final class PoolWorkerLoop {
 
     /** The worker's state: calls it knows, their loaders, and the reader of the connection. */
     private static final class Loop {
-        private final Connection connection;
+        private final FrameChannel connection;
         private final LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
         private final Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
         private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
@@ -77,7 +77,7 @@ final class PoolWorkerLoop {
         private final Map<Integer, Job> jobs = new HashMap<>();
         private final Map<List<String>, ClassLoader> bases = new HashMap<>();
 
-        Loop(final Connection connection) {
+        Loop(final FrameChannel connection) {
             this.connection = connection;
         }
 

@@ -1,8 +1,8 @@
 package org.kernellib.mp.shared;
 
-import org.kernellib.mp.shared.queue.Connection;
+import org.kernellib.mp.connection.Connection;
+import org.kernellib.mp.connection.Pipe;
 import org.kernellib.mp.shared.queue.JoinableQueue;
-import org.kernellib.mp.shared.queue.Pipe;
 import org.kernellib.mp.shared.queue.Queue;
 import org.kernellib.mp.shared.queue.SimpleQueue;
 import org.kernellib.mp.shared.sync.Barrier;

@@ -10,13 +10,13 @@
  *       Event, Condition, Barrier. Locks are robust: the owner's death hands the lock to the
  *       next acquirer, which {@code previousOwnerDied()} tells.</li>
  *   <li>{@code queue}: Queue, JoinableQueue, SimpleQueue on a shared ring of variable-length
- *       records, and Pipe.</li>
+ *       records (a {@code Pipe} is two of these rings; it lives with the other connections).</li>
  * </ul>
  *
  * <p>Every handle is {@link java.io.Serializable}: its serialized form is where its memory is, so
  * a handle passed to a worker process (as an argument or captured variable) maps the same memory
  * there. Each object lives in one file, mode 0600, in the creator's
- * {@link org.kernellib.mp.util.RuntimeDir} (0700, under /dev/shm); {@code unlink()} removes it
+ * {@link org.kernellib.mp.shared.memory.RuntimeDir} (0700, under /dev/shm); {@code unlink()} removes it
  * early, the creator's exit removes it anyway. Each layout is documented, with offsets, in its
  * {@code *Descriptor} class.
  *

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.kernellib.mp.util.RuntimeDir;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Workers end with the JVM of their pool, whether it exits without closing the pool or is SIGKILLed. */

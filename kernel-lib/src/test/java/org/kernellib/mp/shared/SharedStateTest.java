@@ -18,11 +18,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.kernellib.mp.shared.queue.Connection;
+import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.shared.queue.Queue;
 import org.kernellib.mp.shared.sync.Lock;
 import org.kernellib.mp.shared.testing.ChildJvm;
-import org.kernellib.mp.util.RuntimeDir;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 
 class SharedStateTest {
 

@@ -15,7 +15,7 @@ import org.kernellib.mp.shared.sync.Held;
 import org.kernellib.mp.shared.sync.Lock;
 import org.kernellib.mp.shared.testing.ChildJvm;
 import org.kernellib.mp.shared.testing.Serial;
-import org.kernellib.mp.util.RuntimeDir;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 
 class ValueArrayTest {
 

@@ -16,7 +16,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.kernellib.mp.util.RuntimeDir;
 
 /**
  * One memory-mapped file shared between processes, with access methods named after their memory

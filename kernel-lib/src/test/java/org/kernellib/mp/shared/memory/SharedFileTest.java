@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import org.junit.jupiter.api.Test;
-import org.kernellib.mp.util.RuntimeDir;
 
 class SharedFileTest {
 

@@ -1,4 +1,4 @@
-package org.kernellib.mp.shared.queue;
+package org.kernellib.mp.connection;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.kernellib.mp.util;
+package org.kernellib.mp.shared.memory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

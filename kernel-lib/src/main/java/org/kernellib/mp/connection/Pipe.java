@@ -1,4 +1,6 @@
-package org.kernellib.mp.shared.queue;
+package org.kernellib.mp.connection;
+
+import org.kernellib.mp.shared.queue.Queue;
 
 /**
  * Python's {@code multiprocessing.Pipe()}: two {@link Connection} ends. Duplex by default: each

@@ -1,4 +1,4 @@
-package org.kernellib.mp.util;
+package org.kernellib.mp.shared.memory;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
