@@ -4,6 +4,7 @@
 #   make test    every test: JUnit, every notebook executed with the real kernel, the browser tests
 #   make html    executes every notebook and writes the static site to site/
 #   make bench   our benchmarks and Python's multiprocessing baseline, side by side
+#   make soak    workloads while their workers are killed and frozen (MINUTES=10 by default)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -25,7 +26,7 @@ export JUPYTERLAB_SETTINGS_DIR := $(CURDIR)/.jupyter/lab/user-settings
 export JUPYTERLAB_WORKSPACES_DIR := $(CURDIR)/.jupyter/lab/workspaces
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup lab test test-java test-notebooks html bench clean
+.PHONY: setup lab test test-java test-notebooks html bench soak clean
 
 setup: $(PY_STAMP) $(LIB_JAR) $(KERNELSPEC)
 
@@ -62,6 +63,10 @@ html: setup
 
 bench: setup
 	$(PY) tools/bench.py
+
+MINUTES ?= 10
+soak: setup
+	$(PY) tools/soak.py --seconds $$(( $(MINUTES) * 60 ))
 
 clean:
 	$(MVN) --batch-mode --quiet clean

@@ -1,0 +1,97 @@
+package org.kernellib.mp.soak;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.kernellib.mp.process.Process;
+import org.kernellib.mp.shared.RawLongArray;
+import org.kernellib.mp.shared.sync.Barrier;
+import org.kernellib.mp.shared.sync.BrokenBarrierException;
+
+/**
+ * Three parties meet at a barrier again and again. When the injector kills one, the others must
+ * learn at once that the barrier is broken (not after their 5 s timeout): the report keeps the
+ * longest time from a kill to the last survivor's release.
+ */
+final class BarrierWorkload extends Workload {
+    private static final int PARTIES = 3;
+    private static final int MEETINGS = 200;
+    private static final Duration AWAIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Map<Long, Long> killedAt;
+    private int rounds;
+    private int roundsBrokenByDeath;
+    private int roundsBrokenOtherwise;
+    private long slowestBreakNanos;
+
+    BarrierWorkload(final Map<Long, Long> killedAt) {
+        this.killedAt = killedAt;
+    }
+
+    @Override
+    String name() {
+        return "barrier(3)";
+    }
+
+    /** Meets the others until done or broken; a broken barrier stamps when this party learned it. */
+    static void meet(final Barrier b, final RawLongArray releasedAt, final int i) {
+        try {
+            for (int m = 0; m < MEETINGS; m++) {
+                b.await(AWAIT_TIMEOUT);
+            }
+        } catch (BrokenBarrierException e) {
+            releasedAt.set(i, System.nanoTime());
+        }
+    }
+
+    @Override
+    void round() throws Exception {
+        Barrier b = Barrier.create(PARTIES);
+        RawLongArray releasedAt = RawLongArray.create(PARTIES);
+        List<Process> parties = new ArrayList<>();
+        for (int i = 0; i < PARTIES; i++) {
+            int party = i;
+            parties.add(start("party" + i, () -> meet(b, releasedAt, party)));
+        }
+        long firstKill = 0;
+        boolean died = false;
+        for (Process p : parties) {
+            long pid = p.pid();
+            if (!joinCounted(p)) {
+                Long at = killedAt.get(pid);
+                if (at != null && (!died || at - firstKill < 0)) {
+                    firstKill = at;
+                }
+                died = true;
+            }
+        }
+        rounds++;
+        if (died) {
+            roundsBrokenByDeath++;
+            for (int i = 0; i < PARTIES; i++) {
+                long at = releasedAt.get(i);
+                if (at != 0 && firstKill != 0) {
+                    slowestBreakNanos = Math.max(slowestBreakNanos, at - firstKill);
+                }
+            }
+        } else if (b.isBroken()) {
+            roundsBrokenOtherwise++;
+        }
+        b.unlink();
+        releasedAt.unlink();
+    }
+
+    @Override
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        rows.add(Row.info(name(), "rounds / broken by a kill", rounds + " / " + roundsBrokenByDeath));
+        rows.add(Row.millisAtMost(name(), "longest time from a kill to the others' release",
+                slowestBreakNanos / 1e6, 1000));
+        rows.add(Row.info(name(), "rounds broken without a kill (a frozen party past 5 s)",
+                roundsBrokenOtherwise));
+        rows.addAll(commonRows());
+        return rows;
+    }
+}
