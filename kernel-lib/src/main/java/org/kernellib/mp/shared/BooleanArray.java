@@ -20,17 +20,15 @@ public final class BooleanArray extends RawBooleanArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static BooleanArray create(final int length) {
-        BooleanArray a = new BooleanArray(allocate(ArrayDescriptor.TYPE_BOOLEAN, length), RLock.create());
+        BooleanArray a = new BooleanArray(allocateArray(ArrayDescriptor.TYPE_BOOLEAN, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static BooleanArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawBooleanArray for none)");
-        }
-        return new BooleanArray(allocate(ArrayDescriptor.TYPE_BOOLEAN, length), lock);
+        SemLock guard = requireLock(lock, "RawBooleanArray");
+        return new BooleanArray(allocateArray(ArrayDescriptor.TYPE_BOOLEAN, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

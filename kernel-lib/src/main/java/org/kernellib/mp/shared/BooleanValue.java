@@ -28,10 +28,8 @@ public final class BooleanValue extends RawBooleanValue {
 
     /** Creates a shared boolean holding {@code initial}, guarded by {@code lock} (shared with others). */
     public static BooleanValue create(final boolean initial, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawBooleanValue for none)");
-        }
-        return new BooleanValue(allocate(initial), lock);
+        SemLock guard = requireLock(lock, "RawBooleanValue");
+        return new BooleanValue(allocate(initial), guard);
     }
 
     /** The lock that guards this value (Python's {@code get_lock()}). */

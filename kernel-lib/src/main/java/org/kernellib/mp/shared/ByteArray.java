@@ -20,17 +20,15 @@ public final class ByteArray extends RawByteArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static ByteArray create(final int length) {
-        ByteArray a = new ByteArray(allocate(ArrayDescriptor.TYPE_BYTE, length), RLock.create());
+        ByteArray a = new ByteArray(allocateArray(ArrayDescriptor.TYPE_BYTE, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static ByteArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawByteArray for none)");
-        }
-        return new ByteArray(allocate(ArrayDescriptor.TYPE_BYTE, length), lock);
+        SemLock guard = requireLock(lock, "RawByteArray");
+        return new ByteArray(allocateArray(ArrayDescriptor.TYPE_BYTE, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

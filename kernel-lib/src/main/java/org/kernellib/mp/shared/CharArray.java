@@ -20,17 +20,15 @@ public final class CharArray extends RawCharArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static CharArray create(final int length) {
-        CharArray a = new CharArray(allocate(ArrayDescriptor.TYPE_CHAR, length), RLock.create());
+        CharArray a = new CharArray(allocateArray(ArrayDescriptor.TYPE_CHAR, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static CharArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawCharArray for none)");
-        }
-        return new CharArray(allocate(ArrayDescriptor.TYPE_CHAR, length), lock);
+        SemLock guard = requireLock(lock, "RawCharArray");
+        return new CharArray(allocateArray(ArrayDescriptor.TYPE_CHAR, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

@@ -20,17 +20,15 @@ public final class DoubleArray extends RawDoubleArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static DoubleArray create(final int length) {
-        DoubleArray a = new DoubleArray(allocate(ArrayDescriptor.TYPE_DOUBLE, length), RLock.create());
+        DoubleArray a = new DoubleArray(allocateArray(ArrayDescriptor.TYPE_DOUBLE, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static DoubleArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawDoubleArray for none)");
-        }
-        return new DoubleArray(allocate(ArrayDescriptor.TYPE_DOUBLE, length), lock);
+        SemLock guard = requireLock(lock, "RawDoubleArray");
+        return new DoubleArray(allocateArray(ArrayDescriptor.TYPE_DOUBLE, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

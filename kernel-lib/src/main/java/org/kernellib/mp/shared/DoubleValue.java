@@ -28,10 +28,8 @@ public final class DoubleValue extends RawDoubleValue {
 
     /** Creates a shared double holding {@code initial}, guarded by {@code lock} (shared with others). */
     public static DoubleValue create(final double initial, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawDoubleValue for none)");
-        }
-        return new DoubleValue(allocate(initial), lock);
+        SemLock guard = requireLock(lock, "RawDoubleValue");
+        return new DoubleValue(allocate(initial), guard);
     }
 
     /** The lock that guards this value (Python's {@code get_lock()}). */

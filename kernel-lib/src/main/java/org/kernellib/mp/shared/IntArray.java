@@ -20,17 +20,15 @@ public final class IntArray extends RawIntArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static IntArray create(final int length) {
-        IntArray a = new IntArray(allocate(ArrayDescriptor.TYPE_INT, length), RLock.create());
+        IntArray a = new IntArray(allocateArray(ArrayDescriptor.TYPE_INT, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static IntArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawIntArray for none)");
-        }
-        return new IntArray(allocate(ArrayDescriptor.TYPE_INT, length), lock);
+        SemLock guard = requireLock(lock, "RawIntArray");
+        return new IntArray(allocateArray(ArrayDescriptor.TYPE_INT, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

@@ -28,10 +28,8 @@ public final class IntValue extends RawIntValue {
 
     /** Creates a shared int holding {@code initial}, guarded by {@code lock} (shared with others). */
     public static IntValue create(final int initial, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawIntValue for none)");
-        }
-        return new IntValue(allocate(initial), lock);
+        SemLock guard = requireLock(lock, "RawIntValue");
+        return new IntValue(allocate(initial), guard);
     }
 
     /** The lock that guards this value (Python's {@code get_lock()}). */

@@ -20,17 +20,15 @@ public final class LongArray extends RawLongArray {
 
     /** Creates a zero-filled shared array of {@code length} elements with a new {@link RLock}. */
     public static LongArray create(final int length) {
-        LongArray a = new LongArray(allocate(ArrayDescriptor.TYPE_LONG, length), RLock.create());
+        LongArray a = new LongArray(allocateArray(ArrayDescriptor.TYPE_LONG, length), RLock.create());
         a.ownsLock = true;
         return a;
     }
 
     /** Creates a zero-filled shared array guarded by {@code lock}. */
     public static LongArray create(final int length, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawLongArray for none)");
-        }
-        return new LongArray(allocate(ArrayDescriptor.TYPE_LONG, length), lock);
+        SemLock guard = requireLock(lock, "RawLongArray");
+        return new LongArray(allocateArray(ArrayDescriptor.TYPE_LONG, length), guard);
     }
 
     /** Creates a shared array holding a copy of {@code values}, with a new {@link RLock}. */

@@ -28,10 +28,8 @@ public final class LongValue extends RawLongValue {
 
     /** Creates a shared long holding {@code initial}, guarded by {@code lock} (shared with others). */
     public static LongValue create(final long initial, final SemLock lock) {
-        if (lock == null) {
-            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use RawLongValue for none)");
-        }
-        return new LongValue(allocate(initial), lock);
+        SemLock guard = requireLock(lock, "RawLongValue");
+        return new LongValue(allocate(initial), guard);
     }
 
     /** The lock that guards this value (Python's {@code get_lock()}). */

@@ -20,7 +20,7 @@ public class RawBooleanArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawBooleanArray create(final int length) {
-        return new RawBooleanArray(allocate(ArrayDescriptor.TYPE_BOOLEAN, length), null);
+        return new RawBooleanArray(allocateArray(ArrayDescriptor.TYPE_BOOLEAN, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -32,7 +32,7 @@ public class RawBooleanArray extends SharedData {
         if (values == null) {
             throw new IllegalArgumentException("values must be a boolean[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_BOOLEAN, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_BOOLEAN, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setByteRelease(ArrayDescriptor.DATA_OFFSET + (i << 0), (byte) (values[i] ? 1 : 0));
         }
@@ -61,11 +61,6 @@ public class RawBooleanArray extends SharedData {
             out[i] = file.getByteAcquire(ArrayDescriptor.DATA_OFFSET + (i << 0)) != 0;
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_BOOLEAN;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

@@ -24,7 +24,7 @@ public class RawBooleanValue extends SharedData {
     }
 
     static SharedFile allocate(final boolean initial) {
-        SharedFile f = allocate(ArrayDescriptor.TYPE_BOOLEAN, 1);
+        SharedFile f = allocateValue(ArrayDescriptor.TYPE_BOOLEAN);
         f.setByteRelease(ArrayDescriptor.DATA_OFFSET, (byte) (initial ? 1 : 0));
         return f;
     }
@@ -37,11 +37,6 @@ public class RawBooleanValue extends SharedData {
     /** Stores {@code value} (release store); not atomic with a preceding {@link #get()}. */
     public void set(final boolean value) {
         file.setByteRelease(ArrayDescriptor.DATA_OFFSET, (byte) (value ? 1 : 0));
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_BOOLEAN;
     }
 
     @Override

@@ -20,7 +20,7 @@ public class RawByteArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawByteArray create(final int length) {
-        return new RawByteArray(allocate(ArrayDescriptor.TYPE_BYTE, length), null);
+        return new RawByteArray(allocateArray(ArrayDescriptor.TYPE_BYTE, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -32,7 +32,7 @@ public class RawByteArray extends SharedData {
         if (values == null) {
             throw new IllegalArgumentException("values must be a byte[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_BYTE, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_BYTE, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setByteRelease(ArrayDescriptor.DATA_OFFSET + (i << 0), values[i]);
         }
@@ -61,11 +61,6 @@ public class RawByteArray extends SharedData {
             out[i] = file.getByteAcquire(ArrayDescriptor.DATA_OFFSET + (i << 0));
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_BYTE;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

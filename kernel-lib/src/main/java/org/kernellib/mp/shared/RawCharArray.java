@@ -20,7 +20,7 @@ public class RawCharArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawCharArray create(final int length) {
-        return new RawCharArray(allocate(ArrayDescriptor.TYPE_CHAR, length), null);
+        return new RawCharArray(allocateArray(ArrayDescriptor.TYPE_CHAR, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -32,7 +32,7 @@ public class RawCharArray extends SharedData {
         if (values == null) {
             throw new IllegalArgumentException("values must be a char[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_CHAR, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_CHAR, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setCharRelease(ArrayDescriptor.DATA_OFFSET + (i << 1), values[i]);
         }
@@ -61,11 +61,6 @@ public class RawCharArray extends SharedData {
             out[i] = file.getCharAcquire(ArrayDescriptor.DATA_OFFSET + (i << 1));
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_CHAR;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

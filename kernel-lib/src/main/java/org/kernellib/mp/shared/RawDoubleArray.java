@@ -20,7 +20,7 @@ public class RawDoubleArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawDoubleArray create(final int length) {
-        return new RawDoubleArray(allocate(ArrayDescriptor.TYPE_DOUBLE, length), null);
+        return new RawDoubleArray(allocateArray(ArrayDescriptor.TYPE_DOUBLE, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -32,7 +32,7 @@ public class RawDoubleArray extends SharedData {
         if (values == null) {
             throw new IllegalArgumentException("values must be a double[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_DOUBLE, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_DOUBLE, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setDoubleRelease(ArrayDescriptor.DATA_OFFSET + (i << 3), values[i]);
         }
@@ -61,11 +61,6 @@ public class RawDoubleArray extends SharedData {
             out[i] = file.getDoubleAcquire(ArrayDescriptor.DATA_OFFSET + (i << 3));
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_DOUBLE;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

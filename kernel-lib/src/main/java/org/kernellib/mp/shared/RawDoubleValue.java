@@ -24,7 +24,7 @@ public class RawDoubleValue extends SharedData {
     }
 
     static SharedFile allocate(final double initial) {
-        SharedFile f = allocate(ArrayDescriptor.TYPE_DOUBLE, 1);
+        SharedFile f = allocateValue(ArrayDescriptor.TYPE_DOUBLE);
         f.setDoubleRelease(ArrayDescriptor.DATA_OFFSET, initial);
         return f;
     }
@@ -37,11 +37,6 @@ public class RawDoubleValue extends SharedData {
     /** Stores {@code value} (release store); not atomic with a preceding {@link #get()}. */
     public void set(final double value) {
         file.setDoubleRelease(ArrayDescriptor.DATA_OFFSET, value);
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_DOUBLE;
     }
 
     @Override

@@ -20,7 +20,7 @@ public class RawIntArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawIntArray create(final int length) {
-        return new RawIntArray(allocate(ArrayDescriptor.TYPE_INT, length), null);
+        return new RawIntArray(allocateArray(ArrayDescriptor.TYPE_INT, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -30,9 +30,9 @@ public class RawIntArray extends SharedData {
 
     static SharedFile allocate(final int[] values) {
         if (values == null) {
-            throw new IllegalArgumentException("values must be a int[], got null");
+            throw new IllegalArgumentException("values must be an int[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_INT, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_INT, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setIntRelease(ArrayDescriptor.DATA_OFFSET + (i << 2), values[i]);
         }
@@ -86,11 +86,6 @@ public class RawIntArray extends SharedData {
             out[i] = file.getIntAcquire(ArrayDescriptor.DATA_OFFSET + (i << 2));
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_INT;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

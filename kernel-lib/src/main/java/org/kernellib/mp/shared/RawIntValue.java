@@ -24,7 +24,7 @@ public class RawIntValue extends SharedData {
     }
 
     static SharedFile allocate(final int initial) {
-        SharedFile f = allocate(ArrayDescriptor.TYPE_INT, 1);
+        SharedFile f = allocateValue(ArrayDescriptor.TYPE_INT);
         f.setIntRelease(ArrayDescriptor.DATA_OFFSET, initial);
         return f;
     }
@@ -67,11 +67,6 @@ public class RawIntValue extends SharedData {
     /** Atomically sets {@code value} and returns the previous value. */
     public int getAndSet(final int value) {
         return file.getAndSetInt(ArrayDescriptor.DATA_OFFSET, value);
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_INT;
     }
 
     @Override

@@ -20,7 +20,7 @@ public class RawLongArray extends SharedData {
 
     /** Creates a zero-filled shared array of {@code length} elements (0 or more). */
     public static RawLongArray create(final int length) {
-        return new RawLongArray(allocate(ArrayDescriptor.TYPE_LONG, length), null);
+        return new RawLongArray(allocateArray(ArrayDescriptor.TYPE_LONG, length), null);
     }
 
     /** Creates a shared array holding a copy of {@code values}. */
@@ -32,7 +32,7 @@ public class RawLongArray extends SharedData {
         if (values == null) {
             throw new IllegalArgumentException("values must be a long[], got null");
         }
-        SharedFile f = allocate(ArrayDescriptor.TYPE_LONG, values.length);
+        SharedFile f = allocateArray(ArrayDescriptor.TYPE_LONG, values.length);
         for (int i = 0; i < values.length; i++) {
             f.setLongRelease(ArrayDescriptor.DATA_OFFSET + (i << 3), values[i]);
         }
@@ -86,11 +86,6 @@ public class RawLongArray extends SharedData {
             out[i] = file.getLongAcquire(ArrayDescriptor.DATA_OFFSET + (i << 3));
         }
         return out;
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_LONG;
     }
 
     /** The elements like Python's list: {@code [4, 9, 25]}. */

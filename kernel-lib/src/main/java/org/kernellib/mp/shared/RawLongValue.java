@@ -24,7 +24,7 @@ public class RawLongValue extends SharedData {
     }
 
     static SharedFile allocate(final long initial) {
-        SharedFile f = allocate(ArrayDescriptor.TYPE_LONG, 1);
+        SharedFile f = allocateValue(ArrayDescriptor.TYPE_LONG);
         f.setLongRelease(ArrayDescriptor.DATA_OFFSET, initial);
         return f;
     }
@@ -67,11 +67,6 @@ public class RawLongValue extends SharedData {
     /** Atomically sets {@code value} and returns the previous value. */
     public long getAndSet(final long value) {
         return file.getAndSetLong(ArrayDescriptor.DATA_OFFSET, value);
-    }
-
-    @Override
-    int elementType() {
-        return ArrayDescriptor.TYPE_LONG;
     }
 
     @Override
