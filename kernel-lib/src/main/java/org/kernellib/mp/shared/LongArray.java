@@ -55,4 +55,15 @@ public final class LongArray extends RawLongArray {
             return super.toArray();
         }
     }
+
+    /** The elements as {@link RawLongArray#toString()} shows them, read under the lock. */
+    @Override
+    public String toString() {
+        if (file.isClosed()) {
+            return super.toString();
+        }
+        try (Held held = lock.hold()) {
+            return super.toString();
+        }
+    }
 }

@@ -63,23 +63,13 @@ public class RawBooleanArray extends SharedData {
         return out;
     }
 
-    /** The elements like Python's list: {@code [4, 9, 25]}. */
+    /**
+     * The elements like Python's list, {@code [4, 9, 25]}; an array longer than
+     * {@value SharedData#PRINT_ALL_UP_TO} shows only its first and last few elements and its length,
+     * like NumPy: {@code [0, 1, 2, ..., 997, 998, 999] (length 1000000)}.
+     */
     @Override
     public String toString() {
-        if (file.isClosed()) {
-            return "[closed]";
-        }
-        return format(toArray());
-    }
-
-    static String format(final boolean[] values) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < values.length; i++) {
-            if (i > 0) {
-                sb.append(", ");
-            }
-            sb.append(values[i]);
-        }
-        return sb.append(']').toString();
+        return file.isClosed() ? "[closed]" : format(this::get);
     }
 }

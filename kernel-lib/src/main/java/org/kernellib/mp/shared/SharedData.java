@@ -1,5 +1,8 @@
 package org.kernellib.mp.shared;
 
+import java.util.StringJoiner;
+import java.util.function.IntFunction;
+
 import org.kernellib.mp.shared.memory.SharedFile;
 import org.kernellib.mp.shared.sync.SemLock;
 
@@ -14,6 +17,11 @@ import org.kernellib.mp.shared.sync.SemLock;
  */
 public abstract class SharedData extends MappedObject {
     private static final long serialVersionUID = 1L;
+
+    /** Arrays up to this length print every element; longer ones are abbreviated (NumPy's threshold). */
+    public static final int PRINT_ALL_UP_TO = 1000;
+    /** Elements shown at each end of an abbreviated array. */
+    static final int EDGE_ITEMS = 3;
 
     /** How {@link HandleCodec} reopens a value or array: by its type and shape, with the lock sent with it. */
     static final HandleCodec.Opener OPENER = new HandleCodec.Opener(ArrayDescriptor.MAGIC, "a shared value or array",
@@ -65,6 +73,27 @@ public abstract class SharedData extends MappedObject {
                     + " (valid: 0.." + (length - 1) + ")");
         }
         return ArrayDescriptor.DATA_OFFSET + (index << shift);
+    }
+
+    /**
+     * The elements as a Python list, {@code [4, 9, 25]}; past {@link #PRINT_ALL_UP_TO} elements only
+     * the first and last {@value #EDGE_ITEMS} and the length, like NumPy, so that showing a huge
+     * array costs no more than showing a small one.
+     */
+    final String format(final IntFunction<Object> element) {
+        StringJoiner items = new StringJoiner(", ", "[", "]");
+        boolean abbreviate = length > PRINT_ALL_UP_TO;
+        for (int i = 0; i < (abbreviate ? EDGE_ITEMS : length); i++) {
+            items.add(String.valueOf(element.apply(i)));
+        }
+        if (!abbreviate) {
+            return items.toString();
+        }
+        items.add("...");
+        for (int i = length - EDGE_ITEMS; i < length; i++) {
+            items.add(String.valueOf(element.apply(i)));
+        }
+        return items + " (length " + length + ")";
     }
 
     /** Unlinks the data and, when it was made with its own default lock, that lock (not a lock given to it). */
