@@ -81,7 +81,7 @@ public final class HandleCodec {
 
     /** The serialized form of {@code handle}; called by {@link MappedObject}'s writeReplace. */
     static Serializable write(final MappedObject handle) throws ObjectStreamException {
-        if (handle.file.isClosed()) {
+        if (handle.isClosed()) {
             throw new NotSerializableException("cannot send " + handle.getClass().getSimpleName() + " at "
                     + handle.file.path() + ": it was closed in this process");
         }

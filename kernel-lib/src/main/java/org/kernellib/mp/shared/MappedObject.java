@@ -45,6 +45,14 @@ public abstract class MappedObject implements SharedObject {
     }
 
     /**
+     * True once this process closed the handle; a closed handle cannot be sent. Subclasses whose
+     * close() keeps the mapping for a while (a queue lets a put in progress finish) override it.
+     */
+    public boolean isClosed() {
+        return file.isClosed();
+    }
+
+    /**
      * Another handle that must travel with this one and be given back when it is reopened (the
      * lock of a synchronized value or of a condition), or null.
      */

@@ -205,11 +205,23 @@ class HandleCodecTest {
     @Test
     void aClosedHandleCannotBeSentAndSaysSo() {
         RawIntValue v = SharedState.rawIntValue(1);
-        v.unlink();
-        v.close();
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Serial.serialize(v));
-        assertTrue(e.getMessage().contains("RawIntValue") && e.getMessage().contains("closed in this process"),
-                e.getMessage());
+        Queue<String> q = SharedState.queue();
+        SimpleQueue<String> s = SharedState.simpleQueue();
+        Lock l = SharedState.lock();
+        for (SharedObject o : List.of(v, q, s, l)) {
+            o.unlink();
+            o.close();
+        }
+        assertRefusedAsClosed(v, "RawIntValue");
+        assertRefusedAsClosed(q, "Queue");
+        assertRefusedAsClosed(s, "Queue"); // a SimpleQueue travels as its inner queue
+        assertRefusedAsClosed(l, "Lock");
+    }
+
+    private static void assertRefusedAsClosed(final SharedObject o, final String type) {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Serial.serialize(o));
+        assertTrue(e.getMessage().contains("cannot send " + type + " at " + o.path())
+                && e.getMessage().contains("closed in this process"), e.getMessage());
     }
 
     @Test
