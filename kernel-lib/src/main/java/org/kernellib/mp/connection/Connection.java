@@ -1,7 +1,8 @@
 package org.kernellib.mp.connection;
 
-import java.io.ObjectStreamException;
-import java.io.Serializable;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -133,23 +134,11 @@ public final class Connection implements SharedObject {
                 + (out != null ? "writable" : "") + (isClosed() ? ", closed" : "") + ")";
     }
 
-    Object writeReplace() throws ObjectStreamException {
-        return new Ref(in, out);
-    }
-
-    /** Serialized form: the two queue handles (each travels as its path). */
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final Queue<Object> in;
-        private final Queue<Object> out;
-
-        Ref(final Queue<Object> in, final Queue<Object> out) {
-            this.in = in;
-            this.out = out;
-        }
-
-        private Object readResolve() {
-            return new Connection(in, out);
+    /** Serialized by default: each queue travels as its path, like every shared handle. */
+    private void readObject(final ObjectInputStream stream) throws IOException, ClassNotFoundException {
+        stream.defaultReadObject();
+        if (in == null && out == null) {
+            throw new InvalidObjectException("a Connection arrived with neither end: the stream is corrupt");
         }
     }
 }

@@ -14,13 +14,17 @@ package org.kernellib.mp.shared;
  *  +---------------------------------------------------------------+
  *  |                     Length (elements)                         |  8
  *  +---------------------------------------------------------------+
- *  |                  Reserved up to the cache line                ... 12..63
+ *  |              Shape (0 array, 1 single value)                  | 12
+ *  +---------------------------------------------------------------+
+ *  |                  Reserved up to the cache line                ... 16..63
  *  +===============================================================+
  *  |                  Element 0, 1, 2 ... (native order)           ... 64..
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>Elements start on a cache line so the read-only header never shares a line with data that
+ * <p>The magic says what the file is (the handle codec reopens by it); type and shape say which
+ * class of value or array reopens it, so a handle sent to another process is rebuilt from the file
+ * alone. Elements start on a cache line so the read-only header never shares a line with data that
  * processes write, and every element is naturally aligned, which atomic access requires.
  */
 final class ArrayDescriptor {
@@ -28,6 +32,7 @@ final class ArrayDescriptor {
     static final int MAGIC_OFFSET = 0;
     static final int TYPE_OFFSET = 4;
     static final int LENGTH_OFFSET = 8;
+    static final int SHAPE_OFFSET = 12;
     static final int DATA_OFFSET = 64;
 
     static final int TYPE_BYTE = 1;
@@ -37,6 +42,10 @@ final class ArrayDescriptor {
     static final int TYPE_INT = 4;
     static final int TYPE_LONG = 5;
     static final int TYPE_DOUBLE = 6;
+
+    static final int SHAPE_ARRAY = 0;
+    /** A Value: an array of one element that is shown and reopened as a value. */
+    static final int SHAPE_VALUE = 1;
 
     private ArrayDescriptor() {
     }

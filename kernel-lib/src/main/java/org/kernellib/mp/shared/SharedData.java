@@ -1,12 +1,7 @@
 package org.kernellib.mp.shared;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamException;
-import java.io.Serializable;
-import java.nio.file.Paths;
-import java.util.Map;
-import java.util.function.BiFunction;
+import java.util.StringJoiner;
+import java.util.function.IntFunction;
 
 import org.kernellib.mp.shared.memory.SharedFile;
 import org.kernellib.mp.shared.sync.SemLock;
@@ -23,6 +18,15 @@ import org.kernellib.mp.shared.sync.SemLock;
 public abstract class SharedData extends MappedObject {
     private static final long serialVersionUID = 1L;
 
+    /** Arrays up to this length print every element; longer ones are abbreviated (NumPy's threshold). */
+    public static final int PRINT_ALL_UP_TO = 1000;
+    /** Elements shown at each end of an abbreviated array. */
+    static final int EDGE_ITEMS = 3;
+
+    /** How {@link HandleCodec} reopens a value or array: by its type and shape, with the lock sent with it. */
+    static final HandleCodec.Opener OPENER = new HandleCodec.Opener(ArrayDescriptor.MAGIC, "a shared value or array",
+            ArrayDescriptor.DATA_OFFSET, SharedData::reopen);
+
     final transient int length;
     final transient SemLock lock;
     /** True when this handle created its lock (the default RLock), so unlink() removes it too. */
@@ -34,13 +38,32 @@ public abstract class SharedData extends MappedObject {
         this.lock = lock;
     }
 
-    static SharedFile allocate(final int type, final long length) {
+    static SharedFile allocateValue(final int type) {
+        return allocate(type, 1, ArrayDescriptor.SHAPE_VALUE);
+    }
+
+    static SharedFile allocateArray(final int type, final long length) {
+        return allocate(type, length, ArrayDescriptor.SHAPE_ARRAY);
+    }
+
+    private static SharedFile allocate(final int type, final long length, final int shape) {
         long size = ArrayDescriptor.fileSize(type, length);
-        SharedFile f = SharedFile.create(ArrayDescriptor.typeName(type) + (length == 1 ? "-value" : "-array"), size);
+        SharedFile f = SharedFile.create(ArrayDescriptor.typeName(type)
+                + (shape == ArrayDescriptor.SHAPE_VALUE ? "-value" : "-array"), size);
         f.setIntPlain(ArrayDescriptor.TYPE_OFFSET, type);
         f.setIntPlain(ArrayDescriptor.LENGTH_OFFSET, (int) length);
+        f.setIntPlain(ArrayDescriptor.SHAPE_OFFSET, shape);
         f.setIntRelease(ArrayDescriptor.MAGIC_OFFSET, ArrayDescriptor.MAGIC);
         return f;
+    }
+
+    /** {@code lock}, or an error naming the argument and the class to use for no lock. */
+    static SemLock requireLock(final SemLock lock, final String unlockedClass) {
+        if (lock == null) {
+            throw new IllegalArgumentException("lock must be a shared Lock or RLock, got null (use " + unlockedClass
+                    + " for none)");
+        }
+        return lock;
     }
 
     /** Offset of element {@code index}, after a bounds check with a message naming both. */
@@ -52,7 +75,26 @@ public abstract class SharedData extends MappedObject {
         return ArrayDescriptor.DATA_OFFSET + (index << shift);
     }
 
-
+    /**
+     * The elements as a Python list, {@code [4, 9, 25]}; past {@link #PRINT_ALL_UP_TO} elements only
+     * the first and last {@value #EDGE_ITEMS} and the length, like NumPy, so that showing a huge
+     * array costs no more than showing a small one.
+     */
+    final String format(final IntFunction<Object> element) {
+        StringJoiner items = new StringJoiner(", ", "[", "]");
+        boolean abbreviate = length > PRINT_ALL_UP_TO;
+        for (int i = 0; i < (abbreviate ? EDGE_ITEMS : length); i++) {
+            items.add(String.valueOf(element.apply(i)));
+        }
+        if (!abbreviate) {
+            return items.toString();
+        }
+        items.add("...");
+        for (int i = length - EDGE_ITEMS; i < length; i++) {
+            items.add(String.valueOf(element.apply(i)));
+        }
+        return items + " (length " + length + ")";
+    }
 
     /** Unlinks the data and, when it was made with its own default lock, that lock (not a lock given to it). */
     @Override
@@ -63,78 +105,29 @@ public abstract class SharedData extends MappedObject {
         }
     }
 
-
-    abstract int elementType();
-
-    // ---- serialization ------------------------------------------------------------------------
-
-    private static final Map<String, BiFunction<SharedFile, SemLock, SharedData>> FACTORIES = Map.ofEntries(
-            Map.entry("RawIntValue", (f, l) -> new RawIntValue(f, l)),
-            Map.entry("IntValue", (f, l) -> new IntValue(f, l)),
-            Map.entry("RawLongValue", (f, l) -> new RawLongValue(f, l)),
-            Map.entry("LongValue", (f, l) -> new LongValue(f, l)),
-            Map.entry("RawDoubleValue", (f, l) -> new RawDoubleValue(f, l)),
-            Map.entry("DoubleValue", (f, l) -> new DoubleValue(f, l)),
-            Map.entry("RawIntArray", (f, l) -> new RawIntArray(f, l)),
-            Map.entry("IntArray", (f, l) -> new IntArray(f, l)),
-            Map.entry("RawLongArray", (f, l) -> new RawLongArray(f, l)),
-            Map.entry("LongArray", (f, l) -> new LongArray(f, l)),
-            Map.entry("RawDoubleArray", (f, l) -> new RawDoubleArray(f, l)),
-            Map.entry("DoubleArray", (f, l) -> new DoubleArray(f, l)),
-            Map.entry("RawByteArray", (f, l) -> new RawByteArray(f, l)),
-            Map.entry("ByteArray", (f, l) -> new ByteArray(f, l)),
-            Map.entry("RawCharArray", (f, l) -> new RawCharArray(f, l)),
-            Map.entry("CharArray", (f, l) -> new CharArray(f, l)),
-            Map.entry("RawBooleanValue", (f, l) -> new RawBooleanValue(f, l)),
-            Map.entry("BooleanValue", (f, l) -> new BooleanValue(f, l)),
-            Map.entry("RawBooleanArray", (f, l) -> new RawBooleanArray(f, l)),
-            Map.entry("BooleanArray", (f, l) -> new BooleanArray(f, l)));
-
-    Object writeReplace() throws ObjectStreamException {
-        if (file.isClosed()) {
-            throw new java.io.NotSerializableException("cannot send " + getClass().getSimpleName() + " at " + file.path()
-                    + ": it was closed in this process");
-        }
-        return new Ref(getClass().getSimpleName(), elementType(), file.path().toString(), lock);
+    /** The lock travels with the data, so the receiving process guards it with the same lock. */
+    @Override
+    protected SharedObject companion() {
+        return lock;
     }
 
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException {
-        throw new InvalidObjectException("shared data handles are deserialized through their Ref proxy");
-    }
-
-    /** Serialized form: class, element type, path, and the lock's own handle. */
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String type;
-        private final int elementType;
-        private final String path;
-        private final SemLock lock;
-
-        Ref(final String type, final int elementType, final String path, final SemLock lock) {
-            this.type = type;
-            this.elementType = elementType;
-            this.path = path;
-            this.lock = lock;
+    private static SharedData reopen(final SharedFile file, final SharedObject companion) {
+        if (companion != null && !(companion instanceof SemLock)) {
+            throw new IllegalStateException("its lock arrived as a " + companion.getClass().getSimpleName());
         }
-
-        private Object readResolve() throws ObjectStreamException {
-            BiFunction<SharedFile, SemLock, SharedData> factory = FACTORIES.get(type);
-            if (factory == null) {
-                throw new InvalidObjectException("unknown shared data type " + type);
-            }
-            try {
-                SharedFile f = SharedFile.attach(Paths.get(path));
-                if (f.size() < ArrayDescriptor.DATA_OFFSET || f.getIntAcquire(ArrayDescriptor.MAGIC_OFFSET) != ArrayDescriptor.MAGIC
-                        || f.getIntPlain(ArrayDescriptor.TYPE_OFFSET) != elementType) {
-                    throw new IllegalStateException(path + " does not hold a shared " + ArrayDescriptor.typeName(elementType) + " array");
-                }
-                return factory.apply(f, lock);
-            } catch (RuntimeException e) {
-                InvalidObjectException ex = new InvalidObjectException("cannot attach to shared " + type + " at " + path
-                        + ": " + e.getMessage());
-                ex.initCause(e);
-                throw ex;
-            }
+        int type = file.getIntPlain(ArrayDescriptor.TYPE_OFFSET);
+        int length = file.getIntPlain(ArrayDescriptor.LENGTH_OFFSET);
+        int shape = file.getIntPlain(ArrayDescriptor.SHAPE_OFFSET);
+        if (shape != ArrayDescriptor.SHAPE_ARRAY && shape != ArrayDescriptor.SHAPE_VALUE) {
+            throw new IllegalStateException("its shape " + shape + " is neither array nor value: the file is corrupt");
         }
+        if (type < ArrayDescriptor.TYPE_BYTE || type > ArrayDescriptor.TYPE_DOUBLE) {
+            throw new IllegalStateException("its element type " + type + " is unknown: the file is corrupt");
+        }
+        if (length < 0 || (long) length * ArrayDescriptor.elementSize(type) > file.size() - ArrayDescriptor.DATA_OFFSET) {
+            throw new IllegalStateException("its length " + length + " does not fit its " + file.size()
+                    + " bytes: the file is corrupt");
+        }
+        return SharedDataFactories.reopen(file, type, shape == ArrayDescriptor.SHAPE_VALUE, (SemLock) companion);
     }
 }

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.shared.queue.Queue;
 import org.kernellib.mp.shared.sync.Lock;
@@ -145,6 +146,42 @@ class SharedStateTest {
             v.unlink();
             a.unlink();
             l.unlink();
+        }
+    }
+
+    @Test
+    void factoriesNameTheArgumentThatIsWrong() throws Exception {
+        assertMessage(() -> SharedState.value(null, 1), "Value(typecode, initial): typecode must be one of", "got null");
+        assertMessage(() -> SharedState.array("", 3), "Array(typecode, sizeOrValues): typecode must be one of", "got ''");
+        assertMessage(() -> SharedState.value("i", null), "initial must be an int for typecode 'i', got null");
+        assertMessage(() -> SharedState.value("d", "1.5"), "initial must be a number for typecode 'd', got String 1.5");
+        assertMessage(() -> SharedState.value("b", 1), "typecode 'b' has arrays but no single-element value");
+        assertMessage(() -> SharedState.array("d", null), "sizeOrValues must be a length (Integer) or a double[]", "got null");
+        assertMessage(() -> SharedState.array("u", 2.0), "a char[] or a String for typecode 'u', got Double 2.0");
+        assertMessage(() -> SharedState.intArrayOf((int[]) null), "values must be an int[], got null");
+        assertMessage(() -> SharedState.condition(null), "condition(lock): lock must be a shared Lock or RLock, got null");
+        long before = filesInRuntimeDir();
+        assertMessage(() -> IntValue.create(1, null), "lock must be a shared Lock or RLock, got null", "RawIntValue");
+        assertMessage(() -> DoubleArray.create(4, null), "lock must be a shared Lock or RLock, got null", "RawDoubleArray");
+        assertEquals(before, filesInRuntimeDir(), "a refused factory call must not leave a file behind");
+        try (SharedData longs = SharedState.array("l", new long[] {1, 2}); SharedData text = SharedState.array("u", "hi")) {
+            assertTrue(longs instanceof LongArray && "[1, 2]".equals(longs.toString()), longs.toString());
+            assertEquals("[h, i]", text.toString());
+            longs.unlink();
+            text.unlink();
+        }
+    }
+
+    private static void assertMessage(final Executable call, final String... parts) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "expected '" + part + "' in: " + e.getMessage());
+        }
+    }
+
+    private static long filesInRuntimeDir() throws Exception {
+        try (Stream<Path> files = Files.list(RuntimeDir.get())) {
+            return files.count();
         }
     }
 

@@ -16,6 +16,7 @@ import org.kernellib.mp.shared.sync.Lock;
 import org.kernellib.mp.shared.testing.ChildJvm;
 import org.kernellib.mp.shared.testing.Serial;
 import org.kernellib.mp.shared.memory.RuntimeDir;
+import org.kernellib.mp.shared.memory.SharedFile;
 
 class ValueArrayTest {
 
@@ -38,6 +39,43 @@ class ValueArrayTest {
             d.unlink();
             l.unlink();
             b.unlink();
+        }
+    }
+
+    @Test
+    void longArraysPrintTheirEndsAndLengthLikeNumPy() {
+        try (RawIntArray a = SharedState.rawIntArray(1_000_000); IntArray all = SharedState.intArray(SharedData.PRINT_ALL_UP_TO);
+             DoubleArray over = SharedState.doubleArray(SharedData.PRINT_ALL_UP_TO + 1);
+             CharArray chars = SharedState.charArrayOf(("a" + "x".repeat(1998) + "z").toCharArray()); RawBooleanArray flags = SharedState.rawBooleanArray(1001)) {
+            for (int i = 0; i < a.length(); i++) {
+                a.set(i, i);
+            }
+            assertEquals("[0, 1, 2, ..., 999997, 999998, 999999] (length 1000000)", a.toString());
+            String every = all.toString();
+            assertEquals(SharedData.PRINT_ALL_UP_TO - 1, every.split(", ").length - 1, "up to the threshold every element shows");
+            assertFalse(every.contains("...") || every.contains("length"), every);
+            over.set(SharedData.PRINT_ALL_UP_TO, 1.5);
+            assertEquals("[0.0, 0.0, 0.0, ..., 0.0, 0.0, 1.5] (length 1001)", over.toString());
+            assertEquals("[a, x, x, ..., x, x, z] (length 2000)", chars.toString());
+            flags.set(1000, true);
+            assertEquals("[false, false, false, ..., false, false, true] (length 1001)", flags.toString());
+            a.unlink();
+            all.unlink();
+            over.unlink();
+            chars.unlink();
+            flags.unlink();
+        }
+    }
+
+    @Test
+    void showingAnArrayLargerThanTheHeapReadsOnlyItsEnds() {
+        // Nearly 2 GiB, twice this JVM's heap (-Xmx1g): printing every element could not even copy it.
+        // The file is sparse: only the pages touched here take memory.
+        int length = (int) (SharedFile.MAX_SIZE - ArrayDescriptor.DATA_OFFSET);
+        try (ByteArray a = SharedState.byteArray(length)) {
+            a.set(length - 1, (byte) 9);
+            assertEquals("[0, 0, 0, ..., 0, 0, 9] (length " + length + ")", a.toString());
+            a.unlink();
         }
     }
 

@@ -3,15 +3,10 @@ package org.kernellib.mp.shared.queue;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.ITEMS_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.UNFINISHED_OFFSET;
 
-import java.io.InvalidObjectException;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamException;
 import java.io.Serializable;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 
+import org.kernellib.mp.shared.HandleCodec;
 import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
@@ -290,57 +285,19 @@ public class Queue<E> extends MappedObject {
         return QueueDescriptor.kindName(kind) + (closed ? "(closed)" : "(qsize=" + qsize() + ", maxsize=" + maxsize + ")");
     }
 
-    // ---- serialization ------------------------------------------------------------------------
+    // ---- serialization: the handle travels as its path (HandleCodec) -----------------------
 
-    Object writeReplace() throws ObjectStreamException {
-        if (closed) {
-            throw new NotSerializableException("cannot send a queue that was closed in this process: " + file.path());
-        }
-        return new Ref(kind, file.path().toString());
-    }
+    /** How {@link HandleCodec} reopens every queue kind (a SimpleQueue's inner queue included). */
+    public static final HandleCodec.Opener OPENER = new HandleCodec.Opener(QueueDescriptor.MAGIC, "a queue",
+            QueueDescriptor.RING_OFFSET, (f, companion) -> reopen(f));
 
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException {
-        throw new InvalidObjectException("queue handles are deserialized through their Ref proxy");
-    }
-
-    static SharedFile attach(final Path path, final int expectedKind) {
-        SharedFile f = SharedFile.attach(path);
-        if (f.size() < QueueDescriptor.RING_OFFSET || f.getIntAcquire(QueueDescriptor.MAGIC_OFFSET) != QueueDescriptor.MAGIC) {
-            throw new IllegalStateException(path + " does not hold a queue");
-        }
+    private static Queue<Object> reopen(final SharedFile f) {
         int k = f.getIntPlain(QueueDescriptor.KIND_OFFSET);
-        if (k != expectedKind) {
-            throw new IllegalStateException(path + " holds a " + QueueDescriptor.kindName(k) + ", expected a "
-                    + QueueDescriptor.kindName(expectedKind));
-        }
-        return f;
-    }
-
-    /** Serialized form of every queue kind: kind and path. */
-    static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int kind;
-        private final String path;
-
-        Ref(final int kind, final String path) {
-            this.kind = kind;
-            this.path = path;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            try {
-                SharedFile f = attach(Paths.get(path), kind);
-                switch (kind) {
-                    case QueueDescriptor.KIND_JOINABLE: return new JoinableQueue<>(f);
-                    case QueueDescriptor.KIND_SIMPLE: return new SimpleQueue<>(new Queue<>(f, kind));
-                    default: return new Queue<>(f, kind);
-                }
-            } catch (RuntimeException e) {
-                InvalidObjectException ex = new InvalidObjectException("cannot attach to shared "
-                        + QueueDescriptor.kindName(kind) + " at " + path + ": " + e.getMessage());
-                ex.initCause(e);
-                throw ex;
-            }
+        switch (k) {
+            case QueueDescriptor.KIND_JOINABLE: return new JoinableQueue<>(f);
+            case QueueDescriptor.KIND_QUEUE:
+            case QueueDescriptor.KIND_SIMPLE: return new Queue<>(f, k);
+            default: throw new IllegalStateException("its queue kind " + k + " is unknown: the file is corrupt");
         }
     }
 }

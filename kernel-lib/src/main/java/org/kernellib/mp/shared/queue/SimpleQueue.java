@@ -1,6 +1,8 @@
 package org.kernellib.mp.shared.queue;
 
-import java.io.ObjectStreamException;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.nio.file.Path;
 
 import org.kernellib.mp.shared.SharedObject;
@@ -11,7 +13,8 @@ import org.kernellib.mp.shared.SharedObject;
  */
 public final class SimpleQueue<E> implements SharedObject {
     private static final long serialVersionUID = 1L;
-    private final transient Queue<E> queue;
+    /** Serialized by default: the queue travels as its path, like every shared handle. */
+    private final Queue<E> queue;
 
     SimpleQueue(final Queue<E> queue) {
         this.queue = queue;
@@ -59,7 +62,10 @@ public final class SimpleQueue<E> implements SharedObject {
         return queue.toString();
     }
 
-    Object writeReplace() throws ObjectStreamException {
-        return queue.writeReplace();
+    private void readObject(final ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        if (queue == null || queue.kind != QueueDescriptor.KIND_SIMPLE) {
+            throw new InvalidObjectException("a SimpleQueue arrived without its queue: the stream is corrupt");
+        }
     }
 }

@@ -4,11 +4,10 @@ import static org.kernellib.mp.shared.sync.BarrierDescriptor.BROKEN_OFFSET;
 import static org.kernellib.mp.shared.sync.BarrierDescriptor.PARTIES_OFFSET;
 import static org.kernellib.mp.shared.sync.BarrierDescriptor.STATE_OFFSET;
 
-import java.io.ObjectStreamException;
-import java.io.Serializable;
-import java.nio.file.Paths;
 import java.time.Duration;
 
+import org.kernellib.mp.shared.HandleCodec;
+import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.SharedFile;
 
@@ -18,7 +17,7 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * parties have arrived, with a distinct arrival index 0..parties-1. A timeout or {@link #abort()}
  * breaks it: every waiter, and every later arrival, gets {@link BrokenBarrierException}.
  */
-public final class Barrier extends SyncHandle {
+public final class Barrier extends MappedObject {
     private static final long serialVersionUID = 1L;
 
     private final transient int parties;
@@ -113,25 +112,7 @@ public final class Barrier extends SyncHandle {
                 + (isBroken() ? ", broken" : "") + ")";
     }
 
-    @Override
-    Object ref() {
-        return new Ref(file.path().toString());
-    }
-
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String path;
-
-        Ref(final String path) {
-            this.path = path;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            try {
-                return new Barrier(attach(Paths.get(path), BarrierDescriptor.MAGIC, BarrierDescriptor.LENGTH, "a Barrier"));
-            } catch (RuntimeException e) {
-                throw attachFailed("Barrier", path, e);
-            }
-        }
-    }
+    /** How {@link HandleCodec} reopens a Barrier. */
+    public static final HandleCodec.Opener OPENER = new HandleCodec.Opener(BarrierDescriptor.MAGIC, "a Barrier",
+            BarrierDescriptor.LENGTH, (f, companion) -> new Barrier(f));
 }

@@ -3,12 +3,12 @@ package org.kernellib.mp.shared.sync;
 import static org.kernellib.mp.shared.sync.ConditionDescriptor.TICKETS_OFFSET;
 import static org.kernellib.mp.shared.sync.ConditionDescriptor.WAITERS_OFFSET;
 
-import java.io.ObjectStreamException;
-import java.io.Serializable;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
+import org.kernellib.mp.shared.HandleCodec;
+import org.kernellib.mp.shared.MappedObject;
+import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.SharedFile;
 
@@ -22,7 +22,7 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * <p>A process killed inside {@code await} stays counted as a waiter, so a later {@code signal()}
  * may go to it; {@code signalAll()} and predicate loops with timeouts are immune to that.
  */
-public final class Condition extends SyncHandle {
+public final class Condition extends MappedObject {
     private static final long serialVersionUID = 1L;
 
     private final SemLock lock;
@@ -183,30 +183,18 @@ public final class Condition extends SyncHandle {
                 + (file.getIntVolatile(WAITERS_OFFSET) + file.getIntVolatile(TICKETS_OFFSET)) + ")";
     }
 
+    /** The lock travels with the condition, so both processes wait under the same lock. */
     @Override
-    Object ref() {
-        return new Ref(file.path().toString(), lock);
+    protected SharedObject companion() {
+        return lock;
     }
 
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String path;
-        private final SemLock lock;
-    /** True when this handle created its lock, so unlink() removes it too. */
-    private transient boolean ownsLock;
-
-        Ref(final String path, final SemLock lock) {
-            this.path = path;
-            this.lock = lock;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            try {
-                return new Condition(attach(Paths.get(path), ConditionDescriptor.MAGIC, ConditionDescriptor.LENGTH,
-                        "a Condition"), lock);
-            } catch (RuntimeException e) {
-                throw attachFailed("Condition", path, e);
-            }
-        }
-    }
+    /** How {@link HandleCodec} reopens a Condition, over the lock sent with it. */
+    public static final HandleCodec.Opener OPENER = new HandleCodec.Opener(ConditionDescriptor.MAGIC, "a Condition",
+            ConditionDescriptor.LENGTH, (f, companion) -> {
+                if (!(companion instanceof SemLock) || !((SemLock) companion).isOwnerBased()) {
+                    throw new IllegalStateException("a Condition needs its Lock or RLock, which did not arrive with it");
+                }
+                return new Condition(f, (SemLock) companion);
+            });
 }

@@ -2,11 +2,10 @@ package org.kernellib.mp.shared.sync;
 
 import static org.kernellib.mp.shared.sync.EventDescriptor.FLAG_OFFSET;
 
-import java.io.ObjectStreamException;
-import java.io.Serializable;
-import java.nio.file.Paths;
 import java.time.Duration;
 
+import org.kernellib.mp.shared.HandleCodec;
+import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.SharedFile;
 
@@ -15,7 +14,7 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@link #set()}, {@link #clear()}, {@link #isSet()}, and {@link #await()} (Python's {@code wait};
  * Java reserves {@code wait()} for monitors).
  */
-public final class Event extends SyncHandle {
+public final class Event extends MappedObject {
     private static final long serialVersionUID = 1L;
 
     Event(final SharedFile file) {
@@ -80,25 +79,7 @@ public final class Event extends SyncHandle {
         return file.isClosed() ? "Event(closed)" : "Event(" + (isSet() ? "set" : "clear") + ")";
     }
 
-    @Override
-    Object ref() {
-        return new Ref(file.path().toString());
-    }
-
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String path;
-
-        Ref(final String path) {
-            this.path = path;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            try {
-                return new Event(attach(Paths.get(path), EventDescriptor.MAGIC, EventDescriptor.LENGTH, "an Event"));
-            } catch (RuntimeException e) {
-                throw attachFailed("Event", path, e);
-            }
-        }
-    }
+    /** How {@link HandleCodec} reopens an Event. */
+    public static final HandleCodec.Opener OPENER = new HandleCodec.Opener(EventDescriptor.MAGIC, "an Event",
+            EventDescriptor.LENGTH, (f, companion) -> new Event(f));
 }

@@ -14,14 +14,9 @@ import static org.kernellib.mp.shared.sync.SemLockDescriptor.OWNER_START_OFFSET;
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.OWNER_TOKEN_OFFSET;
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.RECURSION_OFFSET;
 
-import java.io.InvalidObjectException;
-import java.io.ObjectInputStream;
-import java.io.ObjectStreamException;
-import java.io.Serializable;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
+import org.kernellib.mp.shared.HandleCodec;
 import org.kernellib.mp.shared.MappedObject;
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
@@ -357,59 +352,20 @@ public abstract class SemLock extends MappedObject {
         return SemLockDescriptor.kindName(kind) + "(" + state + ")";
     }
 
-    // ---- serialization: the handle travels as its path ---------------------------------------
+    // ---- serialization: the handle travels as its path (HandleCodec) -----------------------
 
-    Object writeReplace() throws ObjectStreamException {
-        if (file.isClosed()) {
-            throw new java.io.NotSerializableException("cannot send " + SemLockDescriptor.kindName(kind) + " at "
-                    + file.path() + ": it was closed in this process");
-        }
-        return new Ref(kind, file.path().toString());
-    }
+    /** How {@link HandleCodec} reopens every lock and semaphore: the kind is in the file. */
+    public static final HandleCodec.Opener OPENER = new HandleCodec.Opener(MAGIC, "a lock or semaphore",
+            SemLockDescriptor.LENGTH, (f, companion) -> reopen(f));
 
-    private void readObject(final ObjectInputStream in) throws InvalidObjectException {
-        throw new InvalidObjectException("SemLock handles are deserialized through their Ref proxy");
-    }
-
-    static SemLock attach(final Path path, final int expectedKind) {
-        SharedFile f = SharedFile.attach(path);
-        if (f.size() < SemLockDescriptor.LENGTH || f.getIntAcquire(MAGIC_OFFSET) != MAGIC) {
-            throw new IllegalStateException(path + " does not hold a lock or semaphore");
-        }
+    private static SemLock reopen(final SharedFile f) {
         int k = f.getIntPlain(KIND_OFFSET);
-        if (k != expectedKind) {
-            throw new IllegalStateException(path + " holds a " + SemLockDescriptor.kindName(k)
-                    + ", expected a " + SemLockDescriptor.kindName(expectedKind));
-        }
         switch (k) {
             case KIND_LOCK: return new Lock(f);
             case KIND_RLOCK: return new RLock(f);
             case KIND_SEMAPHORE: return new Semaphore(f, k);
             case KIND_BOUNDED_SEMAPHORE: return new BoundedSemaphore(f);
-            default: throw new IllegalStateException("unknown lock kind " + k + " in " + path);
-        }
-    }
-
-    /** Serialized form of every SemLock: kind and path; deserializing maps the same memory. */
-    private static final class Ref implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final int kind;
-        private final String path;
-
-        Ref(final int kind, final String path) {
-            this.kind = kind;
-            this.path = path;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            try {
-                return attach(Paths.get(path), kind);
-            } catch (RuntimeException e) {
-                InvalidObjectException ex = new InvalidObjectException("cannot attach to shared "
-                        + SemLockDescriptor.kindName(kind) + " at " + path + ": " + e.getMessage());
-                ex.initCause(e);
-                throw ex;
-            }
+            default: throw new IllegalStateException("its lock kind " + k + " is unknown: the file is corrupt");
         }
     }
 }
