@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -39,6 +40,7 @@ import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ClassShipper;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
+import org.kernellib.mp.start.Launcher;
 import org.kernellib.mp.start.Starters;
 import org.kernellib.mp.start.WorkerCommand;
 import org.kernellib.mp.start.WorkerHandle;
@@ -137,7 +139,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     private State state = State.RUN;
     private int starting;
     private volatile PoolException broken;
-    private volatile WorkerCommand lastCommand;
 
     /** A pool with one worker per available processor. */
     public Pool() {
@@ -249,8 +250,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
                 failure = failure != null ? failure : e.getCause();
             }
         }
-        if (failure == null && lastCommand != null) {
-            PoolSpares.refill(lastCommand, processes); // the next pool starts warm too (prestart only)
+        if (failure == null) {
+            Starters.current().keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
         }
         if (failure != null) {
             terminate();
@@ -473,14 +474,17 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      */
     public static void prestart(final int n) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        WorkerCommand c = WorkerCommand.forLoaders(List.of(cl != null ? cl : ClassLoader.getSystemClassLoader(),
-                Pool.class.getClassLoader()));
-        PoolSpares.refill(c, n);
+        Starters.current().keep(commandFor(cl != null ? cl : ClassLoader.getSystemClassLoader()), n);
+    }
+
+    /** The command of this pool's workers: the caller's class path and kernel-lib's. */
+    private static WorkerCommand commandFor(final ClassLoader context) {
+        return WorkerCommand.forLoaders(List.of(context, Pool.class.getClassLoader()));
     }
 
     /** Waits until the spares asked for by {@link #prestart} are up (for benchmarks); false after the timeout. */
     public static boolean awaitSpares(final Duration timeout) throws InterruptedException {
-        return PoolSpares.await(timeout.toMillis());
+        return Starters.current().awaitKept(timeout.toMillis());
     }
 
     // ------------------------------------------------------------------ public API: observation
@@ -824,7 +828,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
                 if (left <= 0) {
                     for (Slot s : holding) {
                         s.killedByPool = true;
-                        s.handle.signal(9);
+                        s.handle.kill();
                     }
                     return;
                 }
@@ -853,21 +857,10 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         ControlServer server = ControlServer.get();
         String token = server.newToken();
         CompletableFuture<ControlServer.Hello> hello = server.expect(token);
-        WorkerCommand[] command = new WorkerCommand[1];
         Thread.currentThread().setContextClassLoader(contextLoader);
-        TaskPayload p;
         WorkerHandle h;
         try {
-            p = TaskPayload.prepare(PoolWorkerLoop.task(server.path().toString(), token), wname, true,
-                    CurrentProcess.get().name(), loaders -> {
-                        command[0] = WorkerCommand.forLoaders(loaders);
-                        return command[0].userClassPath();
-                    });
-            h = PoolSpares.take(command[0]);
-            if (h == null) {
-                h = Starters.current().acquire(command[0]);
-            }
-            lastCommand = command[0];
+            h = Launcher.start(PoolWorkerLoop.task(server.path().toString(), token), wname, true);
         } catch (IOException | RuntimeException e) {
             server.forget(token);
             synchronized (lock) {
@@ -879,7 +872,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         everyWorker.add(h);
         Slot s = null;
         try {
-            h.sendTask(p.encode(), p.shipper());
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONNECT_TIMEOUT_MS);
             ControlServer.Hello hi = null;
             while (hi == null && h.isAlive() && System.nanoTime() < end) {
@@ -893,7 +885,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             }
             if (hi == null || hi.pid() != h.pid()) {
                 server.forget(token);
-                h.signal(9);
+                h.kill();
                 throw new IOException("pool worker " + wname + " (pid " + h.pid() + ") "
                         + (h.isAlive() ? "did not connect in time" : "ended before connecting")
                         + " (its stderr, if any, is above)");
@@ -921,7 +913,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
                 s.closing = true;
                 s.connection.close();
             }
-            h.signal(9);
+            h.kill();
             synchronized (lock) {
                 starting--;
                 lock.notifyAll();
@@ -935,7 +927,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
                 s.closing = true;
                 s.connection.close();
                 if (state == State.TERMINATED) {
-                    h.signal(9);
+                    h.kill();
                 }
             } else if (s.closing) {
                 replaceLocked(); // it died between saying ready and joining
@@ -1093,20 +1085,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             s.inflight.clear();
         }
         WorkerHandle h = s.handle;
-        String how = "lost its connection";
-        int code = Integer.MIN_VALUE;
-        try {
-            if (!h.awaitExit(expected ? 3000 : 300)) {
-                h.signal(9);
-                h.awaitExit(500);
-            }
-            if (!h.isAlive()) {
-                code = ExitCode.decode(h.exitValue(), h.status());
-                how = describeExit(code);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        OptionalInt exit = h.reap(expected ? 3000 : 300, 200);
+        int code = exit.orElse(Integer.MIN_VALUE);
+        String how = exit.isPresent() ? ExitCode.describe(code) : "lost its connection";
         s.ready.completeExceptionally(new IOException("pool worker " + s.name + " (pid " + s.pid + ") " + how
                 + " before it was ready (its stderr, if any, is above)"));
         List<Job> touched = new ArrayList<>();
@@ -1134,30 +1115,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         for (Job j : touched) {
             j.reportProgress();
         }
-        try {
-            h.awaitDrained(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        h.close();
-    }
-
-    private static String describeExit(final int code) {
-        if (code >= 0) {
-            String more = code == 3 ? " (the worker halts with 3 after an OutOfMemoryError or another VM error)" : "";
-            return "exited with code " + code + more;
-        }
-        int sig = -code;
-        String n = switch (sig) {
-            case 1 -> "SIGHUP";
-            case 2 -> "SIGINT";
-            case 6 -> "SIGABRT";
-            case 9 -> "SIGKILL";
-            case 11 -> "SIGSEGV";
-            case 15 -> "SIGTERM";
-            default -> "signal " + sig;
-        };
-        return "was killed by signal " + sig + " (" + n + "), exit code " + code;
     }
 
     private void stopWorkers(final boolean kill) {
@@ -1171,7 +1128,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         }
         for (Slot s : all) {
             if (kill) {
-                s.handle.signal(9);
+                s.handle.kill();
             } else {
                 s.connection.close();
             }
@@ -1181,7 +1138,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             while (true) {
                 if (kill) {
                     for (WorkerHandle h : everyWorker) {
-                        h.signal(9); // also the ones still starting, so their start threads end now
+                        h.kill(); // also the ones still starting, so their start threads end now
                     }
                 }
                 synchronized (lock) {
@@ -1193,13 +1150,13 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             }
             for (WorkerHandle h : everyWorker) {
                 if (!h.awaitExit(kill ? 1000 : 3000)) {
-                    h.signal(9);
+                    h.kill();
                     h.awaitExit(1000);
                 }
             }
         } catch (InterruptedException e) {
             for (WorkerHandle h : everyWorker) {
-                h.signal(9);
+                h.kill();
             }
             Thread.currentThread().interrupt();
         }
