@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -216,8 +215,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     private <T, R> AsyncResult<List<R>> mapAsync(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize, final String label) {
-        List<Object> list = toList(items);
-        Job job = book.submit(label, fn, list, chunksize > 0 ? chunksize : defaultChunksize(list.size()));
+        given(fn, "fn", label);
+        List<Object> list = toList(items, label);
+        Job job = book.submit(label, fn, list, chunksize(chunksize, defaultChunksize(list.size())));
         return new AsyncResult<>(job, job::orderedResults);
     }
 
@@ -239,11 +239,17 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code starmap} without waiting. */
     public <A, B, R> AsyncResult<List<R>> starmapAsync(final SerializableBiFunction<? super A, ? super B, ? extends R> fn,
             final Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, final int chunksize) {
+        given(fn, "fn", "starmap");
+        given(pairs, "pairs", "starmap");
+        int size = chunksize(chunksize, 0);
         List<Object> args = new ArrayList<>();
         for (Map.Entry<? extends A, ? extends B> e : pairs) {
+            if (e == null) {
+                throw new NullPointerException("pair #" + args.size() + " given to starmap is null");
+            }
             args.add(new Object[] {e.getKey(), e.getValue()});
         }
-        Job job = book.submit("starmap", Star.of(fn), args, chunksize > 0 ? chunksize : defaultChunksize(args.size()));
+        Job job = book.submit("starmap", Star.of(fn), args, size > 0 ? size : defaultChunksize(args.size()));
         return new AsyncResult<>(job, job::orderedResults);
     }
 
@@ -253,8 +259,13 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * List.of(List.of(1, 2, 3), List.of(4, 5, 6)))}.
      */
     public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
+        given(fn, "fn", "starmap");
+        given(argLists, "argLists", "starmap");
         List<Object> args = new ArrayList<>();
         for (List<?> l : argLists) {
+            if (l == null) {
+                throw new NullPointerException("argument list #" + args.size() + " given to starmap is null");
+            }
             args.add(l.toArray());
         }
         Job job = book.submit("starmap", new Spread(fn), args, defaultChunksize(args.size()));
@@ -268,6 +279,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** {@code fn(arg)} in a worker, without waiting. */
     public <T, R> AsyncResult<R> applyAsync(final SerializableFunction<? super T, ? extends R> fn, final T arg) {
+        given(fn, "fn", "apply");
         List<Object> one = new ArrayList<>(1);
         one.add(arg);
         Job job = book.submit("apply", fn, one, 1);
@@ -284,11 +296,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return imap(fn, items, 1);
     }
 
-    /** {@code imap} with a given chunk size. */
+    /** {@code imap} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imap(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
-        List<Object> list = toList(items);
-        return new ResultIterator<>(book.submit("imap", fn, list, Math.max(1, chunksize)), true);
+        given(fn, "fn", "imap");
+        List<Object> list = toList(items, "imap");
+        return new ResultIterator<>(book.submit("imap", fn, list, chunksize(chunksize, 1)), true);
     }
 
     /** Results in the order they complete; chunk size 1. */
@@ -297,11 +310,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return imapUnordered(fn, items, 1);
     }
 
-    /** {@code imapUnordered} with a given chunk size. */
+    /** {@code imapUnordered} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
-        List<Object> list = toList(items);
-        return new ResultIterator<>(book.submit("imapUnordered", fn, list, Math.max(1, chunksize)), false);
+        given(fn, "fn", "imapUnordered");
+        List<Object> list = toList(items, "imapUnordered");
+        return new ResultIterator<>(book.submit("imapUnordered", fn, list, chunksize(chunksize, 1)), false);
     }
 
     /** Python's default: {@code ceil(n / (4 * processes))}, 0 for no items. */
@@ -443,8 +457,23 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     // ------------------------------------------------------------------ helpers
 
-    private static List<Object> toList(final Iterable<?> items) {
-        Objects.requireNonNull(items, "items");
+    /** Throws a NullPointerException that names the argument and the call, as Python's TypeError would. */
+    private static void given(final Object value, final String argument, final String call) {
+        if (value == null) {
+            throw new NullPointerException("the argument '" + argument + "' of " + call + " is null");
+        }
+    }
+
+    /** {@code chunksize}, or {@code byDefault} for 0; a negative size is an error, not ignored. */
+    private static int chunksize(final int chunksize, final int byDefault) {
+        if (chunksize < 0) {
+            throw new IllegalArgumentException("chunksize must be positive, or 0 for the default, not " + chunksize);
+        }
+        return chunksize > 0 ? chunksize : byDefault;
+    }
+
+    private static List<Object> toList(final Iterable<?> items, final String call) {
+        given(items, "items", call);
         List<Object> list = items instanceof Collection ? new ArrayList<>(((Collection<?>) items).size()) : new ArrayList<>();
         for (Object o : items) {
             list.add(o);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalInt;
 
 import org.kernellib.mp.start.Launcher;
@@ -52,7 +51,11 @@ public final class Process implements AutoCloseable {
 
     /** A named process that will run {@code task}; a null name means {@code Process-N}. */
     public Process(final String name, final Task task) {
-        this.task = Objects.requireNonNull(task, "task");
+        if (task == null) {
+            throw new NullPointerException("the argument 'task' of new Process is null: pass the code to run,"
+                    + " e.g. new Process(() -> work())");
+        }
+        this.task = task;
         this.name = name != null ? name : CurrentProcess.nextChildName();
     }
 
