@@ -33,6 +33,8 @@ final class LocalWorker {
     /** The pool killed it on purpose (a cancelled call's grace ran out): its chunks go back to the queue. */
     volatile boolean killedByPool;
     volatile boolean initFailed;
+    /** Why the pool killed it as frozen (stopped, or over the task timeout); null if it did not. */
+    volatile String killedBecause;
 
     LocalWorker(final String name, final WorkerHandle handle, final FrameChannel connection) {
         this.name = name;

@@ -1,6 +1,7 @@
 package org.kernellib.mp.pool;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -39,13 +40,14 @@ final class LocalWorkers implements WorkerBackend {
     private final byte[] initializer;
     final ClassShipper initializerClasses;
     private final ResultReader reader;
+    private final WorkerWatch watch;
 
     private final List<LocalWorker> slots = new ArrayList<>();
     private final List<WorkerHandle> everyWorker = new CopyOnWriteArrayList<>();
     private int starting;
 
     LocalWorkers(final JobBook book, final int processes, final int maxTasksPerChild, final ClassLoader contextLoader,
-            final byte[] initializer, final ClassShipper initializerClasses) {
+            final byte[] initializer, final ClassShipper initializerClasses, final Duration taskTimeout) {
         this.book = book;
         this.lock = book.lock;
         this.poolName = book.poolName();
@@ -55,10 +57,12 @@ final class LocalWorkers implements WorkerBackend {
         this.initializer = initializer;
         this.initializerClasses = initializerClasses;
         this.reader = new ResultReader(book, this);
+        this.watch = new WorkerWatch(this, taskTimeout);
     }
 
     @Override
     public void start() throws InterruptedException {
+        watch.start(poolName); // from the first start on: a worker may freeze before it is ready
         // All workers start in parallel; this returns when each has run the initializer.
         List<CompletableFuture<LocalWorker>> started = new ArrayList<>();
         synchronized (lock) {
@@ -348,15 +352,17 @@ final class LocalWorkers implements WorkerBackend {
         WorkerHandle h = s.handle;
         OptionalInt exit = h.reap(expected ? 3000 : 300, 200);
         int code = exit.orElse(Integer.MIN_VALUE);
-        String how = exit.isPresent() ? ExitCode.describe(code) : "lost its connection";
+        String frozen = s.killedBecause;
+        String how = frozen != null ? frozen : exit.isPresent() ? ExitCode.describe(code) : "lost its connection";
         s.ready.completeExceptionally(new IOException("pool worker " + s.name + " (pid " + s.pid + ") " + how
                 + " before it was ready (its stderr, if any, is above)"));
         List<Job> touched;
         synchronized (lock) {
-            touched = book.workerLostLocked(lost, s.killedByPool, c -> new WorkerDiedException("worker " + s.name
-                    + " (pid " + s.pid + ") " + how + " while running chunk " + c.index + " of pool call #" + c.job.id
+            // Chunks of a worker killed for a cancelled call go to others; a frozen worker's calls fail.
+            touched = book.workerLostLocked(lost, s.killedByPool && frozen == null, c -> new WorkerDiedException(
+                    "worker " + s.name + " (pid " + s.pid + ") " + how + " while running chunk " + c.index + " of pool call #" + c.job.id
                     + " (" + c.job.label + "); " + poolName + " replaces it", s.name, s.pid, code));
-            if (!expected || s.killedByPool) {
+            if (!expected || s.killedByPool || frozen != null) {
                 replaceLocked();
             }
             dispatchLocked();
@@ -410,7 +416,36 @@ final class LocalWorkers implements WorkerBackend {
                 h.kill();
             }
             Thread.currentThread().interrupt();
+        } finally {
+            watch.end();
         }
+    }
+
+    // ------------------------------------------------------------------ frozen workers (see WorkerWatch)
+
+    /** The workers running now; call with the lock held. */
+    List<LocalWorker> runningLocked() {
+        return slots;
+    }
+
+    /** Every worker JVM ever started, replaced and still starting ones included. */
+    List<WorkerHandle> everyWorker() {
+        return everyWorker;
+    }
+
+    Object lock() {
+        return lock;
+    }
+
+    /**
+     * Kills a frozen worker; its reader then sees the connection end and {@link #workerEnded}
+     * fails the calls it held with {@code why} and replaces it.
+     */
+    void killFrozen(final LocalWorker s, final WorkerHandle h, final String why) {
+        if (s != null && s.killedBecause == null) {
+            s.killedBecause = why;
+        }
+        h.kill();
     }
 
     @Override

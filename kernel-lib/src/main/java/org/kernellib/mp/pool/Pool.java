@@ -3,7 +3,6 @@ package org.kernellib.mp.pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +55,9 @@ import org.kernellib.mp.start.WorkerCommand;
  * {@link RemoteException} with the trace as text), naming worker, pid and item. A worker that
  * dies (killed, {@code System.exit}, out of memory) fails the calls it held within a second with a
  * {@link WorkerDiedException} naming it, its pid and its exit code or signal; the pool starts a
- * replacement. If an {@code initializer} fails, the pool cannot work: the constructor (or, for a
+ * replacement. The same happens to a worker that is frozen: stopped (SIGSTOP, a debugger) for over
+ * a second, or, with {@link Builder#taskTimeout}, running one chunk for longer than that (see
+ * {@code WorkerWatch}). If an {@code initializer} fails, the pool cannot work: the constructor (or, for a
  * replacement worker, every pending and later call) throws. The pool stays usable after any task
  * failure or worker death.
  *
@@ -124,6 +125,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         private Task initializer;
         private int maxTasksPerChild;
         private String name;
+        private Duration taskTimeout;
 
         /** Number of workers (default: {@code Runtime.availableProcessors()}). */
         public Builder processes(final int n) {
@@ -146,6 +148,20 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
                 throw new IllegalArgumentException("maxTasksPerChild must be 0 (unlimited) or positive, not " + n);
             }
             this.maxTasksPerChild = n;
+            return this;
+        }
+
+        /**
+         * Fails a chunk that runs longer than {@code limit} (null or zero: no limit, the
+         * default): its worker is killed and replaced, and the call fails with an error naming the
+         * worker, its pid and the limit. Without a limit a slow call keeps waiting, as it should;
+         * a worker that is stopped (SIGSTOP) is noticed and replaced either way.
+         */
+        public Builder taskTimeout(final Duration limit) {
+            if (limit != null && limit.isNegative()) {
+                throw new IllegalArgumentException("taskTimeout must be positive, or null or zero for none, not " + limit);
+            }
+            this.taskTimeout = limit == null || limit.isZero() ? null : limit;
             return this;
         }
 
@@ -173,7 +189,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             init = p.encode();
             initClasses = p.shipper();
         }
-        this.workers = new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses);
+        this.workers = new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses,
+                b.taskTimeout);
         book.attach(workers);
         try {
             workers.start();
@@ -215,9 +232,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     private <T, R> AsyncResult<List<R>> mapAsync(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize, final String label) {
-        given(fn, "fn", label);
-        List<Object> list = toList(items, label);
-        Job job = book.submit(label, fn, list, chunksize(chunksize, defaultChunksize(list.size())));
+        CallArguments.given(fn, "fn", label);
+        List<Object> list = CallArguments.toList(items, label);
+        Job job = book.submit(label, fn, list, CallArguments.chunksize(chunksize, defaultChunksize(list.size())));
         return new AsyncResult<>(job, job::orderedResults);
     }
 
@@ -239,9 +256,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code starmap} without waiting. */
     public <A, B, R> AsyncResult<List<R>> starmapAsync(final SerializableBiFunction<? super A, ? super B, ? extends R> fn,
             final Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, final int chunksize) {
-        given(fn, "fn", "starmap");
-        given(pairs, "pairs", "starmap");
-        int size = chunksize(chunksize, 0);
+        CallArguments.given(fn, "fn", "starmap");
+        CallArguments.given(pairs, "pairs", "starmap");
+        int size = CallArguments.chunksize(chunksize, 0);
         List<Object> args = new ArrayList<>();
         for (Map.Entry<? extends A, ? extends B> e : pairs) {
             if (e == null) {
@@ -249,7 +266,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             }
             args.add(new Object[] {e.getKey(), e.getValue()});
         }
-        Job job = book.submit("starmap", Star.of(fn), args, size > 0 ? size : defaultChunksize(args.size()));
+        Job job = book.submit("starmap", CallArguments.Star.of(fn), args, size > 0 ? size : defaultChunksize(args.size()));
         return new AsyncResult<>(job, job::orderedResults);
     }
 
@@ -259,8 +276,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * List.of(List.of(1, 2, 3), List.of(4, 5, 6)))}.
      */
     public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
-        given(fn, "fn", "starmap");
-        given(argLists, "argLists", "starmap");
+        CallArguments.given(fn, "fn", "starmap");
+        CallArguments.given(argLists, "argLists", "starmap");
         List<Object> args = new ArrayList<>();
         for (List<?> l : argLists) {
             if (l == null) {
@@ -268,7 +285,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             }
             args.add(l.toArray());
         }
-        Job job = book.submit("starmap", new Spread(fn), args, defaultChunksize(args.size()));
+        Job job = book.submit("starmap", new CallArguments.Spread(fn), args, defaultChunksize(args.size()));
         return job.orderedResults();
     }
 
@@ -279,7 +296,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** {@code fn(arg)} in a worker, without waiting. */
     public <T, R> AsyncResult<R> applyAsync(final SerializableFunction<? super T, ? extends R> fn, final T arg) {
-        given(fn, "fn", "apply");
+        CallArguments.given(fn, "fn", "apply");
         List<Object> one = new ArrayList<>(1);
         one.add(arg);
         Job job = book.submit("apply", fn, one, 1);
@@ -299,9 +316,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code imap} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imap(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
-        given(fn, "fn", "imap");
-        List<Object> list = toList(items, "imap");
-        return new ResultIterator<>(book.submit("imap", fn, list, chunksize(chunksize, 1)), true);
+        CallArguments.given(fn, "fn", "imap");
+        List<Object> list = CallArguments.toList(items, "imap");
+        return new ResultIterator<>(book.submit("imap", fn, list, CallArguments.chunksize(chunksize, 1)), true);
     }
 
     /** Results in the order they complete; chunk size 1. */
@@ -313,9 +330,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code imapUnordered} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
-        given(fn, "fn", "imapUnordered");
-        List<Object> list = toList(items, "imapUnordered");
-        return new ResultIterator<>(book.submit("imapUnordered", fn, list, chunksize(chunksize, 1)), false);
+        CallArguments.given(fn, "fn", "imapUnordered");
+        List<Object> list = CallArguments.toList(items, "imapUnordered");
+        return new ResultIterator<>(book.submit("imapUnordered", fn, list, CallArguments.chunksize(chunksize, 1)), false);
     }
 
     /** Python's default: {@code ceil(n / (4 * processes))}, 0 for no items. */
@@ -452,53 +469,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     private record Detached(String name) implements java.io.Serializable {
         private Object readResolve() {
             return null;
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /** Throws a NullPointerException that names the argument and the call, as Python's TypeError would. */
-    private static void given(final Object value, final String argument, final String call) {
-        if (value == null) {
-            throw new NullPointerException("the argument '" + argument + "' of " + call + " is null");
-        }
-    }
-
-    /** {@code chunksize}, or {@code byDefault} for 0; a negative size is an error, not ignored. */
-    private static int chunksize(final int chunksize, final int byDefault) {
-        if (chunksize < 0) {
-            throw new IllegalArgumentException("chunksize must be positive, or 0 for the default, not " + chunksize);
-        }
-        return chunksize > 0 ? chunksize : byDefault;
-    }
-
-    private static List<Object> toList(final Iterable<?> items, final String call) {
-        given(items, "items", call);
-        List<Object> list = items instanceof Collection ? new ArrayList<>(((Collection<?>) items).size()) : new ArrayList<>();
-        for (Object o : items) {
-            list.add(o);
-        }
-        return list;
-    }
-
-    /** Adapts an n-argument function to items that are {@code Object[n]}. */
-    private record Spread(SerializableArgsFunction<?> fn) implements SerializableFunction<Object[], Object> {
-        @Override
-        public Object apply(final Object[] args) throws Exception {
-            return fn.apply(args);
-        }
-    }
-
-    /** Adapts a two-argument function to items that are {@code Object[2]}. */
-    private record Star(SerializableBiFunction<Object, Object, Object> fn) implements SerializableFunction<Object[], Object> {
-        @SuppressWarnings("unchecked")
-        static Star of(final SerializableBiFunction<?, ?, ?> fn) {
-            return new Star((SerializableBiFunction<Object, Object, Object>) fn);
-        }
-
-        @Override
-        public Object apply(final Object[] args) throws Exception {
-            return fn.apply(args[0], args[1]);
         }
     }
 }

@@ -20,7 +20,9 @@
  * {@code WorkerBackend}, the seam through which another kind of worker (a cluster node) can serve
  * the same API: {@code LocalWorkers} is the kind on this machine, worker JVMs with their
  * lifecycle (start through {@code start.Launcher} like any process, hand out chunks, watch, replace,
- * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads.
+ * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads;
+ * {@code WorkerWatch} kills a worker that is stopped or over the task timeout. {@code CallArguments}
+ * checks and adapts what a call is given.
  *
  * <p>Each local worker runs {@code PoolWorkerLoop}'s task; that task connects back to the
  * parent's socket ({@code connection.ControlServer}) with a pool-only connection (see

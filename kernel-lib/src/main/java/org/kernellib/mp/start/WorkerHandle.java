@@ -7,6 +7,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -231,6 +233,29 @@ public final class WorkerHandle {
 
     public boolean isAlive() {
         return jvm.isAlive();
+    }
+
+    /**
+     * Whether the worker is stopped now: its state in {@code /proc/<pid>/stat} is {@code T}
+     * (stopped by a signal: SIGSTOP, SIGTSTP) or {@code t} (stopped by a debugger). False where
+     * there is no {@code /proc}, and once it ended.
+     */
+    public boolean isStopped() {
+        if (!jvm.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(jvm.pid()), "stat"));
+            // "pid (comm) S ...": comm may itself hold spaces and parentheses, so look past the last ')'.
+            int close = stat.lastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.length()) {
+                return false;
+            }
+            char state = stat.charAt(close + 2);
+            return state == 'T' || state == 't';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Waits for the JVM to end; interruptible. */
