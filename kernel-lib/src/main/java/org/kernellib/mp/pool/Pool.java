@@ -393,11 +393,11 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     }
 
     /**
-     * With the {@code prestart} start method, starts {@code n} spare worker JVMs now, in the
-     * background, so that the next {@code new Pool(n)} only hands them their work: the pool
-     * counterpart of the starter's single standby. Every pool created under {@code prestart} also
-     * refills the spares to its size for the next one. Spares end with this JVM; with any other
-     * start method this drops them.
+     * With the {@code prestart} start method, makes the starter keep {@code n} standby worker
+     * JVMs (at least one) from now on, started in the background, so that the next
+     * {@code new Pool(n)} only hands them their work. Every pool created under {@code prestart}
+     * also asks for as many standbys as it has workers, for the next one. Standbys end with this
+     * JVM; changing the start method drops them, and with any other start method this does nothing.
      */
     public static void prestart(final int n) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();

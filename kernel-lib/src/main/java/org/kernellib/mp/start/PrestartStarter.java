@@ -9,7 +9,9 @@ import java.util.List;
  * Keeps standby worker JVMs started and warmed up (classes loaded, lambda and serialization
  * machinery exercised), so {@code start()} only sends the task: the Java counterpart of Python's
  * forkserver. It keeps one standby, or as many as asked for by {@link #keep} (a pool of n workers
- * asks for n, so the next pool starts warm too); each one used is replaced in the background.
+ * asks for n, so the next pool starts warm too), or, when processes are started back to back
+ * faster than standbys warm up, one more per start that found none, up to {@link #BURST_CAP};
+ * each one used is replaced in the background.
  *
  * <p>A standby whose command (java, boot class path, flags) differs from the one a task needs is
  * discarded and that task is started cold, as is one that finds no standby ready (back-to-back
@@ -21,6 +23,11 @@ import java.util.List;
 public final class PrestartStarter implements Starter {
     /** How long a standby may take to warm up before it is given up. */
     static final long READY_TIMEOUT_MS = 60_000;
+    /**
+     * How many standbys back-to-back starts may make it keep: one more each time a start finds
+     * none ready, up to this. Each standby is an idle JVM of ~40 MiB, so not more than the cores.
+     */
+    static final int BURST_CAP = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
     private final Deque<WorkerHandle> standbys = new ArrayDeque<>();
     private int wanted = 1;
@@ -99,6 +106,12 @@ public final class PrestartStarter implements Starter {
         }
         for (WorkerHandle h : stale) {
             h.discard();
+        }
+        if (taken == null) {
+            synchronized (this) {
+                // Started back to back: keep one more standby next time (a pool's wish may be more).
+                wanted = Math.max(wanted, Math.min(BURST_CAP, wanted + 1));
+            }
         }
         prestart(command);
         return taken != null ? taken : WorkerHandle.launch(command, false);
