@@ -12,6 +12,7 @@ import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ClassShipper;
 import org.kernellib.mp.serial.TaskPayload;
+import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.Starters;
 import org.kernellib.mp.start.WorkerCommand;
 
@@ -202,7 +203,10 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             terminate();
             throw e;
         }
-        Starters.current().keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
+        Starter starter = Starters.current();
+        if (!starter.startsFresh()) {
+            starter.keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
+        }
     }
 
     // ------------------------------------------------------------------ public API: calls
@@ -400,8 +404,11 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * JVM; changing the start method drops them, and with any other start method this does nothing.
      */
     public static void prestart(final int n) {
-        ClassLoader cl = Thread.currentThread().getContextClassLoader();
-        Starters.current().keep(commandFor(cl != null ? cl : ClassLoader.getSystemClassLoader()), n);
+        Starter starter = Starters.current();
+        if (!starter.startsFresh()) { // a starter that starts every JVM fresh keeps none
+            ClassLoader cl = Thread.currentThread().getContextClassLoader();
+            starter.keep(commandFor(cl != null ? cl : ClassLoader.getSystemClassLoader()), n);
+        }
     }
 
     /** The command of this pool's workers: the caller's class path and kernel-lib's. */

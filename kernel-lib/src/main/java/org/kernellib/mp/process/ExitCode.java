@@ -56,7 +56,6 @@ public final class ExitCode {
             case 9 -> "SIGKILL";
             case 11 -> "SIGSEGV";
             case 15 -> "SIGTERM";
-            case 19 -> "SIGSTOP";
             default -> "signal " + sig;
         };
         return "was killed by signal " + sig + " (" + n + "), exit code " + code;
