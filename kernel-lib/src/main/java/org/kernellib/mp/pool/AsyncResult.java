@@ -15,10 +15,10 @@ import java.util.function.Supplier;
  * {@code map} does, and throws {@link PoolInterruptedException}.
  */
 public final class AsyncResult<T> {
-    private final Pool.Job job;
+    private final Job job;
     private final Supplier<T> value;
 
-    AsyncResult(final Pool.Job job, final Supplier<T> value) {
+    AsyncResult(final Job job, final Supplier<T> value) {
         this.job = job;
         this.value = value;
     }
@@ -50,7 +50,7 @@ public final class AsyncResult<T> {
         } catch (TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
-            job.pool().cancelAfterInterrupt(job, e);
+            job.book().cancelAfterInterrupt(job, e);
         } catch (ExecutionException | CancellationException e) {
             // finished with a failure
         }
@@ -76,7 +76,7 @@ public final class AsyncResult<T> {
 
     /** Cancels the call: pending chunks are dropped, running ones are let finish. */
     public void cancel() {
-        job.pool().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
+        job.book().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
     }
 
     @Override

@@ -82,7 +82,14 @@ final class PoolWorkerLoop {
         }
 
         void run() throws Exception {
-            Thread reader = new Thread(this::read, "kernel-lib-pool-reader");
+            // An anonymous class, not this::read: a cold worker should not pay for bootstrapping
+            // its first lambda before it can say it is ready (see ChildMain).
+            Thread reader = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    read();
+                }
+            }, "kernel-lib-pool-reader");
             reader.setDaemon(true);
             reader.start();
             while (true) {

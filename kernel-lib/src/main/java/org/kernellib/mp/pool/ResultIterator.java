@@ -16,15 +16,15 @@ import java.util.concurrent.TimeoutException;
  * the call and throws {@link PoolInterruptedException}.
  */
 public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
-    private final Pool.Job job;
+    private final Job job;
     private final boolean ordered;
-    private final Map<Integer, Pool.Chunk> early = new HashMap<>();
+    private final Map<Integer, Chunk> early = new HashMap<>();
     private int nextChunk;
     private Object[] current;
     private int pos;
     private int yielded;
 
-    ResultIterator(final Pool.Job job, final boolean ordered) {
+    ResultIterator(final Job job, final boolean ordered) {
         this.job = job;
         this.ordered = ordered;
     }
@@ -58,7 +58,7 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
      * are dropped, running ones finish; {@code next()} then throws.
      */
     public void cancel() {
-        job.pool().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
+        job.book().cancel(job, new PoolException("pool call #" + job.id + " (" + job.label + ") was cancelled"), false);
     }
 
     /** The id of the pool call, as in {@link TimelineEntry#callId()}. */
@@ -73,14 +73,14 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
         }
         long end = System.nanoTime() + timeoutNanos;
         while (current == null || pos >= current.length) {
-            Pool.Chunk c = ordered ? early.remove(nextChunk) : null;
+            Chunk c = ordered ? early.remove(nextChunk) : null;
             if (c == null) {
                 Object o = take(timeoutNanos < 0 ? -1 : end - System.nanoTime());
                 if (o instanceof RuntimeException) {
                     job.arrivals.add(o); // every later call fails the same way
                     throw (RuntimeException) o;
                 }
-                c = (Pool.Chunk) o;
+                c = (Chunk) o;
                 if (ordered && c.index != nextChunk) {
                     early.put(c.index, c);
                     continue;
@@ -105,7 +105,7 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
             }
             return o;
         } catch (InterruptedException e) {
-            job.pool().cancelAfterInterrupt(job, e);
+            job.book().cancelAfterInterrupt(job, e);
             throw new IllegalStateException("unreachable");
         }
     }

@@ -14,10 +14,20 @@
  * {@link org.kernellib.mp.pool.TimelineEntry}, and the SPI
  * {@link org.kernellib.mp.pool.ProgressListener}.
  *
- * <p>Inside: each worker is started through the current start method with
- * {@code PoolWorkerLoop}'s task; that task connects back to the parent's socket
- * ({@code connection.ControlServer}) with a pool-only connection (see {@code PoolProtocol}) and
- * runs chunks until the pool closes it. Class requests of a call's function are answered on that connection from the
- * call's own class shipper, so each call runs the snippet classes of its time.
+ * <p>Inside, in rooms: {@code Pool} is the API only; {@code JobBook} keeps the calls
+ * ({@code Job}) and their chunks ({@code Chunk}): what is queued, what came back, the timeline and
+ * the pool's state; {@code CallProgress} reports a call's progress. The workers sit behind
+ * {@code WorkerBackend}, the seam through which another kind of worker (a cluster node) can serve
+ * the same API: {@code LocalWorkers} is the kind on this machine, worker JVMs with their
+ * lifecycle (start through {@code start.Launcher} like any process, hand out chunks, watch, replace,
+ * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads;
+ * {@code WorkerWatch} kills a worker that is stopped or over the task timeout. {@code CallArguments}
+ * checks and adapts what a call is given.
+ *
+ * <p>Each local worker runs {@code PoolWorkerLoop}'s task; that task connects back to the
+ * parent's socket ({@code connection.ControlServer}) with a pool-only connection (see
+ * {@code PoolProtocol}) and runs chunks until the pool closes it. Class requests of a call's
+ * function are answered on that connection from the call's own class shipper, so each call runs
+ * the snippet classes of its time.
  */
 package org.kernellib.mp.pool;

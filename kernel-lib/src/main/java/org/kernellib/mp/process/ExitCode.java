@@ -38,4 +38,26 @@ public final class ExitCode {
         }
         return raw;
     }
+
+    /**
+     * How a worker ended, in words, for error messages: {@code exited with code 3 (...)} or
+     * {@code was killed by signal 9 (SIGKILL), exit code -9}.
+     */
+    public static String describe(final int code) {
+        if (code >= 0) {
+            String more = code == 3 ? " (the worker halts with 3 after an OutOfMemoryError or another VM error)" : "";
+            return "exited with code " + code + more;
+        }
+        int sig = -code;
+        String n = switch (sig) {
+            case 1 -> "SIGHUP";
+            case 2 -> "SIGINT";
+            case 6 -> "SIGABRT";
+            case 9 -> "SIGKILL";
+            case 11 -> "SIGSEGV";
+            case 15 -> "SIGTERM";
+            default -> "signal " + sig;
+        };
+        return "was killed by signal " + sig + " (" + n + "), exit code " + code;
+    }
 }

@@ -4,13 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.OptionalInt;
 
-import org.kernellib.mp.serial.TaskPayload;
-import org.kernellib.mp.start.Starter;
-import org.kernellib.mp.start.Starters;
-import org.kernellib.mp.start.WorkerCommand;
+import org.kernellib.mp.start.Launcher;
 import org.kernellib.mp.start.WorkerHandle;
 import org.kernellib.mp.start.WorkerStatus;
 
@@ -55,7 +51,11 @@ public final class Process implements AutoCloseable {
 
     /** A named process that will run {@code task}; a null name means {@code Process-N}. */
     public Process(final String name, final Task task) {
-        this.task = Objects.requireNonNull(task, "task");
+        if (task == null) {
+            throw new NullPointerException("the argument 'task' of new Process is null: pass the code to run,"
+                    + " e.g. new Process(() -> work())");
+        }
+        this.task = task;
         this.name = name != null ? name : CurrentProcess.nextChildName();
     }
 
@@ -95,41 +95,11 @@ public final class Process implements AutoCloseable {
             throw new IllegalStateException("Process " + name + " was already started (pid " + worker.pid()
                     + "); a process can be started only once: create a new Process to run the task again");
         }
-        Starter starter = Starters.current();
-        WorkerHandle early = null;
-        if (starter.startsFresh()) {
-            // A fresh JVM needs nothing from the task to boot: start it first, and serialize the
-            // task while it boots (the class path it still lacks travels with the task).
-            try {
-                early = starter.acquire(WorkerCommand.forCurrentThread());
-            } catch (IOException e) {
-                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
-            }
-        }
-        TaskPayload payload;
-        WorkerCommand[] command = new WorkerCommand[1];
-        try {
-            payload = TaskPayload.prepare(task, name, daemon, CurrentProcess.get().name(), loaders -> {
-                command[0] = WorkerCommand.forLoaders(loaders);
-                return command[0].userClassPath();
-            });
-        } catch (RuntimeException | Error e) {
-            if (early != null) {
-                early.discard();
-            }
-            if (e instanceof IllegalArgumentException) {
-                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
-            }
-            throw e;
-        }
         WorkerHandle h;
         try {
-            if (early != null && !early.canTake(command[0])) {
-                early.discard();
-                early = null;
-            }
-            h = early != null ? early : starter.acquire(command[0]);
-            h.sendTask(payload.encode(), payload.shipper());
+            h = Launcher.start(task, name, daemon);
+        } catch (IllegalArgumentException e) {
+            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -240,12 +210,12 @@ public final class Process implements AutoCloseable {
 
     /** Asks the worker to stop with SIGTERM (its shutdown hooks run); no-op once it ended. */
     public void terminate() {
-        requireStarted("terminate").signal(15);
+        requireStarted("terminate").terminate();
     }
 
     /** Kills the worker with SIGKILL; no-op once it ended. */
     public void kill() {
-        requireStarted("kill").signal(9);
+        requireStarted("kill").kill();
     }
 
     /**
@@ -272,7 +242,7 @@ public final class Process implements AutoCloseable {
             return;
         }
         WorkerStatus status = h.status();
-        exitCode = ExitCode.decode(h.exitValue(), status);
+        exitCode = h.exitCode();
         if (!status.running() && status.signalSent() == 0 && exitCode != 0) {
             // Its JVM failed before it could take the task (a bad flag in kernellib.worker.jvmArgs,
             // a missing java, no memory): say so, next to the JVM's own message.

@@ -2,6 +2,9 @@ package org.kernellib.mp.start;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +16,12 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
 
+import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.connection.FrameChannel;
+import org.kernellib.mp.connection.FrameDescriptor;
+import org.kernellib.mp.process.ExitCode;
 import org.kernellib.mp.serial.TaskPayload;
 
 /**
@@ -106,14 +114,12 @@ public final class CdsArchive {
         WorkerCommand cmd = new WorkerCommand(WorkerCommand.javaExecutable(), boot, flags, List.of());
         TaskPayload payload = TaskPayload.prepare(Training.task(), "cds-training", false, "MainProcess",
                 loaders -> normal.userClassPath());
-        WorkerHandle h = WorkerHandle.launch(cmd, false);
-        h.sendTask(payload.encode(), payload.shipper());
+        WorkerHandle h = Launcher.start(cmd, payload);
         h.awaitExit();
-        h.awaitDrained(2000);
-        h.close();
-        if (h.exitValue() != 0 || !Files.isRegularFile(tmp)) {
+        int code = h.reap(0, 2000).orElseThrow();
+        if (code != 0 || !Files.isRegularFile(tmp)) {
             Files.deleteIfExists(tmp);
-            throw new IOException("the training worker exited with " + h.exitValue() + " and left no archive");
+            throw new IOException("the training worker " + ExitCode.describe(code) + " and left no archive");
         }
         try {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -146,7 +152,43 @@ public final class CdsArchive {
                     // the round trip to the parent is what was wanted
                 }
                 loadByName();
+                socketRoundTrip();
             };
+        }
+
+        /**
+         * Connects to a Unix-domain socket and sends one frame, as a pool worker does first: in a
+         * fresh JVM that initialisation (NIO's selector provider, the socket support's random
+         * source, their lambdas) costs tens of milliseconds, which the archive turns into mapping.
+         */
+        private static void socketRoundTrip() throws Exception {
+            Path dir = Files.createTempDirectory("kernel-lib-cds-socket");
+            Path socket = dir.resolve("training.sock");
+            try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                server.bind(UnixDomainSocketAddress.of(socket));
+                try (FrameChannel client = FrameChannel.connect(socket);
+                        FrameChannel accepted = new FrameChannel(server.accept())) {
+                    // The worker's loop hands frames from its reader thread over a blocking queue.
+                    LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+                    Thread reader = new Thread(new Runnable() {
+                        @Override
+                        public void run() {
+                            try {
+                                inbox.add(accepted.receive());
+                            } catch (IOException e) {
+                                inbox.add(new Frame((byte) 0, 0, new byte[0]));
+                            }
+                        }
+                    }, "kernel-lib-cds-reader");
+                    reader.start();
+                    client.send(FrameDescriptor.HELLO, 0, new byte[] {1});
+                    inbox.take();
+                    reader.join();
+                }
+            } finally {
+                Files.deleteIfExists(socket);
+                Files.deleteIfExists(dir);
+            }
         }
 
         /** Copies {@link Probe} into a scratch class path directory and runs it from there by name. */

@@ -22,6 +22,21 @@ public interface Starter {
         return false;
     }
 
+    /**
+     * Keeps {@code n} JVMs for {@code command} started ahead of time, if this start method keeps
+     * any (prestart keeps at least one); the others ignore it. A pool of n workers asks for n.
+     */
+    default void keep(final WorkerCommand command, final int n) {
+    }
+
+    /**
+     * Waits until no JVM asked for by {@link #keep} is still being started (for benchmarks and
+     * tests); false after the timeout.
+     */
+    default boolean awaitKept(final long millis) throws InterruptedException {
+        return true;
+    }
+
     /** Releases what the starter keeps (a standby JVM); called when the method changes or at exit. */
     default void shutdown() {
     }

@@ -7,7 +7,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -15,6 +18,7 @@ import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.connection.FrameIO;
 import org.kernellib.mp.connection.Sideband;
+import org.kernellib.mp.process.ExitCode;
 import org.kernellib.mp.process.OutputLine;
 import org.kernellib.mp.serial.ClassShipper;
 
@@ -30,6 +34,11 @@ import org.kernellib.mp.serial.ClassShipper;
  * parent still does.
  */
 public final class WorkerHandle {
+    static final int SIGTERM = 15;
+    static final int SIGKILL = 9;
+    /** How long a SIGKILLed JVM may take to be gone (the kernel frees its memory first). */
+    private static final long KILL_WAIT_MS = 1000;
+
     private final WorkerCommand command;
     private final java.lang.Process jvm;
     private final OutputStream stdin;
@@ -226,6 +235,29 @@ public final class WorkerHandle {
         return jvm.isAlive();
     }
 
+    /**
+     * Whether the worker is stopped now: its state in {@code /proc/<pid>/stat} is {@code T}
+     * (stopped by a signal: SIGSTOP, SIGTSTP) or {@code t} (stopped by a debugger). False where
+     * there is no {@code /proc}, and once it ended.
+     */
+    public boolean isStopped() {
+        if (!jvm.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Paths.get("/proc", Long.toString(jvm.pid()), "stat"));
+            // "pid (comm) S ...": comm may itself hold spaces and parentheses, so look past the last ')'.
+            int close = stat.lastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.length()) {
+                return false;
+            }
+            char state = stat.charAt(close + 2);
+            return state == 'T' || state == 't';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** Waits for the JVM to end; interruptible. */
     public void awaitExit() throws InterruptedException {
         jvm.waitFor();
@@ -246,8 +278,18 @@ public final class WorkerHandle {
         err.awaitEof(millis);
     }
 
+    /** Asks the worker to stop with SIGTERM (its shutdown hooks run); no-op once it ended. */
+    public void terminate() {
+        signal(SIGTERM);
+    }
+
+    /** Kills the worker with SIGKILL; no-op once it ended. */
+    public void kill() {
+        signal(SIGKILL);
+    }
+
     /** Sends SIGTERM (15) or SIGKILL (9) if the worker still runs. */
-    public void signal(final int sig) {
+    private void signal(final int sig) {
         if (!jvm.isAlive()) {
             return;
         }
@@ -255,7 +297,7 @@ public final class WorkerHandle {
         // Through the ProcessHandle, not java.lang.Process.destroy(): the latter also closes our
         // ends of the pipes, which would cut off the worker's last output and, by closing its
         // stdin, make it halt as if its parent had died instead of handling SIGTERM.
-        if (sig == 9) {
+        if (sig == SIGKILL) {
             jvm.toHandle().destroyForcibly();
         } else {
             jvm.toHandle().destroy();
@@ -264,6 +306,43 @@ public final class WorkerHandle {
 
     public int exitValue() {
         return jvm.exitValue();
+    }
+
+    /**
+     * Python's {@code exitcode} of the ended worker (see {@link ExitCode}): its raw exit status
+     * read together with what it said about how it ended and what this parent sent it.
+     *
+     * @throws IllegalThreadStateException if it still runs
+     */
+    public int exitCode() {
+        return ExitCode.decode(jvm.exitValue(), status());
+    }
+
+    /**
+     * Reaps a worker that is ending: waits at most {@code graceMillis} for it to exit, kills it
+     * if it has not, waits for its last output (at most {@code drainMillis} per stream) and frees
+     * its pipe. Returns its exit code, or empty if it could not be reaped (still running after the
+     * kill, or the wait was interrupted; the interrupt flag then stays set).
+     */
+    public OptionalInt reap(final long graceMillis, final long drainMillis) {
+        try {
+            if (!awaitExit(graceMillis)) {
+                kill();
+                awaitExit(KILL_WAIT_MS);
+            }
+            if (jvm.isAlive()) {
+                return OptionalInt.empty();
+            }
+            awaitDrained(drainMillis);
+            return OptionalInt.of(exitCode());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return jvm.isAlive() ? OptionalInt.empty() : OptionalInt.of(exitCode());
+        } finally {
+            if (!jvm.isAlive()) {
+                close();
+            }
+        }
     }
 
     public WorkerStatus status() {

@@ -55,4 +55,25 @@ class StartMethodTest {
             assertEquals(OptionalInt.of(3), exit3.exitCode());
         }
     }
+
+    @Test
+    void backToBackStartsMakeItKeepMoreThanOneStandby() throws Exception {
+        Multiprocessing.setStartMethod("prestart");
+        PrestartStarter starter = (PrestartStarter) Starters.current();
+        assertTrue(starter.awaitStandby(30_000), "a standby should come up");
+        assertEquals(1, starter.standbyPids().size(), "one standby to begin with");
+        try (OutputCapture cap = new OutputCapture()) {
+            Process[] ps = new Process[3];
+            for (int i = 0; i < ps.length; i++) {
+                ps[i] = new Process(TestTasks::hello);
+                ps[i].start(); // the first takes the standby, the others find none ready
+            }
+            for (Process p : ps) {
+                p.join();
+                assertEquals(OptionalInt.of(0), p.exitCode());
+            }
+        }
+        assertTrue(starter.awaitKept(30_000));
+        assertTrue(starter.standbyPids().size() >= 2, "standbys kept after a burst: " + starter.standbyPids());
+    }
 }

@@ -12,18 +12,21 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.process.ProcessInfo;
+import org.kernellib.mp.start.PrestartStarter;
+import org.kernellib.mp.start.Starters;
 
-/** Under the prestart start method a pool starts from spare JVMs started ahead of time. */
-class PoolSparesTest {
+/** Under the prestart start method a pool starts from the starter's standby JVMs. */
+class PoolStandbyTest {
 
     @Test
     void aPoolTakesTheSparesAndRefillsThemAndSpawnDropsThem() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             Multiprocessing.setStartMethod("prestart");
+            PrestartStarter starter = (PrestartStarter) Starters.current();
             try {
                 Pool.prestart(2);
                 assertTrue(Pool.awaitSpares(Duration.ofSeconds(30)));
-                List<Long> spares = PoolSpares.pids();
+                List<Long> spares = starter.standbyPids();
                 assertEquals(2, spares.size());
                 try (Pool pool = new Pool(2)) {
                     Set<Long> workers = new HashSet<>();
@@ -34,11 +37,10 @@ class PoolSparesTest {
                     assertEquals(List.of(1, 4, 9), pool.map(x -> x * x, List.of(1, 2, 3)));
                 }
                 assertTrue(Pool.awaitSpares(Duration.ofSeconds(30)));
-                assertEquals(2, PoolSpares.count(), "refilled for the next pool");
-                List<Long> refilled = PoolSpares.pids();
+                List<Long> refilled = starter.standbyPids();
+                assertEquals(2, refilled.size(), "refilled for the next pool");
                 Multiprocessing.setStartMethod("spawn");
-                Pool.prestart(0);
-                assertEquals(0, PoolSpares.count());
+                assertEquals(List.of(), starter.standbyPids(), "spawn drops the standbys");
                 long end = System.nanoTime() + 3_000_000_000L;
                 for (long pid : refilled) {
                     while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
@@ -48,7 +50,6 @@ class PoolSparesTest {
                 PoolTest.assertNoneAlive(refilled);
             } finally {
                 Multiprocessing.setStartMethod("spawn");
-                PoolSpares.discardAll();
             }
         });
     }

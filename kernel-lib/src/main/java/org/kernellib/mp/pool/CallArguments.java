@@ -1,0 +1,60 @@
+package org.kernellib.mp.pool;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * What {@link Pool}'s calls do with their arguments before anything is sent: a null argument
+ * and a negative chunk size are refused with a message that names them, the items are read into
+ * a list, and functions of several arguments are adapted to items that are arrays.
+ */
+final class CallArguments {
+    private CallArguments() {
+    }
+
+    /** Throws a NullPointerException that names the argument and the call, as Python's TypeError would. */
+    static void given(final Object value, final String argument, final String call) {
+        if (value == null) {
+            throw new NullPointerException("the argument '" + argument + "' of " + call + " is null");
+        }
+    }
+
+    /** {@code chunksize}, or {@code byDefault} for 0; a negative size is an error, not ignored. */
+    static int chunksize(final int chunksize, final int byDefault) {
+        if (chunksize < 0) {
+            throw new IllegalArgumentException("chunksize must be positive, or 0 for the default, not " + chunksize);
+        }
+        return chunksize > 0 ? chunksize : byDefault;
+    }
+
+    static List<Object> toList(final Iterable<?> items, final String call) {
+        given(items, "items", call);
+        List<Object> list = items instanceof Collection ? new ArrayList<>(((Collection<?>) items).size()) : new ArrayList<>();
+        for (Object o : items) {
+            list.add(o);
+        }
+        return list;
+    }
+
+    /** Adapts an n-argument function to items that are {@code Object[n]}. */
+    record Spread(SerializableArgsFunction<?> fn) implements SerializableFunction<Object[], Object> {
+        @Override
+        public Object apply(final Object[] args) throws Exception {
+            return fn.apply(args);
+        }
+    }
+
+    /** Adapts a two-argument function to items that are {@code Object[2]}. */
+    record Star(SerializableBiFunction<Object, Object, Object> fn) implements SerializableFunction<Object[], Object> {
+        @SuppressWarnings("unchecked")
+        static Star of(final SerializableBiFunction<?, ?, ?> fn) {
+            return new Star((SerializableBiFunction<Object, Object, Object>) fn);
+        }
+
+        @Override
+        public Object apply(final Object[] args) throws Exception {
+            return fn.apply(args[0], args[1]);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.kernellib.mp.pool;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.kernellib.mp.connection.FrameChannel;
+import org.kernellib.mp.start.WorkerHandle;
+
+/**
+ * One worker JVM of a pool as {@link LocalWorkers} sees it: its process, its connection, the
+ * chunks it holds. Mutable fields are guarded by the {@link JobBook}'s lock unless volatile.
+ */
+final class LocalWorker {
+    final String name;
+    final WorkerHandle handle;
+    final FrameChannel connection;
+    final long pid;
+    /** Completes when the worker has run the initializer. */
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    /** The chunks sent to it and not yet answered. */
+    final List<Chunk> inflight = new ArrayList<>();
+    /** The calls whose function it has been sent. */
+    final Set<Integer> jobsSent = new HashSet<>();
+    /** Chunks sent so far, for {@code maxTasksPerChild}. */
+    int sent;
+    /** It takes no more chunks and goes once idle. */
+    boolean retiring;
+    /** The pool is done with it: its end is expected. */
+    volatile boolean closing;
+    /** The pool killed it on purpose (a cancelled call's grace ran out): its chunks go back to the queue. */
+    volatile boolean killedByPool;
+    volatile boolean initFailed;
+    /** Why the pool killed it as frozen (stopped, or over the task timeout); null if it did not. */
+    volatile String killedBecause;
+
+    LocalWorker(final String name, final WorkerHandle handle, final FrameChannel connection) {
+        this.name = name;
+        this.handle = handle;
+        this.connection = connection;
+        this.pid = handle.pid();
+    }
+
+    /** Whether it holds a chunk of {@code job}. */
+    boolean holds(final Job job) {
+        for (Chunk c : inflight) {
+            if (c.job == job) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Removes and returns the chunk it held with this call id and index, or null. */
+    Chunk takeInflight(final int jobId, final int index) {
+        for (int i = 0; i < inflight.size(); i++) {
+            Chunk c = inflight.get(i);
+            if (c.job.id == jobId && c.index == index) {
+                inflight.remove(i);
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,135 @@
+package org.kernellib.mp.pool;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.serial.ClassShipper;
+import org.kernellib.mp.serial.ShippingObjectInputStream;
+
+/**
+ * Reads what one local worker sends (see {@link PoolProtocol}), on a thread of its own: the
+ * initializer's outcome, class requests, which it answers, and each chunk's results or error,
+ * which it decodes outside the pool's lock and enters into the {@link JobBook}. When the
+ * connection ends, it hands the worker to {@link LocalWorkers#workerEnded}.
+ */
+final class ResultReader {
+    private final JobBook book;
+    private final LocalWorkers workers;
+
+    ResultReader(final JobBook book, final LocalWorkers workers) {
+        this.book = book;
+        this.workers = workers;
+    }
+
+    void readLoop(final LocalWorker s) {
+        try {
+            Frame f;
+            while ((f = s.connection.receive()) != null) {
+                switch (f.type()) {
+                    case PoolProtocol.INIT_OK -> s.ready.complete(null);
+                    case PoolProtocol.INIT_FAILED -> {
+                        DataInputStream in = new DataInputStream(PoolProtocol.tail(f.payload(), 0));
+                        String cls = in.readUTF();
+                        String trace = in.readUTF();
+                        s.initFailed = true;
+                        s.ready.completeExceptionally(new PoolException("the initializer of " + book.poolName()
+                                + " failed in worker " + s.name + " (pid " + s.pid + "): " + firstLine(trace),
+                                new RemoteException(s.name, s.pid, cls, trace)));
+                    }
+                    case PoolProtocol.CLASS_REQUEST -> answerClassRequest(s, f);
+                    case PoolProtocol.RESULT, PoolProtocol.ERROR, PoolProtocol.SKIPPED -> chunkDone(s, f);
+                    default -> { }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the worker died mid-frame, or sent garbage: handled as its end
+        }
+        workers.workerEnded(s);
+    }
+
+    private void answerClassRequest(final LocalWorker s, final Frame f) throws IOException {
+        DataInputStream in = new DataInputStream(PoolProtocol.tail(f.payload(), 0));
+        int jobId = in.readInt();
+        String cls = in.readUTF();
+        ClassShipper shipper;
+        if (jobId == 0) {
+            shipper = workers.initializerClasses;
+        } else {
+            synchronized (book.lock) {
+                Job j = book.jobLocked(jobId);
+                shipper = j == null ? null : j.shipper;
+            }
+        }
+        byte[] b = shipper == null ? null : shipper.bytesFor(cls);
+        s.connection.send(PoolProtocol.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
+    }
+
+    private void chunkDone(final LocalWorker s, final Frame f) throws IOException {
+        DataInputStream in = new DataInputStream(PoolProtocol.tail(f.payload(), 0));
+        int index = in.readInt();
+        Instant start = PoolProtocol.instant(in.readLong());
+        Instant end = PoolProtocol.instant(in.readLong());
+        Job job;
+        synchronized (book.lock) {
+            job = book.jobLocked(f.requestId());
+        }
+        Object[] results = null;
+        PoolException error = null;
+        if (job != null && f.type() == PoolProtocol.RESULT) {
+            try {
+                results = PoolCodec.decode(PoolProtocol.tail(f.payload(), 20), job.resultLoader);
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                error = new PoolException("cannot read the results of chunk " + index + " of call #" + job.id
+                        + " from worker " + s.name + " (pid " + s.pid + "): " + e, e);
+            }
+        } else if (job != null && f.type() == PoolProtocol.ERROR) {
+            error = taskError(s, job, in);
+        }
+        synchronized (book.lock) {
+            Chunk c = s.takeInflight(f.requestId(), index);
+            if (c != null) {
+                book.chunkEndedLocked(c, s.name, s.pid, start, end, f.type() == PoolProtocol.SKIPPED, results, error);
+            }
+            workers.chunkEndedLocked(s);
+        }
+        if (job != null) {
+            job.reportProgress();
+        }
+    }
+
+    private static PoolTaskException taskError(final LocalWorker s, final Job job, final DataInputStream in)
+            throws IOException {
+        int item = in.readInt();
+        String cls = in.readUTF();
+        String message = in.readUTF();
+        byte[] text = new byte[in.readInt()];
+        in.readFully(text);
+        byte[] copy = new byte[in.readInt()];
+        in.readFully(copy);
+        String trace = new String(text, StandardCharsets.UTF_8);
+        RemoteException remote = new RemoteException(s.name, s.pid, cls, trace);
+        Throwable cause = remote;
+        if (copy.length > 0) {
+            try (ObjectInputStream oin = new ShippingObjectInputStream(PoolProtocol.tail(copy, 0), job.resultLoader)) {
+                Throwable original = (Throwable) oin.readObject();
+                original.addSuppressed(remote);
+                cause = original;
+            } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
+                cause = remote;
+            }
+        }
+        String where = item >= 0 ? " on item #" + item : "";
+        return new PoolTaskException("task failed in worker " + s.name + " (pid " + s.pid + ")" + where + " of pool call #"
+                + job.id + " (" + job.label + "): " + cls + (message.isEmpty() ? "" : ": " + message),
+                cause, s.name, s.pid, item, trace);
+    }
+
+    private static String firstLine(final String s) {
+        int i = s.indexOf('\n');
+        return (i < 0 ? s : s.substring(0, i)).trim();
+    }
+}
