@@ -1,10 +1,12 @@
 package org.kernellib.mp.process;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 
 import org.kernellib.mp.start.Launcher;
 import org.kernellib.mp.start.WorkerHandle;
@@ -31,18 +33,44 @@ import org.kernellib.mp.start.WorkerStatus;
  * path; the classes of the notebook's snippets, shipped on demand; a copy, made at
  * {@link #start()}, of the top-level variables the task uses (changes in the worker are not seen
  * here, as with fork); its stdout and stderr relayed live to this JVM's. It ends with its parent.
+ *
+ * <p>As in Python, a subclass may override {@link #run()} instead of passing a task:
+ *
+ * <pre>{@code
+ * class Worker extends Process {
+ *     int rounds = 3;
+ *     public void run() { for (int i = 0; i < rounds; i++) System.out.println(i); }
+ * }
+ * var w = new Worker();
+ * w.rounds = 5;
+ * w.start();      // the worker gets a copy of w, with rounds == 5, and calls its run()
+ * }</pre>
+ *
+ * The subclass instance is copied to the worker with Java serialization at {@code start()}
+ * (this class is {@link Serializable}; its own run-time state is transient), so its fields must
+ * be serializable and, as with a captured variable, later changes on either side are not seen
+ * by the other.
+ *
+ * <p>After {@link #close()} every method that needs the worker ({@code isAlive}, {@code join},
+ * {@code terminate}, {@code kill}, {@code exitCode}, {@code pid}, {@code sentinel},
+ * {@code start}) throws {@link IllegalStateException}, as Python raises {@code ValueError};
+ * {@code name()}, {@code output()}, {@code startTime()} and {@code toString()} still work.
  */
-public final class Process implements AutoCloseable {
+public class Process implements AutoCloseable, Serializable {
+    private static final long serialVersionUID = 1L;
     private static final long DRAIN_MS = 1000;
 
     private final String name;
+    /** Null in a subclass that overrides {@link #run()}. */
     private final Task task;
     private volatile boolean daemon;
-    private volatile WorkerHandle worker;
-    private volatile Thread startedBy;
-    private volatile Instant startTime;
-    private volatile boolean closed;
-    private volatile Integer exitCode;
+    // The state of the worker as seen from the parent: never copied into a worker.
+    private transient volatile WorkerHandle worker;
+    private transient volatile Thread startedBy;
+    private transient volatile Instant startTime;
+    private transient volatile boolean closed;
+    private transient volatile Integer exitCode;
+    private transient volatile CompletableFuture<Process> ended;
 
     /** A process named {@code Process-N} that will run {@code task}. */
     public Process(final Task task) {
@@ -57,6 +85,51 @@ public final class Process implements AutoCloseable {
         }
         this.task = task;
         this.name = name != null ? name : CurrentProcess.nextChildName();
+    }
+
+    /**
+     * For a subclass that overrides {@link #run()}: a process named {@code Process-N}. Python's
+     * {@code Process()} without a target.
+     */
+    protected Process() {
+        this((String) null);
+    }
+
+    /** For a subclass that overrides {@link #run()}: a named process (null means {@code Process-N}). */
+    protected Process(final String name) {
+        this.task = null;
+        this.name = name != null ? name : CurrentProcess.nextChildName();
+    }
+
+    /**
+     * What the worker runs: the task given to the constructor, or nothing. A subclass overrides
+     * it, as in Python; calling it directly runs it in the calling process, as Python's
+     * {@code run()} does.
+     */
+    public void run() throws Exception {
+        if (task != null) {
+            task.run();
+        }
+    }
+
+    /** What travels to the worker: the task itself, or a copy of this subclass that calls run(). */
+    private Serializable workerTask() {
+        return getClass() == Process.class ? task : new SubclassRun(this);
+    }
+
+    /** Runs a copy of a {@code Process} subclass in the worker. */
+    private static final class SubclassRun implements Task {
+        private static final long serialVersionUID = 1L;
+        private final Process process;
+
+        SubclassRun(final Process process) {
+            this.process = process;
+        }
+
+        @Override
+        public void run() throws Exception {
+            process.run();
+        }
     }
 
     public String name() {
@@ -88,21 +161,20 @@ public final class Process implements AutoCloseable {
      * @throws ProcessStartException when the task cannot be copied or no worker JVM could start
      */
     public synchronized void start() {
-        if (closed) {
-            throw new IllegalStateException("Process " + name + " is closed");
-        }
+        requireOpen("start");
         if (worker != null) {
             throw new IllegalStateException("Process " + name + " was already started (pid " + worker.pid()
                     + "); a process can be started only once: create a new Process to run the task again");
         }
         WorkerHandle h;
         try {
-            h = Launcher.start(task, name, daemon);
+            h = Launcher.start(workerTask(), name, daemon);
         } catch (IllegalArgumentException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
+        ended = new CompletableFuture<>();
         worker = h;
         startTime = Instant.now();
         startedBy = Thread.currentThread();
@@ -162,6 +234,7 @@ public final class Process implements AutoCloseable {
 
     /** Whether the worker was started and still runs. */
     public boolean isAlive() {
+        requireOpen("check the liveness of");
         WorkerHandle h = worker;
         return h != null && h.isAlive();
     }
@@ -172,6 +245,7 @@ public final class Process implements AutoCloseable {
      * {@link ExitCode} for how signals are told apart from exit statuses.
      */
     public OptionalInt exitCode() {
+        requireOpen("read the exit code of");
         Integer c = exitCode;
         if (c != null) {
             return OptionalInt.of(c);
@@ -194,23 +268,38 @@ public final class Process implements AutoCloseable {
      * the time it reached this JVM); after {@code join()} that is everything it printed.
      */
     public List<OutputLine> output() {
-        return requireStarted("read the output of").output();
+        return requireCreated("read the output of").output();
     }
 
     /** When {@code start()} handed the task to the worker. */
     public Instant startTime() {
-        requireStarted("ask the start time of");
+        requireCreated("ask the start time of");
         return startTime;
     }
 
     /** The worker's OS process id. */
     public long pid() {
-        return requireStarted("pid").pid();
+        return requireStarted("read the pid of").pid();
     }
 
     /** Asks the worker to stop with SIGTERM (its shutdown hooks run); no-op once it ended. */
     public void terminate() {
         requireStarted("terminate").terminate();
+    }
+
+    /**
+     * Python's {@code sentinel}: a future that completes with this process once the worker has
+     * ended, its output has been relayed and {@link #exitCode()} is known. Like
+     * {@link java.lang.Process#onExit()}, it lets code wait for several processes at once, e.g.
+     * {@code CompletableFuture.anyOf(p.sentinel(), q.sentinel()).join()}, or react to an end
+     * with {@code thenAccept}. Each call returns a new copy, so completing or cancelling it does
+     * not affect the process or other callers.
+     *
+     * @throws IllegalStateException before {@code start()} or after {@code close()}
+     */
+    public CompletableFuture<Process> sentinel() {
+        requireStarted("get the sentinel of");
+        return ended.copy();
     }
 
     /** Kills the worker with SIGKILL; no-op once it ended. */
@@ -252,6 +341,7 @@ public final class Process implements AutoCloseable {
         }
         h.close();
         Children.remove(this);
+        ended.complete(this);
     }
 
     Thread startedBy() {
@@ -274,12 +364,23 @@ public final class Process implements AutoCloseable {
         }
     }
 
-    private WorkerHandle requireStarted(final String what) {
-        if (closed && worker == null) {
-            throw new IllegalStateException("Process " + name + " is closed");
+    private void requireOpen(final String what) {
+        if (closed) {
+            throw new IllegalStateException("cannot " + what + " " + name + ": the process is closed (close() released"
+                    + " it); only name() can still be read. Create a new Process to run the task again");
         }
+    }
+
+    private WorkerHandle requireStarted(final String what) {
+        requireOpen(what);
+        return requireCreated(what);
+    }
+
+    /** The output and start time stay readable after close(): they are records, not the worker. */
+    private WorkerHandle requireCreated(final String what) {
         WorkerHandle h = worker;
         if (h == null) {
+            requireOpen(what);
             throw new IllegalStateException("cannot " + what + " " + name + ": it was not started; call start() first");
         }
         return h;
@@ -288,7 +389,7 @@ public final class Process implements AutoCloseable {
     @Override
     public String toString() {
         WorkerHandle h = worker;
-        String state = h == null ? "initial" : h.isAlive() ? "started" : "stopped exitcode=" + exitCode().orElse(-999);
+        String state = closed ? "closed" : h == null ? "initial" : h.isAlive() ? "started" : "stopped exitcode=" + exitCode().orElse(-999);
         return "<Process name='" + name + "'" + (h == null ? "" : " pid=" + h.pid()) + " " + state
                 + (daemon ? " daemon" : "") + ">";
     }

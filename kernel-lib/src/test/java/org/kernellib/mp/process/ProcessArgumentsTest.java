@@ -11,7 +11,7 @@ class ProcessArgumentsTest {
     @Test
     void aNullTaskIsNamed() {
         String expected = "the argument 'task' of new Process is null: pass the code to run, e.g. new Process(() -> work())";
-        assertEquals(expected, assertThrows(NullPointerException.class, () -> new Process(null)).getMessage());
+        assertEquals(expected, assertThrows(NullPointerException.class, () -> new Process((Task) null)).getMessage());
         assertEquals(expected, assertThrows(NullPointerException.class, () -> new Process("named", null)).getMessage());
     }
 }
