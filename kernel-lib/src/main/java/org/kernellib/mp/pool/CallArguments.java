@@ -37,6 +37,27 @@ final class CallArguments {
         return list;
     }
 
+    /** The items an iterable gave before it threw, and what it threw (null: it ended normally). */
+    record Prefix(List<Object> items, RuntimeException failure) {
+    }
+
+    /**
+     * Reads {@code items} until it ends or throws: {@code imap} yields the results of the items
+     * before a failure and then raises it, as Python does, instead of failing at the call.
+     */
+    static Prefix toPrefix(final Iterable<?> items, final String call) {
+        given(items, "items", call);
+        List<Object> list = new ArrayList<>();
+        try {
+            for (Object o : items) {
+                list.add(o);
+            }
+        } catch (RuntimeException e) {
+            return new Prefix(list, e);
+        }
+        return new Prefix(list, null);
+    }
+
     /** Adapts an n-argument function to items that are {@code Object[n]}. */
     record Spread(SerializableArgsFunction<?> fn) implements SerializableFunction<Object[], Object> {
         @Override

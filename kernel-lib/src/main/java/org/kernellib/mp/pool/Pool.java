@@ -321,8 +321,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     public <T, R> ResultIterator<R> imap(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
         CallArguments.given(fn, "fn", "imap");
-        List<Object> list = CallArguments.toList(items, "imap");
-        return new ResultIterator<>(book.submit("imap", fn, list, CallArguments.chunksize(chunksize, 1)), true);
+        CallArguments.Prefix read = CallArguments.toPrefix(items, "imap");
+        return new ResultIterator<>(book.submit("imap", fn, read.items(), CallArguments.chunksize(chunksize, 1)), true,
+                read.failure());
     }
 
     /** Results in the order they complete; chunk size 1. */
@@ -335,8 +336,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     public <T, R> ResultIterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
         CallArguments.given(fn, "fn", "imapUnordered");
-        List<Object> list = CallArguments.toList(items, "imapUnordered");
-        return new ResultIterator<>(book.submit("imapUnordered", fn, list, CallArguments.chunksize(chunksize, 1)), false);
+        CallArguments.Prefix read = CallArguments.toPrefix(items, "imapUnordered");
+        return new ResultIterator<>(book.submit("imapUnordered", fn, read.items(), CallArguments.chunksize(chunksize, 1)), false,
+                read.failure());
     }
 
     /** Python's default: {@code ceil(n / (4 * processes))}, 0 for no items. */

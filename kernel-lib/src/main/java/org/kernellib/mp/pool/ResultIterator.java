@@ -13,7 +13,9 @@ import java.util.concurrent.TimeoutException;
  * order), yielded as they arrive. Usable once in a for-each loop. {@code next()} blocks until the
  * next result is there; a failed call throws its {@link PoolException} at the point it is reached
  * (results that arrived before it are still yielded in order); an interrupt while waiting cancels
- * the call and throws {@link PoolInterruptedException}.
+ * the call and throws {@link PoolInterruptedException}. When the input iterable threw part-way,
+ * the results of the items before the bad one are yielded and then its exception is thrown, as
+ * Python's {@code imap} does.
  */
 public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
     private final Job job;
@@ -23,10 +25,13 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
     private Object[] current;
     private int pos;
     private int yielded;
+    /** What the input iterable threw after the items of the job, or null. */
+    private final RuntimeException inputFailure;
 
-    ResultIterator(final Job job, final boolean ordered) {
+    ResultIterator(final Job job, final boolean ordered, final RuntimeException inputFailure) {
         this.job = job;
         this.ordered = ordered;
+        this.inputFailure = inputFailure;
     }
 
     @Override
@@ -36,7 +41,7 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
 
     @Override
     public boolean hasNext() {
-        return yielded < job.total;
+        return yielded < job.total || inputFailure != null;
     }
 
     @Override
@@ -70,6 +75,9 @@ public final class ResultIterator<R> implements Iterator<R>, Iterable<R> {
     private R next(final long timeoutNanos) throws TimeoutException {
         if (!hasNext()) {
             throw new NoSuchElementException("all " + job.total + " results were read");
+        }
+        if (yielded == job.total) {
+            throw inputFailure;
         }
         long end = System.nanoTime() + timeoutNanos;
         while (current == null || pos >= current.length) {
