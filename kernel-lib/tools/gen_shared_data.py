@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes every per-type line of org.kernellib.mp.shared from one table of element types.
 
-For each element type (int, long, double, byte, char, boolean) it writes the classes
+For each element type (int, long, double, short, byte, char, boolean) it writes the classes
 Raw<T>Value, <T>Value, Raw<T>Array and <T>Array, and once for all types SharedDataFactories:
 the typed factories (intValue, rawIntArrayOf, ...), Python's value(typecode, initial) and
 array(typecode, sizeOrValues), and the table the handle codec uses to reopen a value or array
@@ -44,6 +44,7 @@ class ElementType:
     value_wanted: str = ""      # how an error message names what a Value needs
     typecode_aliases: tuple = ()  # other typecodes meaning the same ('l' for long)
     typecode_note: str = ""     # shown after the type in the list of typecodes
+    value_accepts_int: bool = False  # value(typecode, initial) also takes an Integer that fits
 
     @property
     def lower(self):
@@ -79,7 +80,13 @@ ELEMENT_TYPES = [
                 typecode_aliases=("l",)),
     ElementType("Double", "double", 3, "Double", False, "d", "TYPE_DOUBLE", True,
                 value_accepts=("Number",), value_wanted="a number"),
-    ElementType("Byte", "byte", 0, "Byte", False, "b", "TYPE_BYTE", False, typecode_note="arrays"),
+    ElementType("Short", "short", 1, "Short", False, "h", "TYPE_SHORT", True,
+                value_accepts=("Short", "Byte"), value_wanted="a short (or an int from -32768 to 32767)",
+                value_accepts_int=True),
+    ElementType("Byte", "byte", 0, "Byte", False, "b", "TYPE_BYTE", True,
+                value_accepts=("Byte",), value_wanted="a byte (or an int from -128 to 127)",
+                value_accepts_int=True, typecode_aliases=("c",),
+                typecode_note="'c' is Python's one-byte char"),
     ElementType("Char", "char", 1, "Char", False, "u", "TYPE_CHAR", False, typecode_note="arrays"),
     ElementType("Boolean", "boolean", 0, "Byte", False, "?", "TYPE_BOOLEAN", True,
                 value_accepts=("Boolean",), value_wanted="a Boolean"),
@@ -121,6 +128,8 @@ def array_classes(t):
         atomically_or="atomically or " if t.atomic else "",
         load_index=t.load(at_index), store_index=t.store(at_index, "value"),
         load_each=t.load(each), store_each=t.store(each, "values[i]", file="f"),
+        load_slice=t.load(f"first + (i << {t.size_shift})"),
+        store_slice=t.store(f"first + (i << {t.size_shift})", "values[i]"),
     )
     fields["atomic"] = render(templates.ATOMIC_ARRAY_METHODS, **fields) if t.atomic else ""
     return {
@@ -146,6 +155,10 @@ def value_case(t):
     else:
         convert = f"((Number) initial).{t.java}Value()"
     accepts = " || ".join(f"initial instanceof {c}" for c in t.value_accepts)
+    if t.value_accepts_int:
+        # Python passes ints; one that does not fit is an error, never silently truncated.
+        accepts += (f" || initial instanceof Integer"
+                    f" && ((Integer) initial).intValue() == ((Integer) initial).{t.java}Value()")
     return render(templates.VALUE_CASE, code=t.typecode, accepts=accepts, wanted=t.value_wanted, T=t.name, convert=convert)
 
 

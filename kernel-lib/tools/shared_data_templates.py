@@ -206,6 +206,33 @@ public class Raw${T}Array extends SharedData {
     public void set(final int index, final $java value) {
         $store_index;
     }
+
+    /**
+     * Python's {@code a[from:to]}: a copy of elements {@code from} (inclusive) to {@code to}
+     * (exclusive). Bounds outside {@code 0 <= from <= to <= length()} are an error, not clamped.
+     */
+    public $java[] get(final int from, final int to) {
+        final int first = sliceOffset(from, to, $shift);
+        $java[] out = new $java[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = $load_slice;
+        }
+        return out;
+    }
+
+    /**
+     * Python's {@code a[from:from + len(values)] = values}: stores {@code values} from element
+     * {@code from} on; they must fit in the array.
+     */
+    public void set(final int from, final $java[] values) {
+        if (values == null) {
+            throw new NullPointerException("the argument 'values' of set(from, values) is null");
+        }
+        final int first = sliceOffset(from, from + values.length, $shift);
+        for (int i = 0; i < values.length; i++) {
+            $store_slice;
+        }
+    }
 $atomic
     /** A copy of the elements (not a consistent snapshot while others write; the synchronized variant locks). */
     public $java[] toArray() {
@@ -269,6 +296,22 @@ public final class ${T}Array extends Raw${T}Array {
     /** Acquires the lock for try-with-resources. */
     public Held hold() {
         return lock.hold();
+    }
+
+    /** A consistent copy of the slice {@code [from, to)}, taken under the lock (as Python's slice read). */
+    @Override
+    public $java[] get(final int from, final int to) {
+        try (Held held = lock.hold()) {
+            return super.get(from, to);
+        }
+    }
+
+    /** Stores {@code values} from element {@code from} on, under the lock (as Python's slice assignment). */
+    @Override
+    public void set(final int from, final $java[] values) {
+        try (Held held = lock.hold()) {
+            super.set(from, values);
+        }
     }
 
     /** A consistent copy, taken under the lock. */

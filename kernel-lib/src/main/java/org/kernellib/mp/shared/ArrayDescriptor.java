@@ -10,7 +10,7 @@ package org.kernellib.mp.shared;
  *  |                        Magic 'KLAR'                           |  0
  *  +---------------------------------------------------------------+
  *  |   Element type (1 byte, 2 boolean, 3 char, 4 int, 5 long,     |  4
- *  |                 6 double)                                     |
+ *  |                 6 double, 7 short)                            |
  *  +---------------------------------------------------------------+
  *  |                     Length (elements)                         |  8
  *  +---------------------------------------------------------------+
@@ -42,6 +42,7 @@ final class ArrayDescriptor {
     static final int TYPE_INT = 4;
     static final int TYPE_LONG = 5;
     static final int TYPE_DOUBLE = 6;
+    static final int TYPE_SHORT = 7;
 
     static final int SHAPE_ARRAY = 0;
     /** A Value: an array of one element that is shown and reopened as a value. */
@@ -54,7 +55,8 @@ final class ArrayDescriptor {
         switch (type) {
             case TYPE_BYTE:
             case TYPE_BOOLEAN: return 1;
-            case TYPE_CHAR: return 2;
+            case TYPE_CHAR:
+            case TYPE_SHORT: return 2;
             case TYPE_INT: return 4;
             case TYPE_LONG:
             case TYPE_DOUBLE: return 8;
@@ -70,6 +72,7 @@ final class ArrayDescriptor {
             case TYPE_INT: return "int";
             case TYPE_LONG: return "long";
             case TYPE_DOUBLE: return "double";
+            case TYPE_SHORT: return "short";
             default: return "unknown type " + type;
         }
     }

@@ -48,6 +48,22 @@ public final class BooleanArray extends RawBooleanArray {
         return lock.hold();
     }
 
+    /** A consistent copy of the slice {@code [from, to)}, taken under the lock (as Python's slice read). */
+    @Override
+    public boolean[] get(final int from, final int to) {
+        try (Held held = lock.hold()) {
+            return super.get(from, to);
+        }
+    }
+
+    /** Stores {@code values} from element {@code from} on, under the lock (as Python's slice assignment). */
+    @Override
+    public void set(final int from, final boolean[] values) {
+        try (Held held = lock.hold()) {
+            super.set(from, values);
+        }
+    }
+
     /** A consistent copy, taken under the lock. */
     @Override
     public boolean[] toArray() {

@@ -54,6 +54,33 @@ public class RawByteArray extends SharedData {
         file.setByteRelease(offset(index, 0), value);
     }
 
+    /**
+     * Python's {@code a[from:to]}: a copy of elements {@code from} (inclusive) to {@code to}
+     * (exclusive). Bounds outside {@code 0 <= from <= to <= length()} are an error, not clamped.
+     */
+    public byte[] get(final int from, final int to) {
+        final int first = sliceOffset(from, to, 0);
+        byte[] out = new byte[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = file.getByteAcquire(first + (i << 0));
+        }
+        return out;
+    }
+
+    /**
+     * Python's {@code a[from:from + len(values)] = values}: stores {@code values} from element
+     * {@code from} on; they must fit in the array.
+     */
+    public void set(final int from, final byte[] values) {
+        if (values == null) {
+            throw new NullPointerException("the argument 'values' of set(from, values) is null");
+        }
+        final int first = sliceOffset(from, from + values.length, 0);
+        for (int i = 0; i < values.length; i++) {
+            file.setByteRelease(first + (i << 0), values[i]);
+        }
+    }
+
     /** A copy of the elements (not a consistent snapshot while others write; the synchronized variant locks). */
     public byte[] toArray() {
         byte[] out = new byte[length];

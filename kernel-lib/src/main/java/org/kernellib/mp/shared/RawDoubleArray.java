@@ -54,6 +54,33 @@ public class RawDoubleArray extends SharedData {
         file.setDoubleRelease(offset(index, 3), value);
     }
 
+    /**
+     * Python's {@code a[from:to]}: a copy of elements {@code from} (inclusive) to {@code to}
+     * (exclusive). Bounds outside {@code 0 <= from <= to <= length()} are an error, not clamped.
+     */
+    public double[] get(final int from, final int to) {
+        final int first = sliceOffset(from, to, 3);
+        double[] out = new double[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = file.getDoubleAcquire(first + (i << 3));
+        }
+        return out;
+    }
+
+    /**
+     * Python's {@code a[from:from + len(values)] = values}: stores {@code values} from element
+     * {@code from} on; they must fit in the array.
+     */
+    public void set(final int from, final double[] values) {
+        if (values == null) {
+            throw new NullPointerException("the argument 'values' of set(from, values) is null");
+        }
+        final int first = sliceOffset(from, from + values.length, 3);
+        for (int i = 0; i < values.length; i++) {
+            file.setDoubleRelease(first + (i << 3), values[i]);
+        }
+    }
+
     /** A copy of the elements (not a consistent snapshot while others write; the synchronized variant locks). */
     public double[] toArray() {
         double[] out = new double[length];

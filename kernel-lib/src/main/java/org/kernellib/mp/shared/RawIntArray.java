@@ -54,6 +54,33 @@ public class RawIntArray extends SharedData {
         file.setIntRelease(offset(index, 2), value);
     }
 
+    /**
+     * Python's {@code a[from:to]}: a copy of elements {@code from} (inclusive) to {@code to}
+     * (exclusive). Bounds outside {@code 0 <= from <= to <= length()} are an error, not clamped.
+     */
+    public int[] get(final int from, final int to) {
+        final int first = sliceOffset(from, to, 2);
+        int[] out = new int[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = file.getIntAcquire(first + (i << 2));
+        }
+        return out;
+    }
+
+    /**
+     * Python's {@code a[from:from + len(values)] = values}: stores {@code values} from element
+     * {@code from} on; they must fit in the array.
+     */
+    public void set(final int from, final int[] values) {
+        if (values == null) {
+            throw new NullPointerException("the argument 'values' of set(from, values) is null");
+        }
+        final int first = sliceOffset(from, from + values.length, 2);
+        for (int i = 0; i < values.length; i++) {
+            file.setIntRelease(first + (i << 2), values[i]);
+        }
+    }
+
     /** Atomically adds {@code delta} to element {@code index} and returns the new value. */
     public int addAndGet(final int index, final int delta) {
         return file.getAndAddInt(offset(index, 2), delta) + delta;

@@ -54,6 +54,33 @@ public class RawLongArray extends SharedData {
         file.setLongRelease(offset(index, 3), value);
     }
 
+    /**
+     * Python's {@code a[from:to]}: a copy of elements {@code from} (inclusive) to {@code to}
+     * (exclusive). Bounds outside {@code 0 <= from <= to <= length()} are an error, not clamped.
+     */
+    public long[] get(final int from, final int to) {
+        final int first = sliceOffset(from, to, 3);
+        long[] out = new long[to - from];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = file.getLongAcquire(first + (i << 3));
+        }
+        return out;
+    }
+
+    /**
+     * Python's {@code a[from:from + len(values)] = values}: stores {@code values} from element
+     * {@code from} on; they must fit in the array.
+     */
+    public void set(final int from, final long[] values) {
+        if (values == null) {
+            throw new NullPointerException("the argument 'values' of set(from, values) is null");
+        }
+        final int first = sliceOffset(from, from + values.length, 3);
+        for (int i = 0; i < values.length; i++) {
+            file.setLongRelease(first + (i << 3), values[i]);
+        }
+    }
+
     /** Atomically adds {@code delta} to element {@code index} and returns the new value. */
     public long addAndGet(final int index, final long delta) {
         return file.getAndAddLong(offset(index, 3), delta) + delta;

@@ -76,6 +76,19 @@ public abstract class SharedData extends MappedObject {
     }
 
     /**
+     * Offset of element {@code from} of the slice {@code [from, to)}, after a bounds check with a
+     * message naming both. Unlike Python's slices, negative or out-of-range bounds are errors, not
+     * counted from the end or clamped: a silent clamp would hide an off-by-one.
+     */
+    final int sliceOffset(final int from, final int to, final int shift) {
+        if (from < 0 || to < from || to > length) {
+            throw new IndexOutOfBoundsException("slice [" + from + ", " + to + ") out of range for a shared array of length "
+                    + length + " (need 0 <= from <= to <= " + length + ")");
+        }
+        return ArrayDescriptor.DATA_OFFSET + (from << shift);
+    }
+
+    /**
      * The elements as a Python list, {@code [4, 9, 25]}; past {@link #PRINT_ALL_UP_TO} elements only
      * the first and last {@value #EDGE_ITEMS} and the length, like NumPy, so that showing a huge
      * array costs no more than showing a small one.
@@ -121,7 +134,7 @@ public abstract class SharedData extends MappedObject {
         if (shape != ArrayDescriptor.SHAPE_ARRAY && shape != ArrayDescriptor.SHAPE_VALUE) {
             throw new IllegalStateException("its shape " + shape + " is neither array nor value: the file is corrupt");
         }
-        if (type < ArrayDescriptor.TYPE_BYTE || type > ArrayDescriptor.TYPE_DOUBLE) {
+        if (type < ArrayDescriptor.TYPE_BYTE || type > ArrayDescriptor.TYPE_SHORT) {
             throw new IllegalStateException("its element type " + type + " is unknown: the file is corrupt");
         }
         if (length < 0 || (long) length * ArrayDescriptor.elementSize(type) > file.size() - ArrayDescriptor.DATA_OFFSET) {

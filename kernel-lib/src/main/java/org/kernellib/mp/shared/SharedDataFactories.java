@@ -12,7 +12,7 @@ import org.kernellib.mp.shared.sync.SemLock;
  */
 public class SharedDataFactories {
     /** The typecodes {@link #value(String, Object)} and {@link #array(String, Object)} accept. */
-    public static final String TYPECODES = "'i' (int), 'q' or 'l' (long), 'd' (double), 'b' (byte, arrays), 'u' (char, arrays), '?' (boolean)";
+    public static final String TYPECODES = "'i' (int), 'q' or 'l' (long), 'd' (double), 'h' (short), 'b' or 'c' (byte, 'c' is Python's one-byte char), 'u' (char, arrays), '?' (boolean)";
 
     protected SharedDataFactories() {
     }
@@ -107,6 +107,46 @@ public class SharedDataFactories {
         return RawDoubleArray.of(values);
     }
 
+    /** Python's {@code Value('h', initial)}: a short with an RLock. */
+    public static ShortValue shortValue(final short initial) {
+        return ShortValue.create(initial);
+    }
+
+    /** Python's {@code RawValue('h', initial)}: a short without a lock. */
+    public static RawShortValue rawShortValue(final short initial) {
+        return RawShortValue.create(initial);
+    }
+
+    /** Python's {@code Array('h', length)}: zero-filled, with an RLock. */
+    public static ShortArray shortArray(final int length) {
+        return ShortArray.create(length);
+    }
+
+    /** Python's {@code Array('h', [...])}: a copy of {@code values}, with an RLock. */
+    public static ShortArray shortArrayOf(final short... values) {
+        return ShortArray.of(values);
+    }
+
+    /** Python's {@code RawArray('h', length)}: zero-filled, without a lock. */
+    public static RawShortArray rawShortArray(final int length) {
+        return RawShortArray.create(length);
+    }
+
+    /** Python's {@code RawArray('h', [...])}: a copy of {@code values}, without a lock. */
+    public static RawShortArray rawShortArrayOf(final short... values) {
+        return RawShortArray.of(values);
+    }
+
+    /** Python's {@code Value('b', initial)}: a byte with an RLock. */
+    public static ByteValue byteValue(final byte initial) {
+        return ByteValue.create(initial);
+    }
+
+    /** Python's {@code RawValue('b', initial)}: a byte without a lock. */
+    public static RawByteValue rawByteValue(final byte initial) {
+        return RawByteValue.create(initial);
+    }
+
     /** Python's {@code Array('b', length)}: zero-filled, with an RLock. */
     public static ByteArray byteArray(final int length) {
         return ByteArray.create(length);
@@ -181,7 +221,7 @@ public class SharedDataFactories {
 
     /**
      * Python's {@code Value(typecode, initial)} with a lock: returns
-     * {@link IntValue}, {@link LongValue}, {@link DoubleValue} or {@link BooleanValue}.
+     * {@link IntValue}, {@link LongValue}, {@link DoubleValue}, {@link ShortValue}, {@link ByteValue} or {@link BooleanValue}.
      * Prefer the typed factories in Java code; this one exists for code ported from Python.
      */
     public static SharedData value(final String typecode, final Object initial) {
@@ -202,6 +242,16 @@ public class SharedDataFactories {
                     throw wrong(call, "initial", typecode, "a number", initial);
                 }
                 return DoubleValue.create(((Number) initial).doubleValue());
+            case 'h':
+                if (!(initial instanceof Short || initial instanceof Byte || initial instanceof Integer && ((Integer) initial).intValue() == ((Integer) initial).shortValue())) {
+                    throw wrong(call, "initial", typecode, "a short (or an int from -32768 to 32767)", initial);
+                }
+                return ShortValue.create(((Number) initial).shortValue());
+            case 'b':
+                if (!(initial instanceof Byte || initial instanceof Integer && ((Integer) initial).intValue() == ((Integer) initial).byteValue())) {
+                    throw wrong(call, "initial", typecode, "a byte (or an int from -128 to 127)", initial);
+                }
+                return ByteValue.create(((Number) initial).byteValue());
             case '?':
                 if (!(initial instanceof Boolean)) {
                     throw wrong(call, "initial", typecode, "a Boolean", initial);
@@ -246,6 +296,14 @@ public class SharedDataFactories {
                     return DoubleArray.of((double[]) sizeOrValues);
                 }
                 throw wrong(call, "sizeOrValues", typecode, "a length (Integer) or a double[]", sizeOrValues);
+            case 'h':
+                if (isLength) {
+                    return ShortArray.create((Integer) sizeOrValues);
+                }
+                if (sizeOrValues instanceof short[]) {
+                    return ShortArray.of((short[]) sizeOrValues);
+                }
+                throw wrong(call, "sizeOrValues", typecode, "a length (Integer) or a short[]", sizeOrValues);
             case 'b':
                 if (isLength) {
                     return ByteArray.create((Integer) sizeOrValues);
@@ -289,7 +347,10 @@ public class SharedDataFactories {
                     return 'q';
                 case 'd':
                     return 'd';
+                case 'h':
+                    return 'h';
                 case 'b':
+                case 'c':
                     return 'b';
                 case 'u':
                     return 'u';
@@ -333,9 +394,14 @@ public class SharedDataFactories {
                     return lock == null ? new RawDoubleValue(file, null) : new DoubleValue(file, lock);
                 }
                 return lock == null ? new RawDoubleArray(file, null) : new DoubleArray(file, lock);
+            case ArrayDescriptor.TYPE_SHORT:
+                if (value) {
+                    return lock == null ? new RawShortValue(file, null) : new ShortValue(file, lock);
+                }
+                return lock == null ? new RawShortArray(file, null) : new ShortArray(file, lock);
             case ArrayDescriptor.TYPE_BYTE:
                 if (value) {
-                    throw new IllegalStateException("it claims to be a single byte value, which does not exist: the file is corrupt");
+                    return lock == null ? new RawByteValue(file, null) : new ByteValue(file, lock);
                 }
                 return lock == null ? new RawByteArray(file, null) : new ByteArray(file, lock);
             case ArrayDescriptor.TYPE_CHAR:

@@ -33,7 +33,7 @@ class GeneratedCodeTest {
         Result r = run("--check");
         assertEquals(0, r.exitCode, "generated code differs from the generator (hand edit?); run python3 "
                 + "kernel-lib/tools/gen_shared_data.py after editing its templates:\n" + r.output);
-        assertTrue(r.output.contains("21 generated files are up to date"), r.output);
+        assertTrue(r.output.contains("27 generated files are up to date"), r.output);
     }
 
     @Test
@@ -46,7 +46,7 @@ class GeneratedCodeTest {
                 }
             }
         }
-        for (String type : List.of("Int", "Long", "Double", "Byte", "Char", "Boolean")) {
+        for (String type : List.of("Int", "Long", "Double", "Short", "Byte", "Char", "Boolean")) {
             assertTrue(generated.contains("Raw" + type + "Array.java") && generated.contains(type + "Array.java"), type);
         }
         assertTrue(generated.contains("SharedDataFactories.java"), generated.toString());
@@ -67,18 +67,18 @@ class GeneratedCodeTest {
         Path edited = copy.resolve("RawIntArray.java");
         Files.writeString(edited, Files.readString(edited).replace("Number of elements.", "Number of items."));
         Files.delete(copy.resolve("CharArray.java"));
-        Files.writeString(copy.resolve("RawShortArray.java"), "package org.kernellib.mp.shared;\n" + MARK + "\n");
+        Files.writeString(copy.resolve("RawFloatArray.java"), "package org.kernellib.mp.shared;\n" + MARK + "\n");
         Result r = run("--check", "--out", copy.toString());
         assertEquals(1, r.exitCode, r.output);
         assertTrue(r.output.contains("RawIntArray.java: differs") && r.output.contains("Number of items."), r.output);
         assertTrue(r.output.contains("CharArray.java: missing"), r.output);
-        assertTrue(r.output.contains("RawShortArray.java: marked generated but no longer generated"), r.output);
+        assertTrue(r.output.contains("RawFloatArray.java: marked generated but no longer generated"), r.output);
         assertTrue(r.output.contains("3 generated file(s) out of date"), r.output);
 
         Result write = run("--out", copy.toString());
         assertEquals(0, write.exitCode, write.output);
         assertTrue(write.output.contains("CharArray.java") && write.output.contains("RawIntArray.java"), write.output);
-        Files.delete(copy.resolve("RawShortArray.java"));
+        Files.delete(copy.resolve("RawFloatArray.java"));
         assertEquals(0, run("--check", "--out", copy.toString()).exitCode, "writing must repair what --check found");
     }
 

@@ -155,7 +155,7 @@ class SharedStateTest {
         assertMessage(() -> SharedState.array("", 3), "Array(typecode, sizeOrValues): typecode must be one of", "got ''");
         assertMessage(() -> SharedState.value("i", null), "initial must be an int for typecode 'i', got null");
         assertMessage(() -> SharedState.value("d", "1.5"), "initial must be a number for typecode 'd', got String 1.5");
-        assertMessage(() -> SharedState.value("b", 1), "typecode 'b' has arrays but no single-element value");
+        assertMessage(() -> SharedState.value("u", 'x'), "typecode 'u' has arrays but no single-element value");
         assertMessage(() -> SharedState.array("d", null), "sizeOrValues must be a length (Integer) or a double[]", "got null");
         assertMessage(() -> SharedState.array("u", 2.0), "a char[] or a String for typecode 'u', got Double 2.0");
         assertMessage(() -> SharedState.intArrayOf((int[]) null), "values must be an int[], got null");

@@ -40,6 +40,7 @@ public final class SharedFile {
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle DOUBLE = MethodHandles.byteBufferViewVarHandle(double[].class, ByteOrder.nativeOrder());
     private static final VarHandle CHAR = MethodHandles.byteBufferViewVarHandle(char[].class, ByteOrder.nativeOrder());
+    private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.nativeOrder());
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     /** Largest file one mapping can cover: a {@link MappedByteBuffer} is indexed by int. */
@@ -255,6 +256,14 @@ public final class SharedFile {
 
     public void setCharRelease(final int offset, final char value) {
         CHAR.setRelease(buffer(), offset, value);
+    }
+
+    public short getShortAcquire(final int offset) {
+        return (short) SHORT.getAcquire(buffer(), offset);
+    }
+
+    public void setShortRelease(final int offset, final short value) {
+        SHORT.setRelease(buffer(), offset, value);
     }
 
     /** A byte load followed by an acquire fence: later loads cannot move before it. */
