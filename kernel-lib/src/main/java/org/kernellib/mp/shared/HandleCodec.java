@@ -85,7 +85,8 @@ public final class HandleCodec {
             throw new NotSerializableException("cannot send " + handle.getClass().getSimpleName() + " at "
                     + handle.file.path() + ": it was closed in this process");
         }
-        return new Form(handle.getClass().getName(), handle.file.path().toString(), handle.companion());
+        return new Form(handle.getClass().getName(), handle.file.path().toString(), handle.companion(),
+                handle.attachment());
     }
 
     /** Maps the file at {@code path} and builds the handle its magic names. */
@@ -134,18 +135,21 @@ public final class HandleCodec {
 
     /**
      * The one serialized form of every shared handle: the class it was sent as (checked on
-     * arrival), the file's path, and the companion handle (a guarding lock) or null.
+     * arrival), the file's path, the companion handle (a guarding lock) or null, and the
+     * handle's attachment (a barrier's action) or null.
      */
     private static final class Form implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String type;
         private final String path;
         private final SharedObject companion;
+        private final Serializable attachment;
 
-        Form(final String type, final String path, final SharedObject companion) {
+        Form(final String type, final String path, final SharedObject companion, final Serializable attachment) {
             this.type = type;
             this.path = path;
             this.companion = companion;
+            this.attachment = attachment;
         }
 
         private Object readResolve() throws ObjectStreamException {
@@ -158,6 +162,9 @@ public final class HandleCodec {
                 if (!handle.getClass().getName().equals(type)) {
                     handle.close();
                     throw new IllegalStateException(path + " now holds a " + handle.getClass().getSimpleName() + " instead");
+                }
+                if (attachment != null) {
+                    handle.attach(attachment);
                 }
                 return handle;
             } catch (RuntimeException e) {

@@ -60,6 +60,18 @@ public abstract class MappedObject implements SharedObject {
         return null;
     }
 
+    /**
+     * Serializable data that travels with the handle besides its file (a barrier's action), or
+     * null; the receiving process gets it through {@link #attach(java.io.Serializable)}.
+     */
+    protected java.io.Serializable attachment() {
+        return null;
+    }
+
+    /** Receives what {@link #attachment()} sent, right after the handle was reopened. */
+    protected void attach(final java.io.Serializable attachment) {
+    }
+
     /** Every handle is written as {@link HandleCodec}'s one form; subclasses cannot change that. */
     protected final Object writeReplace() throws ObjectStreamException {
         return HandleCodec.write(this);

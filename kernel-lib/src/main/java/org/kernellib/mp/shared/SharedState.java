@@ -77,6 +77,21 @@ public class SharedState extends SharedDataFactories {
         return Barrier.create(parties);
     }
 
+    /** Python's {@code Barrier(parties, action)}: one party runs {@code action} when the barrier trips. */
+    public static Barrier barrier(final int parties, final Barrier.Action action) {
+        return Barrier.create(parties, action, null);
+    }
+
+    /** Python's {@code Barrier(parties, timeout=...)}: {@code await()} waits at most {@code timeout}. */
+    public static Barrier barrier(final int parties, final java.time.Duration timeout) {
+        return Barrier.create(parties, null, timeout);
+    }
+
+    /** Python's {@code Barrier(parties, action, timeout)}. */
+    public static Barrier barrier(final int parties, final Barrier.Action action, final java.time.Duration timeout) {
+        return Barrier.create(parties, action, timeout);
+    }
+
     // ---- queues -------------------------------------------------------------------------------
 
     /** Python's {@code Queue()}: unbounded (up to its 1 MiB ring). */

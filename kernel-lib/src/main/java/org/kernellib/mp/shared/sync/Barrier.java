@@ -3,8 +3,11 @@ package org.kernellib.mp.shared.sync;
 import static org.kernellib.mp.shared.sync.BarrierDescriptor.BROKEN_OFFSET;
 import static org.kernellib.mp.shared.sync.BarrierDescriptor.PARTIES_OFFSET;
 import static org.kernellib.mp.shared.sync.BarrierDescriptor.STATE_OFFSET;
+import static org.kernellib.mp.shared.sync.BarrierDescriptor.TIMEOUT_OFFSET;
 
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.kernellib.mp.shared.HandleCodec;
 import org.kernellib.mp.shared.MappedObject;
@@ -16,11 +19,23 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@code multiprocessing.Barrier}: {@link #await()} (Python's {@code wait}) returns once all
  * parties have arrived, with a distinct arrival index 0..parties-1. A timeout or {@link #abort()}
  * breaks it: every waiter, and every later arrival, gets {@link BrokenBarrierException}.
+ *
+ * <p>As in Python, an optional {@link Action} is run by one party, the last to arrive, after all
+ * have arrived and before any is released (if it throws, the barrier breaks and that party gets
+ * the exception); it travels with the handle to every process, so whichever party trips the
+ * barrier runs it. An optional default timeout, given at creation, bounds {@link #await()};
+ * {@link #reset()} returns the barrier to its empty state.
  */
 public final class Barrier extends MappedObject {
     private static final long serialVersionUID = 1L;
 
+    /** What the last party runs when the barrier trips; serializable so it reaches every process. */
+    @FunctionalInterface
+    public interface Action extends Runnable, Serializable {
+    }
+
     private final transient int parties;
+    private transient volatile Action action;
 
     Barrier(final SharedFile file) {
         super(file);
@@ -29,13 +44,66 @@ public final class Barrier extends MappedObject {
 
     /** A barrier for {@code parties} (at least 1) threads or processes. */
     public static Barrier create(final int parties) {
+        return create(parties, null, null);
+    }
+
+    /**
+     * A barrier for {@code parties} whose last arrival runs {@code action} (null: none) and whose
+     * {@link #await()} waits at most {@code timeout} (null: no limit), Python's
+     * {@code Barrier(parties, action, timeout)}.
+     */
+    public static Barrier create(final int parties, final Action action, final Duration timeout) {
         if (parties < 1) {
             throw new IllegalArgumentException("a Barrier needs at least 1 party, got " + parties);
         }
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            throw new IllegalArgumentException("a Barrier's default timeout must be positive, got " + timeout
+                    + "; pass null for no limit");
+        }
         SharedFile f = SharedFile.create("barrier", BarrierDescriptor.LENGTH);
         f.setIntPlain(PARTIES_OFFSET, parties);
+        f.setLongPlain(TIMEOUT_OFFSET, timeout == null ? 0 : saturatedNanos(timeout));
         f.setIntRelease(BarrierDescriptor.MAGIC_OFFSET, BarrierDescriptor.MAGIC);
-        return new Barrier(f);
+        Barrier b = new Barrier(f);
+        b.action = action;
+        return b;
+    }
+
+    private static long saturatedNanos(final Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /** The default timeout of {@link #await()}, Python's {@code timeout}; empty for none. */
+    public Optional<Duration> timeout() {
+        long nanos = file.getLongPlain(TIMEOUT_OFFSET);
+        return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(nanos));
+    }
+
+    /**
+     * Python's {@code reset()}: returns the barrier to its empty state, unbroken; parties waiting
+     * now get {@link BrokenBarrierException} (saying it was reset), later ones start afresh.
+     */
+    public void reset() {
+        final SharedFile f = file;
+        long state;
+        do {
+            state = f.getLongVolatile(STATE_OFFSET);
+        } while (!f.compareAndSetLong(STATE_OFFSET, state, BarrierDescriptor.nextGeneration(state, true)));
+        f.setIntVolatile(BROKEN_OFFSET, 0);
+    }
+
+    @Override
+    protected Serializable attachment() {
+        return action;
+    }
+
+    @Override
+    protected void attach(final Serializable attachment) {
+        action = (Action) attachment;
     }
 
     public int parties() {
@@ -44,7 +112,9 @@ public final class Barrier extends MappedObject {
 
     /** Parties waiting in the current generation. */
     public int nWaiting() {
-        return (int) file.getLongVolatile(STATE_OFFSET);
+        // While the last party runs the action, all have arrived but none waits any more.
+        int arrived = (int) file.getLongVolatile(STATE_OFFSET);
+        return arrived >= parties ? 0 : arrived;
     }
 
     public boolean isBroken() {
@@ -56,11 +126,13 @@ public final class Barrier extends MappedObject {
         file.setIntVolatile(BROKEN_OFFSET, 1);
     }
 
+    /** Waits for the other parties, at most the default timeout if the barrier has one. */
     public int await() {
-        return await0(-1);
+        long nanos = file.getLongPlain(TIMEOUT_OFFSET);
+        return await0(nanos == 0 ? -1 : nanos);
     }
 
-    /** Waits at most {@code timeout}; on timeout breaks the barrier and throws. */
+    /** Waits at most {@code timeout} (instead of the default); on timeout breaks the barrier and throws. */
     public int await(final Duration timeout) {
         return await0(timeout.isNegative() ? -1 : timeout.toNanos());
     }
@@ -76,14 +148,21 @@ public final class Barrier extends MappedObject {
             }
             state = f.getLongVolatile(STATE_OFFSET);
             int arrived = (int) state;
+            if (arrived >= parties) {
+                Thread.onSpinWait(); // the last party runs the action; this one belongs to the next generation
+                continue;
+            }
             index = arrived;
-            next = arrived + 1 == parties ? ((state >>> 32) + 1) << 32 : state + 1;
+            next = arrived + 1 == parties && action == null ? BarrierDescriptor.nextGeneration(state, false) : state + 1;
             if (f.compareAndSetLong(STATE_OFFSET, state, next)) {
                 break;
             }
         }
         if (arrived(next, state)) {
             return index;
+        }
+        if (index + 1 == parties) {
+            return runActionAndRelease(next, index);
         }
         final long generation = state >>> 32;
         Backoff backoff = new Backoff(toString());
@@ -98,6 +177,26 @@ public final class Barrier extends MappedObject {
                         + " with " + nWaiting() + " of " + parties + " parties; it is now broken");
             }
             backoff.idle(deadline);
+        }
+        if (BarrierDescriptor.endedByReset(f.getLongVolatile(STATE_OFFSET), BarrierDescriptor.generation(state))) {
+            throw new BrokenBarrierException("barrier was reset while waiting");
+        }
+        return index;
+    }
+
+    /** The last arrival of a barrier with an action: runs it, then releases the others. */
+    private int runActionAndRelease(final long full, final int index) {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            abort();
+            throw e;
+        }
+        if (isBroken()) {
+            throw new BrokenBarrierException("barrier was broken while the action ran (aborted or a party timed out)");
+        }
+        if (!file.compareAndSetLong(STATE_OFFSET, full, BarrierDescriptor.nextGeneration(full, false))) {
+            throw new BrokenBarrierException("barrier was reset while the action ran");
         }
         return index;
     }

@@ -9,9 +9,11 @@ package org.kernellib.mp.shared.sync;
  *  +---------------------------------------------------------------+
  *  |                        Magic 'KLBA'                           |  0
  *  |                         Parties                               |  4
- *  |                  Reserved up to the cache line                ... 8..63
+ *  |            Default timeout in ns (0: none)                    |  8
+ *  |                                                               |
+ *  |                  Reserved up to the cache line                ... 16..63
  *  +===============================================================+
- *  |        State: generation (high 32) | arrived (low 32)         | 64  CAS
+ *  | State: generation (24) | history (8) | arrived (32)            | 64  CAS
  *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                   Broken (0 / 1)                              | 72
@@ -21,14 +23,44 @@ package org.kernellib.mp.shared.sync;
  *
  * <p>Generation and count share one word so that the last arrival resets the count and opens the
  * next generation in one compare-and-set: no arrival can be counted in the wrong generation.
+ * The history says how the last 8 generations ended, bit 0 for the one just before the current:
+ * 0 when all parties arrived, 1 when {@code reset()} ended it. It changes in the same
+ * compare-and-set as the generation, so a waiter that sees its generation end knows whether it
+ * was released or reset (a waiter that slept through more than 8 later generations is told it
+ * was reset). With an action, the last arrival first counts itself (arrived == parties, which
+ * holds off later arrivals), runs the action, then opens the next generation.
  */
 final class BarrierDescriptor {
     static final int MAGIC = 0x41424C4B; // "KLBA" in little-endian memory
     static final int MAGIC_OFFSET = 0;
     static final int PARTIES_OFFSET = 4;
+    static final int TIMEOUT_OFFSET = 8;
     static final int STATE_OFFSET = 64;
     static final int BROKEN_OFFSET = 72;
     static final int LENGTH = 128;
+
+    static final int HISTORY_GENERATIONS = 8;
+    private static final long GENERATION_MASK = (1L << 24) - 1;
+
+    static long generation(final long state) {
+        return state >>> 40;
+    }
+
+    /** The state that opens the generation after {@code state}'s, recording how that one ended. */
+    static long nextGeneration(final long state, final boolean byReset) {
+        long generation = (generation(state) + 1) & GENERATION_MASK;
+        long history = ((state >>> 32) << 1 | (byReset ? 1 : 0)) & 0xFF;
+        return generation << 40 | history << 32;
+    }
+
+    /** Whether {@code generation}, which ended before {@code now}, ended by reset. */
+    static boolean endedByReset(final long now, final long generation) {
+        long distance = (generation(now) - generation) & GENERATION_MASK;
+        if (distance > HISTORY_GENERATIONS) {
+            return true;
+        }
+        return ((now >>> 32) >>> (distance - 1) & 1) != 0;
+    }
 
     private BarrierDescriptor() {
     }
