@@ -12,21 +12,59 @@ import java.util.function.Supplier;
  * The pending result of {@link Pool#applyAsync} or {@link Pool#mapAsync}: Python's
  * {@code AsyncResult}. {@code get()} rethrows a task's failure as a {@link PoolTaskException} (or
  * {@link WorkerDiedException}); an interrupted {@code get()} cancels the call, as an interrupted
- * {@code map} does, and throws {@link PoolInterruptedException}.
+ * {@code map} does, and throws {@link PoolInterruptedException}. When the call was given a
+ * callback, the result is ready only once the callback has run, as in Python.
  */
 public final class AsyncResult<T> {
     private final Job job;
     private final Supplier<T> value;
+    /** Completes once the call's callback or error callback has run; null without callbacks. */
+    private final CompletableFuture<Void> handled;
+    private final ResultHandler handler;
 
     AsyncResult(final Job job, final Supplier<T> value) {
         this.job = job;
         this.value = value;
+        this.handled = null;
+        this.handler = null;
+    }
+
+    /** A result whose callback or error callback {@code handler} runs when the call finishes. */
+    AsyncResult(final Job job, final Supplier<T> value, final ResultHandler handler,
+            final java.util.function.Consumer<? super T> callback,
+            final java.util.function.Consumer<? super Throwable> errorCallback) {
+        this.job = job;
+        this.value = value;
+        this.handler = handler;
+        this.handled = handler.attach(job, value, callback, errorCallback);
+    }
+
+    Job job() {
+        return job;
     }
 
     /** Waits for the result. */
     public T get() {
+        job.await(false);
+        awaitHandled();
         job.await();
         return value.get();
+    }
+
+    /** Waits for the callback, unless called from the result handler itself (a callback calling get()). */
+    private void awaitHandled() {
+        if (handled == null || handler.isHandlerThread()) {
+            return;
+        }
+        try {
+            handled.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PoolInterruptedException("interrupted while the callback of pool call #" + job.id + " ("
+                    + job.label + ") ran", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never: it is only ever completed normally
+        }
     }
 
     /** Waits at most {@code timeout}; the call goes on running after a timeout. */
@@ -40,11 +78,12 @@ public final class AsyncResult<T> {
     /** Waits until the call has finished, whatever the outcome. */
     public void waitFor() {
         job.await(false);
+        awaitHandled();
     }
 
     /** Waits at most {@code timeout}; returns whether the call has finished. */
     public boolean waitFor(final Duration timeout) {
-        CompletableFuture<Void> f = job.finished;
+        CompletableFuture<Void> f = handled == null ? job.finished : CompletableFuture.allOf(job.finished, handled);
         try {
             f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -59,7 +98,7 @@ public final class AsyncResult<T> {
 
     /** Whether the call has finished. */
     public boolean ready() {
-        return job.finished.isDone();
+        return job.finished.isDone() && (handled == null || handled.isDone());
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
@@ -92,6 +93,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     private final transient JobBook book;
     /** The workers that run the chunks. */
     private final transient WorkerBackend workers;
+    /** Runs the callbacks of async calls (Python's result-handler thread). */
+    private final transient ResultHandler results;
 
     /** A pool with one worker per available processor. */
     public Pool() {
@@ -183,6 +186,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         ClassLoader contextLoader = cl != null ? cl : ClassLoader.getSystemClassLoader();
         this.book = new JobBook(name, created, contextLoader);
+        this.results = new ResultHandler(name);
         byte[] init = new byte[0];
         ClassShipper initClasses = null;
         if (b.initializer != null) {
@@ -234,6 +238,18 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return mapAsync(fn, items, chunksize, "mapAsync");
     }
 
+    /**
+     * {@code mapAsync} whose {@code callback} gets the results, or {@code errorCallback} the
+     * failure (either may be null), in this process on the pool's result-handler thread, in the
+     * order calls finish; {@code get()} returns once the callback has run, as in Python.
+     */
+    public <T, R> AsyncResult<List<R>> mapAsync(final SerializableFunction<? super T, ? extends R> fn,
+            final Iterable<? extends T> items, final Consumer<? super List<R>> callback,
+            final Consumer<? super Throwable> errorCallback) {
+        Job job = this.<T, R>mapAsync(fn, items, 0, "mapAsync").job();
+        return new AsyncResult<>(job, job::orderedResults, results, callback, errorCallback);
+    }
+
     private <T, R> AsyncResult<List<R>> mapAsync(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize, final String label) {
         CallArguments.given(fn, "fn", label);
@@ -274,6 +290,14 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return new AsyncResult<>(job, job::orderedResults);
     }
 
+    /** {@code starmapAsync} with a callback and an error callback, as {@code mapAsync} takes them. */
+    public <A, B, R> AsyncResult<List<R>> starmapAsync(final SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+            final Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, final int chunksize,
+            final Consumer<? super List<R>> callback, final Consumer<? super Throwable> errorCallback) {
+        Job job = this.<A, B, R>starmapAsync(fn, pairs, chunksize).job();
+        return new AsyncResult<>(job, job::orderedResults, results, callback, errorCallback);
+    }
+
     /**
      * {@code fn(args...)} for every argument list, in input order: Python's {@code starmap} for
      * any number of arguments, e.g. {@code pool.starmap(a -> (int) a[0] + (int) a[1] + (int) a[2],
@@ -300,15 +324,25 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** {@code fn(arg)} in a worker, without waiting. */
     public <T, R> AsyncResult<R> applyAsync(final SerializableFunction<? super T, ? extends R> fn, final T arg) {
+        return applyAsync(fn, arg, null, null);
+    }
+
+    /** {@code applyAsync} with a callback and an error callback, as {@code mapAsync} takes them. */
+    public <T, R> AsyncResult<R> applyAsync(final SerializableFunction<? super T, ? extends R> fn, final T arg,
+            final Consumer<? super R> callback, final Consumer<? super Throwable> errorCallback) {
         CallArguments.given(fn, "fn", "apply");
         List<Object> one = new ArrayList<>(1);
         one.add(arg);
         Job job = book.submit("apply", fn, one, 1);
-        return new AsyncResult<>(job, () -> {
+        java.util.function.Supplier<R> value = () -> {
             @SuppressWarnings("unchecked")
             R r = (R) job.orderedResults().get(0);
             return r;
-        });
+        };
+        if (callback == null && errorCallback == null) {
+            return new AsyncResult<>(job, value);
+        }
+        return new AsyncResult<>(job, value, results, callback, errorCallback);
     }
 
     /** Results in input order, each as soon as it and those before it are done; chunk size 1. */
@@ -368,6 +402,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             }
         }
         workers.stop(false);
+        try {
+            results.shutdown(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PoolInterruptedException("interrupted while " + name + " waited for its callbacks", e);
+        }
     }
 
     /** Stops at once: pending and running calls fail, workers are killed. */
@@ -376,6 +416,11 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             j.reportProgress();
         }
         workers.stop(true);
+        try {
+            results.shutdown(false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
