@@ -1,7 +1,10 @@
 package org.kernellib.mp.pool;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -19,6 +22,8 @@ final class ResultHandler {
     private final String poolName;
     private ExecutorService executor;
     private volatile Thread thread;
+    /** Callbacks not yet run: a call may finish a moment before its callback is handed over. */
+    private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
 
     ResultHandler(final String poolName) {
         this.poolName = poolName;
@@ -32,6 +37,8 @@ final class ResultHandler {
     <T> CompletableFuture<Void> attach(final Job job, final Supplier<T> value, final Consumer<? super T> callback,
             final Consumer<? super Throwable> errorCallback) {
         CompletableFuture<Void> handled = new CompletableFuture<>();
+        pending.add(handled);
+        handled.whenComplete((v, e) -> pending.remove(handled));
         ExecutorService ex = executor();
         job.finished.whenComplete((ignored, failure) -> {
             try {
@@ -84,6 +91,13 @@ final class ResultHandler {
      * a callback itself or told not to.
      */
     void shutdown(final boolean wait) throws InterruptedException {
+        if (wait && !isHandlerThread()) {
+            try {
+                CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0])).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e); // never: they are only ever completed normally
+            }
+        }
         ExecutorService ex;
         synchronized (this) {
             ex = executor;
