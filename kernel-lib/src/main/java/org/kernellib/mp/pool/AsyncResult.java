@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -31,8 +32,8 @@ public final class AsyncResult<T> {
 
     /** A result whose callback or error callback {@code handler} runs when the call finishes. */
     AsyncResult(final Job job, final Supplier<T> value, final ResultHandler handler,
-            final java.util.function.Consumer<? super T> callback,
-            final java.util.function.Consumer<? super Throwable> errorCallback) {
+            final Consumer<? super T> callback,
+            final Consumer<? super Throwable> errorCallback) {
         this.job = job;
         this.value = value;
         this.handler = handler;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
@@ -334,7 +335,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         List<Object> one = new ArrayList<>(1);
         one.add(arg);
         Job job = book.submit("apply", fn, one, 1);
-        java.util.function.Supplier<R> value = () -> {
+        Supplier<R> value = () -> {
             @SuppressWarnings("unchecked")
             R r = (R) job.orderedResults().get(0);
             return r;
