@@ -367,7 +367,8 @@ public class Process implements AutoCloseable, Serializable {
     private void requireOpen(final String what) {
         if (closed) {
             throw new IllegalStateException("cannot " + what + " " + name + ": the process is closed (close() released"
-                    + " it); only name() can still be read. Create a new Process to run the task again");
+                    + " it); only its name, output and start time can still be read."
+                    + " Create a new Process to run the task again");
         }
     }
 
@@ -389,7 +390,8 @@ public class Process implements AutoCloseable, Serializable {
     @Override
     public String toString() {
         WorkerHandle h = worker;
-        String state = closed ? "closed" : h == null ? "initial" : h.isAlive() ? "started" : "stopped exitcode=" + exitCode().orElse(-999);
+        String state = closed ? "closed" : h == null ? "initial"
+                : h.isAlive() ? "started" : "stopped exitcode=" + exitCode().orElse(-999);
         return "<Process name='" + name + "'" + (h == null ? "" : " pid=" + h.pid()) + " " + state
                 + (daemon ? " daemon" : "") + ">";
     }
