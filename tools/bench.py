@@ -6,8 +6,8 @@
 
 Steps: package kernel-lib (jar in target/, runtime dependencies in target/lib/, the layout a
 kernel uses), build the worker AppCDS archive for this JVM, run each Java benchmark main (each
-prints one JSON object of medians), run ../shared/bench/python_baseline.py --json (relative to the
-repository root). These machines are noisy: run it a few times and compare the ratios.
+prints one JSON object of medians), then run tools/bench_python.py --json, Python's multiprocessing
+on the same rows. These machines are noisy: run it a few times and compare the ratios.
 To add a row, append to ROWS: (label, key in our JSON, key in Python's JSON or None, and whether
 lower is better).
 """
@@ -16,10 +16,11 @@ import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(TOOLS)
 MODULE = os.path.join(ROOT, "kernel-lib")
 TARGET = os.path.join(MODULE, "target")
-PYTHON_BASELINE = os.path.join(ROOT, "..", "shared", "bench", "python_baseline.py")
+PYTHON_BASELINE = os.path.join(TOOLS, "bench_python.py")
 
 LOWER, HIGHER = True, False  # None: a calibration, shown side by side but not compared
 ROWS = [
