@@ -4,8 +4,8 @@
 The JJava wheel ships its jars and a generic kernelspec; this writes a second kernelspec,
 `java-multiprocessing`, next to it in <venv>/share/jupyter/kernels/ (so nothing is installed for
 the user or the system) whose JVM is the `java` the README names and whose class path carries
-kernel-lib and its runtime dependencies (Tablesaw, XChart). Every notebook names this kernelspec
-in its metadata.
+kernel-lib-notebook and its runtime dependencies: kernel-lib (the core), Tablesaw, XChart. Every
+notebook names this kernelspec in its metadata.
 """
 import argparse
 import json
@@ -19,11 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def kernel_classpath() -> list:
-    target = ROOT / "kernel-lib" / "target"
-    jar = target / "kernel-lib.jar"
-    if not jar.is_file():
-        sys.exit(f"error: {jar} is missing; build it first with `mvn -q package -DskipTests`")
-    return [str(jar)] + sorted(str(p) for p in (target / "lib").glob("*.jar"))
+    """The notebook module's jar, then every jar `mvn package` copied to its target/lib/ (the
+    core kernel-lib jar among them, which is all a worker process boots from)."""
+    target = ROOT / "kernel-lib-notebook" / "target"
+    jar = target / "kernel-lib-notebook.jar"
+    deps = sorted(str(p) for p in (target / "lib").glob("*.jar"))
+    if not jar.is_file() or not any(os.path.basename(d).startswith("kernel-lib-") for d in deps):
+        sys.exit(f"error: {jar} or its target/lib/ is missing; build both modules first with "
+                 "`mvn -q package -DskipTests` in the repository root (or `make setup`)")
+    return [str(jar)] + deps
 
 
 def resolve_java(java: str) -> str:
