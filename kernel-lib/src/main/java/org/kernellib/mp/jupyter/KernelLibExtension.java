@@ -2,11 +2,13 @@ package org.kernellib.mp.jupyter;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
+import org.kernellib.mp.process.Executions;
 import org.kernellib.mp.shared.memory.RuntimeDir;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
@@ -82,6 +84,11 @@ public final class KernelLibExtension implements Extension {
 
         for (String snippet : IMPORTS) {
             kernel.eval(snippet);
+        }
+        // An interrupt stops the workers of the cell it interrupts, not those of earlier cells.
+        Supplier<Object> cells = CellExecution.identities(kernel);
+        if (cells != null) {
+            Executions.identifyBy(cells);
         }
         keepAWorkerWarm();
         sweepDeadKernelsFiles();
