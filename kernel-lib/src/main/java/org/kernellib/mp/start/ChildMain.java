@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,9 @@ public final class ChildMain {
     }
 
     public static void main(final String[] args) throws Exception {
-        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true));
-        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        // UTF-8 as the parent reads it, whatever the locale (see WorkerCommand's flags).
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         boolean standby = args.length > 0 && STANDBY.equals(args[0]);
         // Signal handlers go in on another thread, off the critical path. A standby also warms up
         // the lambda and serialization machinery there; a cold worker does not: its task is

@@ -1,0 +1,103 @@
+"""Cell code written the way a learner writes it behaves as the learner expects: worker text in any
+language and locale, a worker's threads, errors that point at the cell, the library's types by name.
+
+One real kernel (through jupyter_client, as JupyterLab drives it) runs every test here, started under
+LANG=C / LC_ALL=C, the locale of many containers, in which a JVM's own default is ASCII.
+"""
+import os
+import time
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+KERNEL = "java-multiprocessing"
+# CJK (3 bytes each in UTF-8), emoji with a skin-tone modifier (4 + 4), e + combining acute (1 + 2):
+# 2 000 repeats make a 10 000-character line, far longer than one read of a pipe.
+PIECE = "漢字😀👍🏽e\u0301"
+LINE = PIECE * 2000
+
+
+@pytest.fixture(scope="module")
+def kc():
+    km = KernelManager(kernel_name=KERNEL)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
+    env.update(LANG="C", LC_ALL="C")
+    km.start_kernel(env=env)
+    client = km.client()
+    client.start_channels()
+    client.wait_for_ready(timeout=120)
+    yield client
+    client.stop_channels()
+    km.shutdown_kernel()
+
+
+class Cell:
+    def __init__(self, reply):
+        self.status = reply["content"]["status"]
+        self.stdout = ""
+        self.stderr = ""
+        self.error = None  # the traceback JupyterLab shows, one string
+
+    def hook(self, msg):
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream":
+            if content["name"] == "stdout":
+                self.stdout += content["text"]
+            else:
+                self.stderr += content["text"]
+        elif kind == "error":
+            self.error = "\n".join(content["traceback"])
+
+
+def run(kc, code, timeout=120):
+    cell = Cell({"content": {"status": None}})
+    reply = kc.execute_interactive(code, timeout=timeout, output_hook=cell.hook)
+    cell.status = reply["content"]["status"]
+    return cell
+
+
+def test_the_kernel_really_runs_under_the_c_locale(kc):
+    cell = run(kc, 'System.out.println(System.getenv("LC_ALL") + " " + java.nio.charset.Charset.defaultCharset());')
+    assert cell.stdout.split()[0] == "C", cell.stdout
+
+
+def test_a_long_line_of_cjk_emoji_and_combining_marks_arrives_intact_on_both_streams(kc):
+    cell = run(kc, f"""
+String line = "{PIECE}".repeat(2000);
+Process p = new Process(() -> {{
+    System.out.println(line);
+    System.err.println(line);
+}});
+p.start();
+p.join();
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == LINE + "\n", f"stdout differs from char {first_difference(cell.stdout, LINE)}"
+    assert cell.stderr == LINE + "\n", f"stderr differs from char {first_difference(cell.stderr, LINE)}"
+    assert "\ufffd" not in cell.stdout + cell.stderr
+
+    same = run(kc, 'System.out.println(p.output().size() + " " + p.output().stream().allMatch(l -> l.text().equals(line)));')
+    assert same.stdout == "2 true\n", "output() must hold the same text the cell showed"
+
+
+def test_short_non_ascii_prints_of_a_worker_read_as_printed(kc):
+    cell = run(kc, """
+Process p = new Process(() -> {
+    System.out.println("Grüße, 世界 → ok");
+    System.out.print("naïve ");
+    System.out.println('é');
+    System.err.printf("%s%n", "ошибка");
+});
+p.start();
+p.join();
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "Grüße, 世界 → ok\nnaïve é\n"
+    assert cell.stderr == "ошибка\n"
+
+
+def first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return f"{i}: {a[i:i + 5]!r} instead of {b[i:i + 5]!r}"
+    return f"{min(len(a), len(b))} (lengths {len(a)} and {len(b)})"
