@@ -101,3 +101,66 @@ def first_difference(a, b):
         if x != y:
             return f"{i}: {a[i:i + 5]!r} instead of {b[i:i + 5]!r}"
     return f"{min(len(a), len(b))} (lengths {len(a)} and {len(b)})"
+
+
+def test_a_workers_non_daemon_threads_finish_before_it_exits(kc):
+    cell = run(kc, """
+Process p = new Process(() -> {
+    Thread t = new Thread(() -> {
+        try { Thread.sleep(700); } catch (InterruptedException e) { return; }
+        System.out.println("thread finished its work");
+    });
+    t.start();
+    Thread d = new Thread(() -> {
+        try { Thread.sleep(60_000); } catch (InterruptedException e) { return; }
+        System.out.println("a daemon thread must not hold the worker");
+    });
+    d.setDaemon(true);
+    d.start();
+    System.out.println("task returned");
+});
+p.start();
+p.join();
+System.out.println("exit code " + p.exitCode().getAsInt());
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "task returned\nthread finished its work\nexit code 0\n"
+
+
+def test_the_exit_code_is_the_tasks_even_when_its_threads_outlive_it(kc):
+    cell = run(kc, """
+Process p = new Process(() -> {
+    new Thread(() -> {
+        try { Thread.sleep(500); } catch (InterruptedException e) { return; }
+        System.out.println("thread done");
+    }).start();
+    throw new IllegalStateException("the task failed");
+});
+p.start();
+p.join();
+System.out.println("exit code " + p.exitCode().getAsInt());
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "thread done\nexit code 1\n"
+    assert "the task failed" in cell.stderr
+
+
+def test_terminate_and_kill_end_a_worker_whose_threads_still_run(kc):
+    cell = run(kc, """
+Task lingering = () -> new Thread(() -> {
+    try { Thread.sleep(60_000); } catch (InterruptedException e) { }
+}).start();
+Process a = new Process(lingering);
+Process b = new Process(lingering);
+a.start();
+b.start();
+Thread.sleep(1500);
+System.out.println("alive " + a.isAlive() + " " + b.isAlive());
+long t0 = System.nanoTime();
+a.terminate();
+b.kill();
+System.out.println("ended " + a.join(5_000) + " " + b.join(5_000) + " " + a.exitCode().getAsInt() + " " + b.exitCode().getAsInt());
+System.out.println("within 3 s " + ((System.nanoTime() - t0) < 3_000_000_000L));
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "alive true true\nended true true -15 -9\nwithin 3 s true\n"

@@ -48,7 +48,8 @@ import org.kernellib.mp.serial.TaskPayload;
  * first means the parent is gone: halt); start the watcher that reads stdin from then on, answers
  * class requests, and halts this JVM at once on EOF, which the OS delivers when the parent goes
  * away for any reason, SIGKILL included; restore the copied snippet variables; deserialize and
- * run the task; report DONE (exit 0) or FAILED (stack trace on stderr, exit 1).
+ * run the task; wait for the non-daemon threads it started; report DONE (exit 0) or FAILED
+ * (stack trace on stderr, exit 1).
  *
  * <p>Frames to the parent are written into stderr, marked ({@link Sideband}); no socket is opened,
  * because initialising the JDK's socket support costs a fresh JVM about 30 ms.
@@ -194,9 +195,12 @@ public final class ChildMain {
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
             System.err.print(readableTrace(e));
+            // DONE and FAILED go after the task's threads: a kill while they run reads as a kill.
+            NonDaemonThreads.awaitAll();
             sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e), SUMMARY_CHARS));
             System.exit(1);
         }
+        NonDaemonThreads.awaitAll();
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
         System.exit(0);
     }
