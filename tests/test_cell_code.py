@@ -164,3 +164,19 @@ System.out.println("within 3 s " + ((System.nanoTime() - t0) < 3_000_000_000L));
 """)
     assert cell.status == "ok", cell.error
     assert cell.stdout == "alive true true\nended true true -15 -9\nwithin 3 s true\n"
+
+
+def test_a_cell_names_the_librarys_types_without_importing_them(kc):
+    cell = run(kc, """
+Connection[] ends = pipe();
+Connection left = ends[0];
+Barrier b = barrier(2);
+List<Class<?>> named = List.of(Connection.class, Pipe.class, ProcessInfo.class, JoinInterruptedException.class,
+        ProcessStartException.class, EmptyException.class, FullException.class, BrokenBarrierException.class,
+        PoolException.class, PoolTaskException.class, PoolInterruptedException.class, WorkerDiedException.class,
+        RemoteException.class, WaitInterruptedException.class, SemLock.class);
+named.forEach(c -> System.out.println(c.getName()));
+""")
+    assert cell.status == "ok", cell.error
+    names = cell.stdout.split()
+    assert len(names) == 15 and all(n.startswith("org.kernellib.mp.") for n in names), names

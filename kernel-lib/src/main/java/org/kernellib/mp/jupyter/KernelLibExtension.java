@@ -23,13 +23,21 @@ import tech.tablesaw.api.Table;
  * touches JJava, so the library and every worker process run without it.
  */
 public final class KernelLibExtension implements Extension {
-    /** Imports every notebook gets; each line is one JShell snippet. */
+    /**
+     * Imports every notebook gets, so that every type a notebook may write by name (what the
+     * factories return, what the calls throw) needs no import; each line is one JShell snippet.
+     */
     static final List<String> IMPORTS = List.of(
             "import static org.kernellib.mp.Multiprocessing.*;",
             // Shadows java.lang.Process on purpose: notebooks read like the Python they follow.
             "import org.kernellib.mp.process.Process;",
             "import org.kernellib.mp.process.Task;",
             "import org.kernellib.mp.process.OutputLine;",
+            "import org.kernellib.mp.process.ProcessInfo;",
+            "import org.kernellib.mp.process.JoinInterruptedException;",
+            "import org.kernellib.mp.process.ProcessStartException;",
+            "import org.kernellib.mp.connection.Connection;",
+            "import org.kernellib.mp.connection.Pipe;",
             "import org.kernellib.mp.shared.*;",
             // Single-type imports: Lock, Semaphore, Condition and Queue would otherwise be
             // ambiguous with the java.util.concurrent and java.util types JShell imports.
@@ -41,9 +49,14 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.sync.Condition;",
             "import org.kernellib.mp.shared.sync.Barrier;",
             "import org.kernellib.mp.shared.sync.Held;",
+            "import org.kernellib.mp.shared.sync.SemLock;",
+            // Also java.util.concurrent's name, which JJava imports on demand: this one wins.
+            "import org.kernellib.mp.shared.sync.BrokenBarrierException;",
             "import org.kernellib.mp.shared.queue.Queue;",
             "import org.kernellib.mp.shared.queue.JoinableQueue;",
             "import org.kernellib.mp.shared.queue.SimpleQueue;",
+            "import org.kernellib.mp.shared.queue.EmptyException;",
+            "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.pool.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
