@@ -180,3 +180,36 @@ named.forEach(c -> System.out.println(c.getName()));
     assert cell.status == "ok", cell.error
     names = cell.stdout.split()
     assert len(names) == 15 and all(n.startswith("org.kernellib.mp.") for n in names), names
+
+
+def test_a_workers_exception_names_notebook_lines_as_jjava_does_and_folds_the_plumbing(kc):
+    assert run(kc, "class Boom extends RuntimeException { Boom(String m, Throwable c) { super(m, c); } }").status == "ok"
+    assert run(kc, "int divide(int x) {\n    int y = 0;\n    return x / y;\n}").status == "ok"
+    assert run(kc, "int boom(int x) {\n    try {\n        return divide(x);\n    } catch (ArithmeticException e) {\n        throw new Boom(\"no good\", e);\n    }\n}").status == "ok"
+    # The same call in the kernel: JJava's own rendering of the frames.
+    here = run(kc, "boom(1);")
+    assert here.status == "error"
+    import re
+    jjava_frames = re.findall(r"at (\.(?:boom|divide)\(#\d+:\d+\))", re.sub(r"\x1b\[[0-9;]*m", "", here.error))
+    assert len(jjava_frames) >= 2, here.error
+
+    cell = run(kc, 'Process p = new Process(() -> boom(1));\np.start();\np.join();\nSystem.out.println("exit " + p.exitCode().getAsInt());')
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "exit 1\n"
+    err = cell.stderr
+    assert "Boom: no good" in err and "Caused by: java.lang.ArithmeticException: / by zero" in err, err
+    for frame in set(jjava_frames):
+        assert frame in err, f"JJava names this frame {frame}; the worker's trace does not:\n{err}"
+    assert "$JShell$" not in err, err
+    assert "frames in kernel-lib" in err, err
+    assert not re.search(r"at (org\.kernellib|java\.base/java\.lang\.reflect|java\.base/jdk\.internal\.reflect)", err), err
+
+
+def test_a_value_that_cannot_be_copied_is_named_once(kc):
+    cell = run(kc, "Thread guard = new Thread(() -> {});\nProcess q = new Process(() -> System.out.println(guard.getName()));\nq.start();")
+    assert cell.status == "error"
+    import re
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", cell.error)
+    assert shown.count("cannot copy the variable 'guard'") == 1, shown
+    assert "$JShell$" not in shown, shown
+    assert "java.lang.Thread" in shown

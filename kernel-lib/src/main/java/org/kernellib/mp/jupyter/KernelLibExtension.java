@@ -9,6 +9,7 @@ import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Executions;
+import org.kernellib.mp.serial.SnippetLines;
 import org.kernellib.mp.shared.memory.RuntimeDir;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
@@ -102,6 +103,11 @@ public final class KernelLibExtension implements Extension {
         Supplier<Object> cells = CellExecution.identities(kernel);
         if (cells != null) {
             Executions.identifyBy(cells);
+        }
+        // A worker's exception names notebook lines as JJava does: #12:3, not $JShell$12.java:7.
+        NotebookSnippetLines lines = NotebookSnippetLines.of(kernel);
+        if (lines != null) {
+            SnippetLines.lookUpBy(lines);
         }
         keepAWorkerWarm();
         sweepDeadKernelsFiles();

@@ -119,7 +119,9 @@ public final class Process implements AutoCloseable {
                 early.discard();
             }
             if (e instanceof IllegalArgumentException) {
-                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+                // The message is repeated here, so the cause is what lies under it: a notebook shows
+                // each message of the chain, and the same sentence twice reads as two errors.
+                throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e.getCause());
             }
             throw e;
         }

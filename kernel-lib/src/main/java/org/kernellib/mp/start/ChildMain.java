@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.FileChannel;
@@ -35,6 +33,7 @@ import org.kernellib.mp.connection.Sideband;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.serial.CellTrace;
 import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
@@ -194,7 +193,7 @@ public final class ChildMain {
             task.run();
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
-            System.err.print(readableTrace(e));
+            System.err.print(CellTrace.render(e, p.snippetLines()));
             // DONE and FAILED go after the task's threads: a kill while they run reads as a kill.
             NonDaemonThreads.awaitAll();
             sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e), SUMMARY_CHARS));
@@ -203,19 +202,6 @@ public final class ChildMain {
         NonDaemonThreads.awaitAll();
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
         System.exit(0);
-    }
-
-    /**
-     * The stack trace with JShell's wrapper names shortened: {@code REPL.$JShell$10$Boom} reads
-     * {@code Boom}, {@code REPL.$JShell$11.explode} reads {@code explode}, so snippet frames name
-     * what the user wrote; and without the names of this worker's own class loaders, which Java
-     * puts before each frame of a class they loaded ({@code kernel-lib-shipped//...}).
-     */
-    static String readableTrace(final Throwable e) {
-        StringWriter sw = new StringWriter();
-        e.printStackTrace(new PrintWriter(sw));
-        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "")
-                .replace(ClassPathLoader.NAME + "//", "").replace(ShippedClassLoader.NAME + "//", "");
     }
 
     /** Asks the parent for a class; blocks until it answers. */
