@@ -11,8 +11,9 @@ import org.kernellib.mp.start.Starters;
 /**
  * The started children of this JVM. Holding them here keeps each worker's stdin pipe reachable
  * (if it were collected, the worker would see EOF and halt), lists them for
- * {@code activeChildren()}, stops those of an interrupted thread or cell, and terminates the rest from a
- * shutdown hook when this JVM exits (workers would also notice their stdin closing on their own).
+ * {@code activeChildren()}, stops those of an interrupted thread or cell, and terminates the rest
+ * from a shutdown hook when this JVM exits (workers would also notice their stdin closing on their
+ * own).
  */
 public final class Children {
     private static final long GRACE_MS = 300;

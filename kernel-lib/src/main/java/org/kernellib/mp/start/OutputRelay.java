@@ -13,12 +13,13 @@ import org.kernellib.mp.connection.SidebandReader;
 
 /**
  * Copies a worker's stdout or stderr pipe to the parent's current {@code System.out} or
- * {@code System.err} as bytes arrive, cut at character boundaries (see {@link TextDecoder}):
- * JJava's streams decode each flush on its own, so a character cut between two reads would
- * otherwise show as two U+FFFD. The bytes pass unchanged; {@code output()} gets their text. The target is looked up for every chunk, not once, because
- * JJava installs a new {@code System.out} for each cell: output reaches the cell that is running
- * when it is printed. On stderr it also picks out the worker's control frames (see
- * {@link org.kernellib.mp.connection.Sideband}) and hands them to the worker's handle.
+ * {@code System.err} as bytes arrive, cut at character boundaries (see {@link TextDecoder}): JJava's
+ * streams decode each flush on its own, so a character cut between two reads would otherwise show
+ * as two U+FFFD. The bytes pass unchanged; {@code output()} gets their text. The target is looked
+ * up for every chunk, not once, because JJava installs a new {@code System.out} for each cell:
+ * output reaches the cell that is running when it is printed. On stderr it also picks out the
+ * worker's control frames (see {@link org.kernellib.mp.connection.Sideband}) and hands them to the
+ * worker's handle.
  */
 final class OutputRelay implements Runnable, SidebandReader.Sink, TextDecoder.Sink {
     private final InputStream from;
