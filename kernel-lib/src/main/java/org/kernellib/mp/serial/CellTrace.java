@@ -8,14 +8,20 @@ import java.util.Set;
 /**
  * A worker's exception as a learner should read it: frames of notebook code named the way JJava
  * names them in the kernel ({@code boom(#34:2)}, snippet 34, its line 2, with the help of
- * {@link SnippetLines}); each run of kernel-lib and reflection frames, the plumbing between the
- * worker's {@code main} and the task, folded into one line {@code ... 6 frames in kernel-lib};
+ * {@link SnippetLines}); each run of kernel-lib's and reflection's frames between the worker's
+ * {@code main} and the task folded into one line {@code ... 6 frames in kernel-lib};
  * JDK frames where the error was raised kept; causes and suppressed exceptions kept, with the
  * frames they share with the enclosing trace elided as Java does ({@code ... 3 more}).
  */
 public final class CellTrace {
-    private static final String[] PLUMBING = {"org.kernellib.", "java.lang.reflect.", "jdk.internal.reflect.",
-        "sun.reflect.", "jdk.proxy"};
+    /**
+     * What lies between a worker's {@code main} and its task: how workers start and run tasks,
+     * how tasks travel, reflection. The rest of kernel-lib (a queue's {@code get}, a lock) stays
+     * visible, as JDK frames do: it is where the task called and the error was raised.
+     */
+    private static final String[] PLUMBING = {"org.kernellib.mp.start.", "org.kernellib.mp.serial.",
+        "org.kernellib.mp.pool.PoolWorkerLoop", "java.lang.reflect.", "jdk.internal.reflect.", "sun.reflect.",
+        "jdk.proxy"};
 
     private CellTrace() {
     }

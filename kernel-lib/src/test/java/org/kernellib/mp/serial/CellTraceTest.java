@@ -62,4 +62,19 @@ class CellTraceTest {
         assertEquals(null, SnippetLines.wrapperOf("REPL.Other"));
         assertEquals(null, SnippetLines.wrapperOf("java.lang.String"));
     }
+
+    @Test
+    void shouldKeepTheLibraryFramesATaskCalledIntoAndPlainJavaFrames() {
+        RuntimeException e = new RuntimeException("empty");
+        e.setStackTrace(new StackTraceElement[] {
+            at("org.kernellib.mp.shared.queue.Queue", "get", "Queue.java", 210),
+            at("com.example.Worker", "run", "Worker.java", 12),
+            at("org.kernellib.mp.serial.TaskReference$Call", "run", "TaskReference.java", 216),
+            at("org.kernellib.mp.start.ChildMain", "main", "ChildMain.java", 169),
+        });
+        assertEquals("java.lang.RuntimeException: empty\n"
+                + "\tat org.kernellib.mp.shared.queue.Queue.get(Queue.java:210)\n"
+                + "\tat com.example.Worker.run(Worker.java:12)\n"
+                + "\t... 2 frames in kernel-lib\n", CellTrace.render(e, Map.of()));
+    }
 }
