@@ -5,7 +5,7 @@ One real kernel (through jupyter_client, as JupyterLab drives it) runs every tes
 LANG=C / LC_ALL=C, the locale of many containers, in which a JVM's own default is ASCII.
 """
 import os
-import time
+import re
 
 import pytest
 from jupyter_client.manager import KernelManager
@@ -189,7 +189,6 @@ def test_a_workers_exception_names_notebook_lines_as_jjava_does_and_folds_the_pl
     # The same call in the kernel: JJava's own rendering of the frames.
     here = run(kc, "boom(1);")
     assert here.status == "error"
-    import re
     jjava_frames = re.findall(r"at (\.(?:boom|divide)\(#\d+:\d+\))", re.sub(r"\x1b\[[0-9;]*m", "", here.error))
     assert len(jjava_frames) >= 2, here.error
 
@@ -208,7 +207,6 @@ def test_a_workers_exception_names_notebook_lines_as_jjava_does_and_folds_the_pl
 def test_a_value_that_cannot_be_copied_is_named_once(kc):
     cell = run(kc, "Thread guard = new Thread(() -> {});\nProcess q = new Process(() -> System.out.println(guard.getName()));\nq.start();")
     assert cell.status == "error"
-    import re
     shown = re.sub(r"\x1b\[[0-9;]*m", "", cell.error)
     assert shown.count("cannot copy the variable 'guard'") == 1, shown
     assert "$JShell$" not in shown, shown
