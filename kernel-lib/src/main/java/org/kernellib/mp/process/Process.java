@@ -39,7 +39,8 @@ public final class Process implements AutoCloseable {
     private final Task task;
     private volatile boolean daemon;
     private volatile WorkerHandle worker;
-    private volatile Thread startedBy;
+    /** The unit of work that started it (see {@link Executions}): whose interrupt stops it. */
+    private volatile Object startedIn;
     private volatile Instant startTime;
     private volatile boolean closed;
     private volatile Integer exitCode;
@@ -99,13 +100,15 @@ public final class Process implements AutoCloseable {
         try {
             h = Launcher.start(task, name, daemon);
         } catch (IllegalArgumentException e) {
-            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+            // The message is repeated here, so the cause is what lies under it: a notebook shows
+            // each message of the chain, and the same sentence twice reads as two errors.
+            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e.getCause());
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
         worker = h;
         startTime = Instant.now();
-        startedBy = Thread.currentThread();
+        startedIn = Executions.current();
         Children.add(this);
         // The keeper reaps the worker when it ends, so resources are freed even if nobody joins.
         // For a non-daemon worker it is a non-daemon thread: Python keeps the parent alive until
@@ -129,7 +132,8 @@ public final class Process implements AutoCloseable {
      * Waits until the worker ends and all its output has been relayed.
      *
      * @throws JoinInterruptedException if the calling thread is interrupted; the workers this
-     *     thread started are stopped first and the interrupt flag stays set
+     *     thread (in a notebook: this cell's execution) started are stopped first, and the
+     *     interrupt flag stays set
      */
     public void join() {
         join(Long.MAX_VALUE);
@@ -254,8 +258,8 @@ public final class Process implements AutoCloseable {
         Children.remove(this);
     }
 
-    Thread startedBy() {
-        return startedBy;
+    Object startedIn() {
+        return startedIn;
     }
 
     void waitQuietly(final long millis) {

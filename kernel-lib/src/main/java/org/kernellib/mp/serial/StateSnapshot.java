@@ -225,8 +225,12 @@ public final class StateSnapshot {
                 } catch (IOException failure) {
                     Entry en = entries.get(i);
                     Object v = values.get(i);
+                    // A notebook variable is named by its name alone: its owner is a JShell wrapper
+                    // class the learner never wrote (REPL.$JShell$40).
+                    String owner = SnippetLines.wrapperOf(en.owner()) != null && readable(en.owner()).equals(en.owner())
+                            ? "" : readable(en.owner()) + "." + en.field() + ", ";
                     throw new IllegalArgumentException("cannot copy the variable '" + en.field() + "' ("
-                            + readable(en.owner()) + "." + en.field() + ", declared as " + en.type()
+                            + owner + "declared as " + en.type()
                             + ", holding a " + v.getClass().getName() + ") into the worker: " + failure
                             + ". A worker gets a copy of the top-level variables its task uses, made with"
                             + " Java serialization (objects of classes written in the notebook are copied field by field);"
