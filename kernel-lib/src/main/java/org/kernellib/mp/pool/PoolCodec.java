@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 
@@ -62,9 +61,7 @@ final class PoolCodec {
     static Object[] decode(final InputStream in, final ClassLoader loader) throws IOException, ClassNotFoundException {
         int kind = in.read();
         if (kind == SERIALIZED) {
-            try (ObjectInputStream oin = new ShippingObjectInputStream(in, loader)) {
-                return (Object[]) oin.readObject();
-            }
+            return (Object[]) ShippingObjectInputStream.read(in, loader, "a pool chunk's items or results");
         }
         DataInputStream d = new DataInputStream(in);
         int n = d.readInt();

@@ -1,17 +1,14 @@
 package org.kernellib.mp.shared.queue;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
@@ -136,34 +133,19 @@ final class ItemCodec {
         }
     }
 
+    /**
+     * Reads a serialized item through kernel-lib's one object stream (limits included), resolving
+     * classes through the thread's context class loader first (JShell defines classes there).
+     */
     private static Object deserialize(final byte[] bytes) {
-        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try {
+            return ShippingObjectInputStream.read(bytes, cl != null ? cl : ItemCodec.class.getClassLoader(), "a queue item");
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("cannot read a queue item: its class " + e.getMessage()
                     + " is not on this process's class path", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot deserialize a queue item", e);
-        }
-    }
-
-    /** Resolves classes through the thread's context class loader first (JShell defines classes there). */
-    private static final class ContextObjectInputStream extends ObjectInputStream {
-        ContextObjectInputStream(final InputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            if (cl != null) {
-                try {
-                    return Class.forName(desc.getName(), false, cl);
-                } catch (ClassNotFoundException e) {
-                    // Fall back to the default resolution below.
-                }
-            }
-            return super.resolveClass(desc);
+            throw new UncheckedIOException("cannot deserialize a queue item: " + e.getMessage(), e);
         }
     }
 
