@@ -17,9 +17,9 @@ import com.sun.security.auth.module.UnixSystem;
 
 /**
  * Checks that a path is private to this process's user: not a symbolic link, owned by this
- * process's uid, and with no permission bit for group or others. The {@link RuntimeDir} and every
- * file in it ({@link SharedFile}, the pool's socket) are checked this way before they are used, so a
- * path another local user planted, or a link pointing elsewhere, is refused with an error that
+ * process's uid, and with no permission bit for group or others. The {@link RuntimeDir} is checked
+ * this way once it is made, and a {@link SharedFile} (with its directory) before it is attached, so
+ * a path another local user planted, or a link pointing elsewhere, is refused with an error that
  * says what is wrong instead of being trusted.
  *
  * <p>Attributes are read with {@code NOFOLLOW_LINKS}: a link is judged as itself, never as its
