@@ -37,6 +37,8 @@ import org.kernellib.mp.process.ExitCode;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ClassShipper;
+import org.kernellib.mp.serial.ObjectCodec;
+import org.kernellib.mp.serial.ProcessLocal;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.Starters;
@@ -547,7 +549,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return new Detached(name);
     }
 
-    private record Detached(String name) implements java.io.Serializable {
+    private record Detached(String name) implements java.io.Serializable, ProcessLocal {
+        @Override
+        public String typeName() {
+            return Pool.class.getName();
+        }
+
         private Object readResolve() {
             return null;
         }
@@ -637,8 +644,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             try {
                 PoolProtocol.serialize(slice[i]);
             } catch (IOException | RuntimeException failure) {
-                return "item #" + (first + i) + " (a " + (slice[i] == null ? "null" : slice[i].getClass().getName())
-                        + ") cannot be sent to a worker: " + failure + ". Items travel by Java serialization.";
+                return ObjectCodec.cannotCopy("pool item #" + (first + i), slice[i], failure).getMessage();
             }
         }
         return "the items cannot be sent to a worker: " + e;

@@ -1,20 +1,19 @@
 package org.kernellib.mp.shared.queue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import org.kernellib.mp.serial.ObjectCodec;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
  * Turns queue elements into record payloads and back. Integer, Long, Double, String, byte[] and
- * null have compact encodings written straight into shared memory; anything else Serializable
- * goes through Java serialization. The first payload byte is the type tag.
+ * null have compact encodings written straight into shared memory; anything else goes through
+ * {@link ObjectCodec}, so a queue carries what a Process copies (Serializable objects, notebook
+ * records and classes) and refuses the rest with the same error. The first payload byte is the
+ * type tag.
  */
 final class ItemCodec {
     static final byte NULL = 0;
@@ -37,20 +36,7 @@ final class ItemCodec {
         if (item instanceof String) {
             return new Utf8(((String) item).getBytes(StandardCharsets.UTF_8));
         }
-        if (!(item instanceof Serializable)) {
-            throw new IllegalArgumentException("queue items must be Serializable (or Integer, Long, Double, String,"
-                    + " byte[], null); got a " + item.getClass().getName() + ", which is not");
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(item);
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("queue item " + item.getClass().getName()
-                    + " cannot be serialized: it refers to a " + e.getMessage() + ", which is not Serializable", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize queue item " + item.getClass().getName(), e);
-        }
-        return new Serialized(bytes.toByteArray());
+        return new Serialized(ObjectCodec.write(item, "a queue item"));
     }
 
     /** Payload size in bytes, tag included. */
