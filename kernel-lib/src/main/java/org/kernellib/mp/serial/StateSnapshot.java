@@ -1,11 +1,9 @@
 package org.kernellib.mp.serial;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -287,10 +285,7 @@ public final class StateSnapshot {
         if (entries.isEmpty()) {
             return;
         }
-        Object[] v;
-        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(values), loader)) {
-            v = (Object[]) in.readObject();
-        }
+        Object[] v = (Object[]) ShippingObjectInputStream.read(values, loader, "the copied variables");
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             Class<?> c = Class.forName(e.owner(), true, loader);

@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -224,8 +223,6 @@ public final class TaskPayload {
                         + reference.method() + " is not there in the worker: " + e);
             }
         }
-        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(task), loader)) {
-            return in.readObject();
-        }
+        return ShippingObjectInputStream.read(task, loader, "the task");
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.kernellib.mp.serial.DeserializationLimits;
+
 /**
  * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
  * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
@@ -119,6 +121,7 @@ public final class WorkerCommand {
         user.removeAll(boot);
         List<String> flags = new ArrayList<>(BASE_FLAGS);
         flags.addAll(CdsArchive.flagsFor(boot));
+        flags.addAll(DeserializationLimits.workerFlags()); // a raised limit holds in workers too
         String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));
