@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -47,6 +48,7 @@ public final class Charts {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         style(chart.getStyler());
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::label);
         chart.getStyler().setMarkerSize(6);
         return chart;
     }
@@ -108,7 +110,10 @@ public final class Charts {
         });
         final Color[] palette = chart.getStyler().getSeriesColors();
         final Set<String> inLegend = new HashSet<>();
-        for (TimelineEntry e : entries) {
+        // Lane by lane, so the legend lists the workers in the order of their lanes.
+        final List<TimelineEntry> byLane = entries.stream()
+                .sorted(Comparator.comparing(TimelineEntry::worker).thenComparing(TimelineEntry::startOffset)).toList();
+        for (TimelineEntry e : byLane) {
             final int lane = lanes.indexOf(e.worker());
             // The legend shows each worker once (its first chunk), and failed chunks once.
             final String legend = e.ok() ? e.worker() + " (pid " + e.pid() + ")" : "chunk with a failed item";
@@ -137,8 +142,8 @@ public final class Charts {
     }
 
     private static void style(final AxesChartStyler styler) {
-        // Numbers on axes as people write them: 15,000,000 and 0.25, never 1.5E7.
-        styler.setxAxisTickLabelsFormattingFunction(Charts::label);
+        // Numbers on axes as people write them: 15,000,000 and 0.25, never 1.5E7. (The x axis of
+        // a bar chart holds categories, which a number format would replace: see xy.)
         styler.setyAxisTickLabelsFormattingFunction(Charts::label);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBorderVisible(false);

@@ -103,6 +103,8 @@ class ChartsTest {
         XYChart c = Charts.xy("t", "x", "y");
         assertEquals("15,000,000", c.getStyler().getyAxisTickLabelsFormattingFunction().apply(1.5e7));
         assertEquals("0.25", c.getStyler().getxAxisTickLabelsFormattingFunction().apply(0.25));
-        assertEquals("1,000", Charts.bars("t", "x", "y").getStyler().getyAxisTickLabelsFormattingFunction().apply(1000.0));
+        CategoryChart bars = Charts.bars("t", "x", "y");
+        assertEquals("1,000", bars.getStyler().getyAxisTickLabelsFormattingFunction().apply(1000.0));
+        assertEquals(null, bars.getStyler().getxAxisTickLabelsFormattingFunction(), "categories keep their names");
     }
 }
