@@ -132,3 +132,18 @@ def test_pool_matches_sequential_and_shows_its_work(executed):
     assert len(images(nb)) == 3, "the timings, the chunk timeline and the speed-up chart"
     claims.assert_pool_conclusion_follows_from_its_numbers(nb, cpus=len(os.sched_getaffinity(0)))
     assert "still running: []" in cell_stdout(nb, "pool.close()")
+
+
+def test_threads_and_processes_side_by_side_and_the_kernel_survives(executed):
+    nb = executed("07-threads-or-processes.ipynb")
+    timings = cell_stdout(nb, 'ms.put("one thread"')
+    ways = [line.rsplit(None, 2)[0].strip() for line in timings.splitlines() if line.endswith(" ms")]
+    virtual = ["virtual threads"] if "virtual threads: not in Java" not in timings else []
+    assert ways == ["one thread", "thread pool", "parallel stream"] + virtual + ["process Pool"], timings
+    assert len(images(nb)) == 1, "the chart of the ways side by side"
+    assert re.search(r"the process Pool took \d+\.\d\dx the time", cell_stdout(nb, "fastestThreads"))
+    assert "the worker exited with code 3; the kernel is still here" in cell_stdout(nb, "System.exit(3)")
+    loops = cell_stdout(nb, "spinner.interrupt()")
+    assert "thread: interrupted, and after a second still running = true" in loops, loops
+    assert re.search(r"worker: killed, gone after \d+ ms with exit code -9", loops), loops
+    assert "still running: []" in cell_stdout(nb, "pool.close()")
