@@ -1,5 +1,6 @@
 package org.kernellib.mp.charts;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.math.BigDecimal;
@@ -39,6 +40,9 @@ public final class Charts {
     public static final int WIDTH = 640;
     public static final int HEIGHT = 360;
     private static final Color FAILED = new Color(0xD62728);
+    private static final String AXIS_PATTERN = "#,##0.####";
+    /** A timeline bar: flat ends, so a chunk is drawn exactly as long as it ran. */
+    private static final BasicStroke BAR = new BasicStroke(12f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER);
 
     private Charts() {
     }
@@ -48,7 +52,6 @@ public final class Charts {
         final XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
                 .title(title).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
         style(chart.getStyler());
-        chart.getStyler().setxAxisTickLabelsFormattingFunction(Charts::label);
         chart.getStyler().setMarkerSize(6);
         return chart;
     }
@@ -122,6 +125,7 @@ public final class Charts {
                     new double[] {seconds(e.startOffset()), seconds(e.endOffset())}, new double[] {lane, lane});
             bar.setMarker(SeriesMarkers.NONE);
             bar.setLineWidth(12);
+            bar.setLineStyle(BAR); // solid for every worker (XChart would dash every other series)
             bar.setLineColor(e.ok() ? palette[lane % palette.length] : FAILED);
             bar.setShowInLegend(first);
         }
@@ -142,9 +146,10 @@ public final class Charts {
     }
 
     private static void style(final AxesChartStyler styler) {
-        // Numbers on axes as people write them: 15,000,000 and 0.25, never 1.5E7. (The x axis of
-        // a bar chart holds categories, which a number format would replace: see xy.)
-        styler.setyAxisTickLabelsFormattingFunction(Charts::label);
+        // Numbers on axes as people write them: 15,000,000 and 0.25, never 1.5E7. A pattern, not a
+        // formatting function: XChart lays out a logarithmic axis only without one.
+        styler.setXAxisDecimalPattern(AXIS_PATTERN);
+        styler.setYAxisDecimalPattern(AXIS_PATTERN);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotBorderVisible(false);
         styler.setLegendPosition(Styler.LegendPosition.InsideNW);
