@@ -41,17 +41,21 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, allow_errors: bool = Fals
     return nb
 
 
-def _link_pages(nb):
+def _page_links(markdown: str) -> str:
     """Links between notebooks point at their pages once published."""
+    return re.sub(r"\]\(([\w-]+)\.ipynb\)", r"](\1.html)", markdown)
+
+
+def _link_pages(nb):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = re.sub(r"\]\(([\w-]+)\.ipynb\)", r"](\1.html)", cell.source)
+            cell.source = _page_links(cell.source)
     return nb
 
 
 def _markdown(text: str) -> str:
-    """Markdown as HTML, with links between notebooks pointing at their pages."""
-    return mistune.html(re.sub(r"\]\(([\w-]+)\.ipynb\)", r"](\1.html)", text))
+    """Markdown as HTML, for the index's summaries."""
+    return mistune.html(_page_links(text))
 
 
 # A readable column for every page (the lab template would stretch lines across the window),
