@@ -74,8 +74,8 @@ def configure_jupyter(prefix: Path) -> None:
 
     The JJava wheel's generic kernelspec ("Java (jjava)") stays on disk, because this kernel runs
     its jar, but is not offered: a notebook started on it lacks kernel-lib and fails with `cannot
-    find symbol`. Both files live in the environment's own config directory, which Jupyter reads
-    after the user's, so nothing outside the repository changes.
+    find symbol`. The settings live in the environment's own config directory (<venv>/etc/jupyter),
+    so nothing outside the repository changes.
     """
     etc = prefix / "etc" / "jupyter"
     # (jupyter_server_config.d/ only enables extensions; general settings go in this file.)
