@@ -33,6 +33,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 .PHONY: setup lab test test-java test-notebooks html bench soak clean
 
 setup: $(PY_STAMP) $(KERNEL_JAR) $(KERNELSPEC)
+	@$(PY) tools/strip_outputs.py --install >/dev/null
 
 $(PY_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: Python 3.10+ is needed, found " + sys.version.split()[0])'
