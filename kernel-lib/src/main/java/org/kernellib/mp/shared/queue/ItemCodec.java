@@ -136,7 +136,7 @@ final class ItemCodec {
         }
     }
 
-    private static Object deserialize(final byte[] bytes) {
+    static Object deserialize(final byte[] bytes) {
         try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
             return in.readObject();
         } catch (ClassNotFoundException e) {

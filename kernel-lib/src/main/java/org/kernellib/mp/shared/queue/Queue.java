@@ -137,7 +137,7 @@ public class Queue<E> extends MappedObject {
         final Object prepared = ItemCodec.prepare(item);
         final int size = ItemCodec.size(prepared);
         if (size > ring.maxPayload()) {
-            throw new IllegalArgumentException("queue item of " + size + " bytes is too large: this queue takes items of at most "
+            throw new ItemTooLargeException("queue item of " + size + " bytes is too large: this queue takes items of at most "
                     + ring.maxPayload() + " bytes (half its " + ring.capacity() + "-byte ring); create it with a larger capacity");
         }
         long deadline = Long.MIN_VALUE; // computed on first wait only
@@ -323,6 +323,11 @@ public class Queue<E> extends MappedObject {
     /** The bound on elements, 0 when unbounded. */
     public int maxsize() {
         return maxsize;
+    }
+
+    /** The largest element this queue takes, in bytes of its encoding (a one-byte tag included). */
+    public int maxItemBytes() {
+        return ring.maxPayload();
     }
 
     /** Ring size in bytes. */
