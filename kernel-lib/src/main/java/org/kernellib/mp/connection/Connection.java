@@ -7,9 +7,11 @@ import java.time.Duration;
 
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
+import org.kernellib.mp.shared.queue.EmptyException;
 import org.kernellib.mp.shared.queue.ItemBytes;
 import org.kernellib.mp.shared.queue.ItemTooLargeException;
 import org.kernellib.mp.shared.queue.Queue;
+import org.kernellib.mp.shared.queue.QueueWriters;
 
 /**
  * One end of a {@link Pipe}, like Python's {@code multiprocessing.connection.Connection}:
@@ -25,10 +27,15 @@ import org.kernellib.mp.shared.queue.Queue;
  * handle sends and receives one message at a time.
  *
  * <p>{@link #close()} closes this handle only: the other end of a pipe, in this process or any
- * other, keeps working.
+ * other, keeps working. As with an OS pipe, {@link #recv()} raises {@link EofException} once
+ * nothing is left and the sending end is closed in every process that had it, or those processes
+ * ended; so close the end a child uses in the parent after {@code start()}, as in Python.
  */
 public final class Connection implements SharedObject {
     private static final long serialVersionUID = 1L;
+    /** How often a receiver waiting for a message checks whether any sending end is still open. */
+    private static final Duration EOF_CHECK_INTERVAL = Duration.ofMillis(100);
+    private static final long EOF_CHECK_NANOS = EOF_CHECK_INTERVAL.toNanos();
 
     private final Queue<Object> in;
     private final Queue<Object> out;
@@ -36,9 +43,14 @@ public final class Connection implements SharedObject {
     private final transient Object recvLock = new Object();
     private transient volatile boolean closed;
 
+    /** A new handle: one more open sending end in this process; if it came from another process, it arrived. */
     Connection(final Queue<Object> in, final Queue<Object> out) {
         this.in = in;
         this.out = out;
+        if (out != null) {
+            QueueWriters.opened(out);
+            QueueWriters.received(out);
+        }
     }
 
     // ---- send ---------------------------------------------------------------------------------
@@ -154,8 +166,21 @@ public final class Connection implements SharedObject {
         return recvBytesInto(buf, 0);
     }
 
+    /** The next element, or {@link EofException} once nothing is left and no sending end is open anywhere. */
     private Object take(final Queue<Object> q) {
-        return q.get();
+        while (true) {
+            try {
+                return q.get(EOF_CHECK_INTERVAL);
+            } catch (EmptyException e) {
+                // Writers first, then the ring: a writer puts before it closes, so once no writer
+                // is seen, whatever it put is visible.
+                if (!QueueWriters.anyOpen(q) && q.empty()) {
+                    throw new EofException("nothing left to receive, and the other end of this pipe is closed in every"
+                            + " process that had it (or they ended)");
+                }
+            }
+            checkOpen();
+        }
     }
 
     private byte[] join(final Chunked header) {
@@ -195,9 +220,16 @@ public final class Connection implements SharedObject {
         }
         Backoff backoff = new Backoff("a message on " + this);
         long deadline = Backoff.deadline(timeout == null ? -1 : timeout.toNanos());
+        long nextCheck = EOF_CHECK_NANOS;
         while (q.empty()) {
             if (Backoff.expired(deadline)) {
                 return false;
+            }
+            if (backoff.parkedNanos() >= nextCheck) {
+                nextCheck = backoff.parkedNanos() + EOF_CHECK_NANOS;
+                if (!QueueWriters.anyOpen(q)) {
+                    return true; // as in Python: end-of-file is ready to read, and recv() raises it
+                }
             }
             checkOpen();
             backoff.idle(deadline);
@@ -269,10 +301,22 @@ public final class Connection implements SharedObject {
         }
     }
 
-    /** This process uses this end no more; the other end, here and in other processes, keeps working. */
+    /**
+     * This process uses this end no more; the other end, here and in other processes, keeps
+     * working. Once the sending side is closed everywhere, the receiving end gets
+     * {@link EofException} after the last message.
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (sendLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (out != null) {
+            QueueWriters.closed(out);
+        }
     }
 
     @Override
@@ -295,6 +339,9 @@ public final class Connection implements SharedObject {
     }
 
     Object writeReplace() throws ObjectStreamException {
+        if (out != null) {
+            QueueWriters.sent(out); // counts as open until the copy is read (see QueueWriters)
+        }
         return new Ref(in, out);
     }
 

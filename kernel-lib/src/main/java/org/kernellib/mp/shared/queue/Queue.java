@@ -325,6 +325,10 @@ public class Queue<E> extends MappedObject {
         return maxsize;
     }
 
+    final SharedFile sharedFile() {
+        return file;
+    }
+
     /** The largest element this queue takes, in bytes of its encoding (a one-byte tag included). */
     public int maxItemBytes() {
         return ring.maxPayload();

@@ -30,6 +30,12 @@ package org.kernellib.mp.shared.queue;
  *  |        Unfinished tasks (JoinableQueue: put minus taskDone)   | 320  all, getAndAdd
  *  |                           (64 bits)                           |
  *  +===============================================================+
+ *  |    Writer tickets: handles serialized, not yet deserialized   | 384  all, CAS
+ *  |    Writer overflow: processes that found no free slot below   | 388  all, getAndAdd
+ *  |          Time of the last ticket (epoch millis, 64 bits)      | 392  all
+ *  |   7 writer slots of 16 bytes: pid (CAS from 0), start stamp,  | 400  one slot per process
+ *  |                     8 bytes reserved                          ...
+ *  +===============================================================+
  *  |                     Ring: capacity bytes of records           ... 512..
  *  +---------------------------------------------------------------+
  * </pre>
@@ -62,6 +68,10 @@ package org.kernellib.mp.shared.queue;
  * positive. The producer writes length and start stamp first and the pid last, with a release
  * store, so a consumer that reads a positive pid (acquire) also sees the record's length.
  *
+ * <p>The writer slots serve {@link QueueWriters}: which processes hold an open handle that writes
+ * to this queue (the sending end of a pipe), so that the receiving end can tell "nothing yet"
+ * from "nothing ever again". A slot's start stamp follows the identity protocol below.
+ *
  * <p>Identity protocol (why a reused pid cannot keep a dead producer's record alive): a record's
  * reserver is dead when its pid is gone, a zombie, or now belongs to a process started at another
  * time than the stamp says. The reclaimer's start stamp follows the lock protocol of
@@ -83,6 +93,14 @@ final class QueueDescriptor {
     static final int RECLAIM_START_OFFSET = 204;
     static final int ITEMS_OFFSET = 256;
     static final int UNFINISHED_OFFSET = 320;
+
+    static final int WRITER_TICKETS_OFFSET = 384;
+    static final int WRITER_OVERFLOW_OFFSET = 388;
+    static final int WRITER_TICKET_MILLIS_OFFSET = 392;
+    static final int WRITER_SLOTS_OFFSET = 400;
+    static final int WRITER_SLOT_LENGTH = 16;
+    static final int WRITER_SLOT_START_OFFSET = 4;
+    static final int WRITER_SLOTS = 7;
 
     static final int RING_OFFSET = 512;
 
