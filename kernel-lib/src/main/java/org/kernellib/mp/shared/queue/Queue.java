@@ -40,7 +40,7 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * leaves a record no one can skip, and a JoinableQueue producer killed between counting its task
  * and committing leaves the unfinished count one too high. A process killed while waiting for
  * room in a bounded queue keeps its slot in the count. A consumer killed between taking a record
- * and releasing it keeps that record's space from the producers.
+ * and releasing it loses that item; producers waiting for room give its space back.
  */
 public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
@@ -181,6 +181,10 @@ public class Queue<E> extends MappedObject {
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
                         ring.recoverReclaimFlag();
+                        int lost = ring.reclaimFromDeadConsumers();
+                        if (lost > 0) {
+                            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along
+                        }
                     }
                     if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                         throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
@@ -242,6 +246,9 @@ public class Queue<E> extends MappedObject {
         int record = ring.tryClaimRead();
         if (record < 0) {
             record = awaitRecord(timeoutNanos);
+        }
+        if (QueueFaults.PAUSE_AFTER_CLAIM) {
+            QueueFaults.pause("MID-GET");
         }
         try {
             return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));

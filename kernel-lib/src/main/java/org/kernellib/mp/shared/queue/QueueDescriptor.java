@@ -53,9 +53,10 @@ package org.kernellib.mp.shared.queue;
  *  +---------------------------------------------------------------+
  *  |  Payload length in bytes (-1 marks padding to the ring's end) | +4
  *  +---------------------------------------------------------------+
- *  |          Reserver pid (0 or negative: not written yet)        | +8
+ *  |  Owner pid: the producer's while reserved (0 or less: not yet  | +8
+ *  |  written); once claimed, the consumer's, negated              |
  *  +---------------------------------------------------------------+
- *  |      Reserver start stamp (low 32 bits of its start millis)   | +12
+ *  |   Owner start stamp (low 32 bits of its start millis)         | +12
  *  +---------------------------------------------------------------+
  *  |                        Payload ...                            | +16
  *  +---------------------------------------------------------------+
@@ -66,7 +67,9 @@ package org.kernellib.mp.shared.queue;
  * body when they release it, and reclaiming does not write the ring at all). Hence "reserved"
  * is any state &lt;= 0 at a position below the tail, and a reserver pid is known only once it is
  * positive. The producer writes length and start stamp first and the pid last, with a release
- * store, so a consumer that reads a positive pid (acquire) also sees the record's length.
+ * store, so a consumer that reads a positive pid (acquire) also sees the record's length. A
+ * consumer that takes a record signs it the same way, stamp first and its pid negated last, so a
+ * reclaimer that reads a negative pid (acquire) knows whose stamp it sees.
  *
  * <p>The writer slots serve {@link QueueWriters}: which processes hold an open handle that writes
  * to this queue (the sending end of a pipe), so that the receiving end can tell "nothing yet"

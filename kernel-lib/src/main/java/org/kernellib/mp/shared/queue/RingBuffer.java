@@ -31,10 +31,14 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@link #recoverReclaimFlag()}) walks the same records again.
  *
  * <p>Faults. A record whose reserver died before committing it would stop every consumer behind
- * it; {@link #skipDeadReservation()} consumes it instead (its item is lost). The reserver is
+ * it; {@link #skipDeadReservation()} consumes it instead (its item is lost). A record whose
+ * consumer died between taking and releasing it would keep its space from the producers for
+ * ever; the consumer signs the record when it takes it, and
+ * {@link #reclaimFromDeadConsumers()} gives that space back. The reserver is
  * unknown only between the tail compare-and-set and the pid store a few instructions later, in
  * the same compiled method; a producer killed exactly there leaves a record no one can skip, and
- * consumers then time out with a clear error instead of skipping.
+ * consumers then time out with a clear error instead of skipping. Likewise a consumer killed
+ * between its claim compare-and-set and signing the record keeps that record's space.
  *
  * <p>A record may take at most half the ring, so that padding to the ring's end plus the record
  * always fits into an empty ring.
@@ -159,6 +163,10 @@ final class RingBuffer {
                     consume(record, state);
                     continue;
                 }
+                // Sign the record as its consumer (pid negated), so that should this process die
+                // before releasing it, a reclaimer can give its space back.
+                f.setIntPlain(record + RECORD_RESERVER_START_OFFSET, START_STAMP);
+                f.setIntRelease(record + RECORD_RESERVER_PID_OFFSET, -PID);
                 return record;
             }
         }
@@ -191,19 +199,41 @@ final class RingBuffer {
 
     /** Advances the head over consumed records, if no one else is doing it right now. */
     void tryReclaim() {
+        tryReclaim(false);
+    }
+
+    /**
+     * Advances the head as {@link #tryReclaim()} does, and also over records whose consumer died
+     * between taking and releasing them (slow: reads /proc; call only after waiting for room).
+     *
+     * @return how many such records were given back (their items are lost), or 0
+     */
+    int reclaimFromDeadConsumers() {
+        return tryReclaim(true);
+    }
+
+    private int tryReclaim(final boolean recoverDeadConsumers) {
         final SharedFile f = file;
         if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, PID)) {
-            return;
+            return 0;
         }
+        int recovered = 0;
         f.setIntPlain(RECLAIM_START_OFFSET, START_STAMP);
         try {
             final long start = f.getLongVolatile(HEAD_OFFSET);
             final long limit = f.getLongVolatile(CLAIM_OFFSET);
             long head = start;
             while (head < limit) {
-                int state = f.getIntVolatile(RING_OFFSET + (int) (head & mask));
+                int record = RING_OFFSET + (int) (head & mask);
+                int state = f.getIntVolatile(record);
                 if (state >= 0) {
-                    break; // claimed but still being read
+                    // Claimed but still being read: wait for its consumer, unless that died.
+                    if (!recoverDeadConsumers || state == 0 || !consumerDied(record)) {
+                        break;
+                    }
+                    consume(record, state);
+                    recovered++;
+                    state = -state;
                 }
                 head -= state;
                 if (QueueFaults.PAUSE_MID_RECLAIM) {
@@ -219,6 +249,13 @@ final class RingBuffer {
             f.setIntPlain(RECLAIM_START_OFFSET, 0);
             f.setIntRelease(RECLAIM_FLAG_OFFSET, 0);
         }
+        return recovered;
+    }
+
+    /** True when the consumer that signed a claimed record is dead (false while it has not signed yet). */
+    private boolean consumerDied(final int record) {
+        int signed = file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
+        return signed < 0 && isDead(-signed, file.getIntPlain(record + RECORD_RESERVER_START_OFFSET));
     }
 
     /**

@@ -155,6 +155,28 @@ class QueueFaultTest {
     }
 
     @Test
+    void aConsumerKilledMidGetDoesNotLeaveTheQueueFull() {
+        try (Queue<byte[]> q = Queue.create(0, 4096)) {
+            q.put(new byte[199]);
+            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueFaultTest.class, "take", q, 1)) {
+                consumer.awaitLine("MID-GET", 60_000);
+                consumer.kill();
+            }
+            assertEquals(1, q.qsize(), "the item the consumer took along is counted until its space is recovered");
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                for (int i = 0; i < 100; i++) {
+                    byte[] item = new byte[1000];
+                    item[0] = (byte) i;
+                    q.put(item, Duration.ofSeconds(10));
+                    assertArrayEquals(item, q.get(Duration.ofSeconds(10)));
+                }
+            });
+            assertEquals(0, q.qsize());
+            q.unlink();
+        }
+    }
+
+    @Test
     void aFailedWriteCommitsPaddingSoConsumersMoveOn() {
         try (Queue<Object> q = Queue.create(0, 4096)) {
             int record = q.ring.tryClaimWrite(10);
