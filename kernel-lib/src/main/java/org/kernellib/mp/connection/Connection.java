@@ -4,6 +4,7 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 import org.kernellib.mp.shared.SharedObject;
 import org.kernellib.mp.shared.memory.Backoff;
@@ -20,7 +21,7 @@ import org.kernellib.mp.shared.queue.QueueWriters;
  * simplex end does only one of the two.
  *
  * <p>Messages may be of any size. One that does not fit into half the ring travels as a
- * {@link Chunked} header followed by byte[] chunks, which the receiving end joins again; the
+ * small header followed by byte[] chunks, which the receiving end joins again; the
  * sender waits while the ring is full, so the receiver must be receiving meanwhile (as with an OS
  * pipe). As in Python, two processes must not send on (or receive from) the same end at the same
  * time, or the chunks of their large messages interleave; threads of one process may, since each
@@ -97,7 +98,7 @@ public final class Connection implements SharedObject {
             if (size >= q.maxItemBytes()) {
                 sendChunked(q, true, buf, offset, size);
             } else {
-                q.put(java.util.Arrays.copyOfRange(buf, offset, offset + size));
+                q.put(Arrays.copyOfRange(buf, offset, offset + size));
             }
         }
     }
@@ -107,7 +108,7 @@ public final class Connection implements SharedObject {
         q.put(new Chunked(raw, size));
         int chunk = q.maxItemBytes() - 1; // one byte for the element's type tag
         for (int at = 0; at < size; at += chunk) {
-            q.put(java.util.Arrays.copyOfRange(buf, offset + at, offset + Math.min(size, at + chunk)));
+            q.put(Arrays.copyOfRange(buf, offset + at, offset + Math.min(size, at + chunk)));
         }
     }
 
@@ -128,8 +129,9 @@ public final class Connection implements SharedObject {
 
     /**
      * Receives the next message as bytes (Python's {@code recv_bytes}): what {@link #sendBytes}
-     * sent, or the Java serialization of what {@link #send(Object)} sent (Python's would be the
-     * pickle), which {@link ItemBytes#fromBytes(byte[])} turns back into the object.
+     * sent (or a byte[] that {@link #send(Object)} sent), else the Java serialization of what
+     * {@link #send(Object)} sent (Python's would be the pickle), which
+     * {@link ItemBytes#fromBytes(byte[])} turns back into the object.
      */
     public byte[] recvBytes() {
         synchronized (recvLock) {

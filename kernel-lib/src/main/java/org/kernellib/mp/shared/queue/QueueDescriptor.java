@@ -31,7 +31,7 @@ package org.kernellib.mp.shared.queue;
  *  |                           (64 bits)                           |
  *  +===============================================================+
  *  |    Writer tickets: handles serialized, not yet deserialized   | 384  all, CAS
- *  |    Writer overflow: processes that found no free slot below   | 388  all, getAndAdd
+ *  |    Writer overflow: processes that found no free slot         | 388  all, getAndAdd
  *  |          Time of the last ticket (epoch millis, 64 bits)      | 392  all
  *  |   7 writer slots of 16 bytes: pid (CAS from 0), start stamp,  | 400  one slot per process
  *  |                     8 bytes reserved                          ...
@@ -53,8 +53,8 @@ package org.kernellib.mp.shared.queue;
  *  +---------------------------------------------------------------+
  *  |  Payload length in bytes (-1 marks padding to the ring's end) | +4
  *  +---------------------------------------------------------------+
- *  |  Owner pid: the producer's while reserved (0 or less: not yet  | +8
- *  |  written); once claimed, the consumer's, negated              |
+ *  |  Owner pid: the producer's while reserved (0 or less: not     | +8
+ *  |  written yet); once claimed, the consumer's, negated          |
  *  +---------------------------------------------------------------+
  *  |   Owner start stamp (low 32 bits of its start millis)         | +12
  *  +---------------------------------------------------------------+
