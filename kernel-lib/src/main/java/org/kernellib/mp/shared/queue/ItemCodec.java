@@ -123,7 +123,7 @@ final class ItemCodec {
      * Reads a serialized item through kernel-lib's one object stream (limits included), resolving
      * classes through the thread's context class loader first (JShell defines classes there).
      */
-    private static Object deserialize(final byte[] bytes) {
+    static Object deserialize(final byte[] bytes) {
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         try {
             return ShippingObjectInputStream.read(bytes, cl != null ? cl : ItemCodec.class.getClassLoader(), "a queue item");
