@@ -1,9 +1,9 @@
 # The one build entry point. `make lab` and `make test` do all the set-up a fresh clone needs;
 # each step leaves a stamp, so running them again skips what is already done.
-#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, Tablesaw, XChart)
+#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, kernel-lib-notebook)
 #   make test    every test: JUnit, every notebook executed with the real kernel, the browser tests
 #   make html    executes every notebook and writes the static site to site/
-#   make bench   our benchmarks and Python's multiprocessing baseline, side by side
+#   make bench   our benchmarks and Python's multiprocessing (tools/bench_python.py), side by side
 #   make soak    workloads while their workers are killed and frozen (MINUTES=10 by default)
 
 SHELL := /bin/bash
@@ -15,9 +15,13 @@ LAB_PORT ?= 8888
 VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.requirements-installed
-LIB_JAR := kernel-lib/target/kernel-lib.jar
+# The kernel's class path: the notebook module's jar and its runtime dependencies, the core
+# kernel-lib jar among them (tools/install_kernel.py reads the same two places).
+KERNEL_JAR := kernel-lib-notebook/target/kernel-lib-notebook.jar
+KERNEL_LIB := kernel-lib-notebook/target/lib
 KERNELSPEC := $(VENV)/share/jupyter/kernels/java-multiprocessing/kernel.json
-LIB_SOURCES := $(shell find kernel-lib/src/main -type f 2>/dev/null) pom.xml kernel-lib/pom.xml
+LIB_SOURCES := $(shell find kernel-lib/src/main kernel-lib-notebook/src/main -type f 2>/dev/null) \
+	pom.xml kernel-lib/pom.xml kernel-lib-notebook/pom.xml
 
 # Jupyter's own per-user state (settings, workspaces, runtime files) stays inside the repository.
 export JUPYTER_CONFIG_DIR := $(CURDIR)/.jupyter/config
@@ -28,7 +32,8 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: setup lab test test-java test-notebooks html bench soak clean
 
-setup: $(PY_STAMP) $(LIB_JAR) $(KERNELSPEC)
+setup: $(PY_STAMP) $(KERNEL_JAR) $(KERNELSPEC)
+	@$(PY) tools/strip_outputs.py --install >/dev/null
 
 $(PY_STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: Python 3.10+ is needed, found " + sys.version.split()[0])'
@@ -36,15 +41,16 @@ $(PY_STAMP): requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-# The jar, its runtime dependencies in target/lib/, and the workers' class-data-sharing archive
-# (target/cds/), made for this exact JVM and jar so cold worker starts skip class parsing.
-$(LIB_JAR): $(LIB_SOURCES)
+# Both modules' jars, the kernel's runtime dependencies in $(KERNEL_LIB)/, and the workers'
+# class-data-sharing archive ($(KERNEL_LIB)/cds/, next to the kernel-lib jar workers boot from),
+# made for this exact JVM and jar so cold worker starts skip class parsing.
+$(KERNEL_JAR): $(LIB_SOURCES)
 	@$(JAVA) -version 2>&1 | head -1
 	$(MVN) --batch-mode --quiet package -DskipTests
 	touch $@
-	$(JAVA) -cp "$@:kernel-lib/target/lib/*" org.kernellib.mp.start.CdsArchive
+	$(JAVA) -cp "$@:$(KERNEL_LIB)/*" org.kernellib.mp.start.CdsArchive
 
-$(KERNELSPEC): $(PY_STAMP) $(LIB_JAR) tools/install_kernel.py
+$(KERNELSPEC): $(PY_STAMP) $(KERNEL_JAR) tools/install_kernel.py
 	$(PY) tools/install_kernel.py --java "$(JAVA)"
 
 lab: setup

@@ -58,10 +58,6 @@ def lab():
     tracker = settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text('{"windowingMode": "none"}')
-    # No prompt about Jupyter news over the notebook (and no request for it).
-    notices = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
-    notices.parent.mkdir(parents=True, exist_ok=True)
-    notices.write_text('{"fetchNews": "false", "checkForUpdates": false}')
     # A fresh workspace, so no tab of an earlier run is restored next to the notebook under test.
     workspaces = OUTPUT / "lab-workspaces"
     shutil.rmtree(workspaces, ignore_errors=True)
@@ -69,8 +65,7 @@ def lab():
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={served}", "--LabApp.news_url=",
-         "--ServerApp.disable_check_xsrf=False"],
+         f"--ServerApp.root_dir={served}", "--ServerApp.disable_check_xsrf=False"],
         stdout=log, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -106,6 +101,27 @@ def open_notebook(browser, lab, name):
     page.wait_for_selector(".jp-KernelName:has-text('Java (multiprocessing)')", timeout=60_000)
     assert page.locator(".jp-Dialog").count() == 0, "JupyterLab asked for a kernel"
     return page
+
+
+def test_jupyterlab_offers_only_the_project_kernel(lab):
+    base, token = lab
+    import json
+    specs = json.load(urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=30))
+    assert sorted(specs["kernelspecs"]) == ["java-multiprocessing"], sorted(specs["kernelspecs"])
+
+
+def test_jupyterlab_shows_the_kernel_idle_and_no_news(browser, lab):
+    page = open_notebook(browser, lab, "01-processes.ipynb")
+    # Before any cell runs, the status bar says the started kernel is idle, not "Unknown".
+    page.wait_for_function("""() => [...document.querySelectorAll('.jp-StatusBar-Widget')]
+        .some(e => e.textContent.includes('Java (multiprocessing) | Idle'))""", timeout=120_000)
+    config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+    assert "@jupyterlab/apputils-extension:announcements" in config.get("disabledExtensions", []), config.get("disabledExtensions")
+    page.wait_for_timeout(3000)
+    toasts = page.locator(".Toastify__toast").all_inner_texts()
+    assert not [t for t in toasts if "news" in t.lower()], toasts
+    page.screenshot(path=str(SHOTS / "jupyterlab-01-idle.png"))
+    page.close()
 
 
 def test_jupyterlab_runs_the_welcome_notebook(browser, lab):
@@ -148,11 +164,19 @@ def site(executed, tmp_path_factory):
 def test_site_index_lists_every_notebook_in_order(browser, site):
     page = browser.new_page()
     page.goto((site / "index.html").as_uri())
-    links = page.locator("ol li a")
+    links = page.locator("ol li a.title")
     titles = [links.nth(i).inner_text() for i in range(links.count())]
     import nbformat
     expected = [notebook_nav.title_of(nbformat.read(p, as_version=4)) for p in notebook_nav.lessons()]
     assert titles == expected
+    numbers = page.locator("ol li .number").all_inner_texts()
+    assert numbers == [p.name[:2] for p in notebook_nav.lessons()], "numbered as the files are"
+    text = page.locator("ol").inner_text()
+    for raw in ["](", "**", "`", ".ipynb"]:
+        assert raw not in text, f"raw Markdown {raw!r} in the index"
+    assert page.locator("ol li code").count() > 0, "inline code is rendered"
+    for summary in page.locator("ol li p").all_inner_texts():
+        assert summary.rstrip().endswith("."), f"a summary cut mid-sentence: {summary!r}"
     page.screenshot(path=str(SHOTS / "site-index.png"))
     page.close()
 
@@ -163,7 +187,7 @@ def test_site_page_shows_its_images_and_no_errors(browser, site, lesson):
     failed = []
     page.on("requestfailed", lambda request: failed.append(request.url))
     page.goto((site / "index.html").as_uri())
-    page.locator("ol li a", has_text=notebook_nav.title_of(
+    page.locator("ol li a.title", has_text=notebook_nav.title_of(
         __import__("nbformat").read(notebook_nav.NOTEBOOKS / f"{lesson}.ipynb", as_version=4))).click()
     page.wait_for_load_state("load")
     assert page.url.endswith(f"{lesson}.html")
@@ -175,6 +199,16 @@ def test_site_page_shows_its_images_and_no_errors(browser, site, lesson):
         .every(e => e.closest('.jp-CodeCell').classList.contains('celltag_stderr-expected'))"""), "unexpected stderr"
     assert page.locator("[data-mime-type='application/vnd.jupyter.error']").count() == 0
     assert not failed, f"requests failed (the page must work offline): {failed}"
+    # A book: a bar of previous / contents / next above and below, and lines of a readable length.
+    order = [p.stem for p in notebook_nav.lessons()]
+    i = order.index(lesson)
+    for bar in [page.locator("nav.book.top"), page.locator("nav.book.bottom")]:
+        hrefs = bar.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        expected = ([f"{order[i - 1]}.html"] if i > 0 else []) + ["index.html"] + (
+            [f"{order[i + 1]}.html"] if i + 1 < len(order) else [])
+        assert hrefs == expected, hrefs
+    width = page.locator(".jp-Notebook").first.evaluate("e => e.getBoundingClientRect().width")
+    assert width <= 900, f"the text column is {width}px wide in a 1200px window"
     page.screenshot(path=str(SHOTS / f"site-{lesson}.png"), full_page=True)
     if images.count():
         images.last.scroll_into_view_if_needed()

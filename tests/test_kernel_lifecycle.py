@@ -187,3 +187,60 @@ def test_killing_the_kernel_ends_the_pool_workers(kernel):
     pids = worker_pids(text)
     os.kill(km.provisioner.process.pid, signal.SIGKILL)
     assert gone_within(pids, 2.0) == [], "pool workers outlived a SIGKILLed kernel"
+
+
+def test_interrupting_a_later_cell_spares_the_workers_of_earlier_cells(kernel):
+    """Every cell runs on the same kernel thread; an interrupt must still end only its own cell's workers."""
+    km, kc = kernel
+    reply, text = run(kc, """
+Process background = new Process(() -> Thread.sleep(120_000));
+background.start();
+Pool pool = new Pool(2);
+System.out.println("workers " + background.pid() + " " + pool.allWorkerPids().get(0));
+""")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    earlier = worker_pids(text)
+    pool_pids = set(int(p) for p in re.findall(r"\d+", run(kc, "System.out.println(pool.allWorkerPids());")[1]))
+
+    msg_id = kc.execute(SLEEPERS + "for (Process p : sleepers) p.join();")
+    later = worker_pids(drain_stdout(kc, msg_id, until=r"workers \d+ \d+"))
+    time.sleep(0.5)  # the cell is now blocked in join()
+    km.interrupt_kernel()
+    reply = shell_reply(kc, msg_id, timeout=10)
+    assert reply["content"]["status"] in ("error", "abort")
+    assert gone_within(later, 2.0) == [], "the interrupted cell's workers outlived it"
+
+    assert all(running(p) for p in earlier + sorted(pool_pids)), "an earlier cell's workers were stopped"
+    reply, text = run(kc, 'System.out.println(background.isAlive() + " " + pool.map(x -> x * 2, List.of(1, 2, 3)) + " " + pool.allWorkerPids());')
+    assert reply["content"]["status"] == "ok", reply["content"]
+    assert text.startswith("true [2, 4, 6]"), text
+    assert set(int(p) for p in re.findall(r"\d+", text.split("]", 1)[1])) == pool_pids, "the pool lost workers"
+    run(kc, "background.kill(); pool.terminate();")
+
+
+def test_interrupting_a_join_in_a_worker_thread_of_the_cell_ends_that_threads_workers(kernel):
+    """A thread the cell started keeps the thread as the unit: its interrupted join ends its own workers."""
+    km, kc = kernel
+    reply, text = run(kc, """
+Process keep = new Process(() -> Thread.sleep(60_000));
+keep.start();
+long[] started = new long[1];
+Thread t = new Thread(() -> {
+    Process mine = new Process(() -> Thread.sleep(60_000));
+    mine.start();
+    started[0] = mine.pid();
+    try { mine.join(); } catch (RuntimeException e) { System.out.println("joined: " + e.getMessage()); }
+});
+t.start();
+while (started[0] == 0) Thread.sleep(10);
+Thread.sleep(300);
+t.interrupt();
+t.join();
+System.out.println("workers " + keep.pid() + " " + started[0]);
+""")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    keep, mine = worker_pids(text)
+    assert "stopped the workers started by thread" in text, text
+    assert gone_within([mine], 2.0) == []
+    assert running(keep), "the cell's own worker was stopped by another thread's interrupt"
+    run(kc, "keep.kill();")

@@ -1,11 +1,14 @@
 """Every notebook executes top to bottom with the real kernel, and what it shows is right."""
 import base64
+import os
 import re
 import struct
 
 import pytest
 
 import notebook_nav
+import claims
+from claims import cell_stdout
 from conftest import outputs, stream_text
 
 LESSONS = [p.name for p in notebook_nav.lessons()]
@@ -57,24 +60,8 @@ def test_welcome_draws_a_crisp_chart(executed):
     assert len(base64.b64decode(images[0].data["image/png"])) > 20_000, "the image looks empty"
 
 
-def cell_stdout(nb, marker: str) -> str:
-    """The stdout of the first code cell whose source contains `marker`."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and marker in cell.source:
-            return "".join(o.text for o in cell.outputs if o.output_type == "stream" and o.name == "stdout")
-    raise AssertionError(f"no code cell contains {marker!r}")
-
-
 def test_processes_interleave_and_done_comes_last(executed):
-    text = cell_stdout(executed("01-processes.ipynb"), 'System.out.println("Done!")')
-    lines = text.strip().splitlines()
-    assert sorted(lines[:-1]) == sorted(["square 4", "square 9", "square 64", "square 81",
-                                         "cube 8", "cube 27", "cube 512", "cube 729"]), lines
-    assert lines[-1] == "Done!"
-    kinds = [line.split()[0] for line in lines[:-1]]
-    # Both workers print every 200 ms at the same time, so neither finishes before the other starts.
-    assert kinds[:4] != ["square"] * 4 and kinds[:4] != ["cube"] * 4, f"no interleaving: {kinds}"
-    assert [l for l in lines if l.startswith("square")] == ["square 4", "square 9", "square 64", "square 81"]
+    claims.assert_processes_interleave(executed("01-processes.ipynb"))
 
 
 def test_processes_report_exit_codes_like_python(executed):
@@ -119,11 +106,10 @@ def test_queue_carries_every_item_in_order(executed):
     results = cell_stdout(nb, "squarer-")
     assert sorted(results.splitlines()) == ["squarer-2 -> 4", "squarer-3 -> 9", "squarer-8 -> 64", "squarer-9 -> 81"]
     assert len(images(nb)) == 1, "the queue-length chart"
-
-
-def balances(text, variant):
-    line = next(l for l in text.splitlines() if l.startswith(variant + ": "))
-    return [int(b) for b in re.findall(r"-?\d+", line.split(": ", 1)[1])]
+    # The chart starts when the producers do, not when the kernel got round to looking.
+    first = re.search(r"first sample (\d+) ms after the producers started, (\d+) items waiting",
+                      cell_stdout(nb, "startedAt.compareAndSet"))
+    assert first and int(first.group(1)) < 500, cell_stdout(nb, "startedAt.compareAndSet")
 
 
 def test_race_loses_updates_and_the_lock_fixes_it(executed):
@@ -131,11 +117,8 @@ def test_race_loses_updates_and_the_lock_fixes_it(executed):
     locked_seed = [c for c in nb.cells if c.cell_type == "code" and "Lock lock = lock();" in c.source
                    and "new Process(() -> depositWithLock(balance, lock))" in c.source][0]
     assert "".join(o.text for o in locked_seed.outputs if o.output_type == "stream").strip() == "200"
-    text = cell_stdout(nb, "finals.forEach")
-    assert len(set(balances(text, "UNLOCKED"))) > 1, text
-    assert set(balances(text, "LOCKED")) == {200}, text
-    assert set(balances(text, "ATOMIC")) == {200}, text
-    assert len(images(nb)) == 1, "the histogram of final balances"
+    claims.assert_race_varies_and_lock_is_exact(nb)
+    assert len(images(nb)) == 1, "the chart of where the runs ended"
     recovered = cell_stdout(nb, "fragile.tryAcquire")
     assert "kernel: acquired = true, previous owner died = true" in recovered
 
@@ -147,5 +130,20 @@ def test_pool_matches_sequential_and_shows_its_work(executed):
     assert any("Pool-1 map: 100/100 (100%), done" in o.data["text/plain"] for o in bars), "the live progress bar"
     assert "last result: 9801" in cell_stdout(nb, "Thread.sleep(20)")
     assert len(images(nb)) == 3, "the timings, the chunk timeline and the speed-up chart"
-    assert re.search(r"parallel ceiling of 2 processes on this machine: \d\.\d\dx", cell_stdout(nb, "double ceiling"))
+    claims.assert_pool_conclusion_follows_from_its_numbers(nb, cpus=len(os.sched_getaffinity(0)))
+    assert "still running: []" in cell_stdout(nb, "pool.close()")
+
+
+def test_threads_and_processes_side_by_side_and_the_kernel_survives(executed):
+    nb = executed("07-threads-or-processes.ipynb")
+    timings = cell_stdout(nb, 'ms.put("one thread"')
+    ways = [line.rsplit(None, 2)[0].strip() for line in timings.splitlines() if line.endswith(" ms")]
+    virtual = ["virtual threads"] if "virtual threads: not in Java" not in timings else []
+    assert ways == ["one thread", "thread pool", "parallel stream"] + virtual + ["process Pool"], timings
+    assert len(images(nb)) == 1, "the chart of the ways side by side"
+    assert re.search(r"the process Pool took \d+\.\d\dx the time", cell_stdout(nb, "fastestThreads"))
+    assert "the worker exited with code 3; the kernel is still here" in cell_stdout(nb, "System.exit(3)")
+    loops = cell_stdout(nb, "spinner.interrupt()")
+    assert "thread: interrupted, and after a second still running = true" in loops, loops
+    assert re.search(r"worker: killed, gone after \d+ ms with exit code -9", loops), loops
     assert "still running: []" in cell_stdout(nb, "pool.close()")

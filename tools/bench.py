@@ -4,10 +4,12 @@
     python3 tools/bench.py            # a table: metric, ours, Python's, and how many times better
     python3 tools/bench.py --json     # all JSON objects, merged under "ours" and "python"
 
-Steps: package kernel-lib (jar in target/, runtime dependencies in target/lib/, the layout a
-kernel uses), build the worker AppCDS archive for this JVM, run each Java benchmark main (each
-prints one JSON object of medians), run ../shared/bench/python_baseline.py --json (relative to the
-repository root). These machines are noisy: run it a few times and compare the ratios.
+Steps: package both modules (the kernel's class path: kernel-lib-notebook's jar and its target/lib/,
+kernel-lib among them, as tools/install_kernel.py registers it), build the worker AppCDS archive for
+this JVM, run each Java benchmark main (each prints one JSON object of medians) on that class path
+with kernel-lib's test classes after it, then run tools/bench_python.py --json, Python's
+multiprocessing on the same rows. These machines are noisy: run it a few times and compare the
+ratios.
 To add a row, append to ROWS: (label, key in our JSON, key in Python's JSON or None, and whether
 lower is better).
 """
@@ -16,10 +18,12 @@ import os
 import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULE = os.path.join(ROOT, "kernel-lib")
-TARGET = os.path.join(MODULE, "target")
-PYTHON_BASELINE = os.path.join(ROOT, "..", "shared", "bench", "python_baseline.py")
+from install_kernel import kernel_classpath
+
+TOOLS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(TOOLS)
+TARGET = os.path.join(ROOT, "kernel-lib", "target")  # the core, whose test classes hold the benchmarks
+PYTHON_BASELINE = os.path.join(TOOLS, "bench_python.py")
 
 LOWER, HIGHER = True, False  # None: a calibration, shown side by side but not compared
 ROWS = [
@@ -55,18 +59,16 @@ def run(cmd, **kw):
 
 
 def classpath():
-    run(["mvn", "-q", "-pl", "kernel-lib", "package", "-DskipTests"], cwd=ROOT)
+    run(["mvn", "-q", "-pl", "kernel-lib-notebook", "-am", "package", "-DskipTests"], cwd=ROOT)
     cp_file = os.path.join(TARGET, "bench-classpath.txt")
     run(["mvn", "-q", "-pl", "kernel-lib", "dependency:build-classpath",
          "-Dmdep.outputFile=" + cp_file], cwd=ROOT)
     with open(cp_file) as f:
         deps = [e for e in f.read().strip().split(os.pathsep) if e]
-    lib = os.path.join(TARGET, "lib")
-    packaged = sorted(os.path.join(lib, j) for j in os.listdir(lib) if j.endswith(".jar"))
-    names = {os.path.basename(j) for j in packaged}
-    # The jar first and its packaged dependencies next, as in a notebook kernel; the benchmarks'
-    # own classes come after them, so a worker must find them past two dozen jars.
-    entries = [os.path.join(TARGET, "kernel-lib.jar")] + packaged
+    # The notebook kernel's class path first; the benchmarks' own classes come after it, so a
+    # worker must find them past two dozen jars, as it finds a notebook's.
+    entries = kernel_classpath()
+    names = {os.path.basename(j) for j in entries}
     entries += [os.path.join(TARGET, "test-classes")]
     entries += [d for d in deps if os.path.basename(d) not in names]
     return os.pathsep.join(entries)

@@ -4,8 +4,9 @@
 The JJava wheel ships its jars and a generic kernelspec; this writes a second kernelspec,
 `java-multiprocessing`, next to it in <venv>/share/jupyter/kernels/ (so nothing is installed for
 the user or the system) whose JVM is the `java` the README names and whose class path carries
-kernel-lib and its runtime dependencies (Tablesaw, XChart). Every notebook names this kernelspec
-in its metadata.
+kernel-lib-notebook and its runtime dependencies: kernel-lib (the core), Tablesaw, XChart. Every
+notebook names this kernelspec in its metadata, and Jupyter in the environment is configured to
+offer only it.
 """
 import argparse
 import json
@@ -19,11 +20,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def kernel_classpath() -> list:
-    target = ROOT / "kernel-lib" / "target"
-    jar = target / "kernel-lib.jar"
-    if not jar.is_file():
-        sys.exit(f"error: {jar} is missing; build it first with `mvn -q package -DskipTests`")
-    return [str(jar)] + sorted(str(p) for p in (target / "lib").glob("*.jar"))
+    """The notebook module's jar, then every jar `mvn package` copied to its target/lib/ (the
+    core kernel-lib jar among them, which is all a worker process boots from)."""
+    target = ROOT / "kernel-lib-notebook" / "target"
+    jar = target / "kernel-lib-notebook.jar"
+    deps = sorted(str(p) for p in (target / "lib").glob("*.jar"))
+    if not jar.is_file() or not any(os.path.basename(d).startswith("kernel-lib-") for d in deps):
+        sys.exit(f"error: {jar} or its target/lib/ is missing; build both modules first with "
+                 "`mvn -q package -DskipTests` in the repository root (or `make setup`)")
+    return [str(jar)] + deps
 
 
 def resolve_java(java: str) -> str:
@@ -66,6 +71,41 @@ def main() -> None:
     for logo in jjava.glob("logo-*.png"):
         shutil.copy(logo, spec_dir / logo.name)
     print(f"registered kernel '{KERNEL_NAME}' in {spec_dir}")
+    configure_jupyter(Path(args.prefix))
+
+
+def configure_jupyter(prefix: Path) -> None:
+    """Jupyter in this environment offers only this kernel, shows it idle once started, and no news.
+
+    The JJava wheel's generic kernelspec ("Java (jjava)") stays on disk, because this kernel runs
+    its jar, but is not offered: a notebook started on it lacks kernel-lib and fails with `cannot
+    find symbol`. The settings live in the environment's own config directory (<venv>/etc/jupyter),
+    so nothing outside the repository changes.
+    """
+    etc = prefix / "etc" / "jupyter"
+    # (jupyter_server_config.d/ only enables extensions; general settings go in this file.)
+    update_json(etc / "jupyter_server_config.json", ["KernelSpecManager", "allowed_kernelspecs"], [KERNEL_NAME])
+    # JupyterLab ignores status messages answering "untracked" requests, kernel_info among them,
+    # and JJava, unlike ipykernel, announces no state of its own when it starts: the status bar
+    # said "Unknown" until the first cell ran. Tracking kernel_info lets its idle status through.
+    from jupyter_server.services.kernels.kernelmanager import MappingKernelManager
+    untracked = MappingKernelManager.class_traits()["untracked_message_types"].default()
+    update_json(etc / "jupyter_server_config.json", ["MappingKernelManager", "untracked_message_types"],
+                [t for t in untracked if t not in ("kernel_info_request", "kernel_info_reply")])
+    update_json(etc / "labconfig" / "page_config.json",
+                ["disabledExtensions", "@jupyterlab/apputils-extension:announcements"], True)
+    print(f"Jupyter in {prefix} offers only '{KERNEL_NAME}'; JupyterLab's news is off")
+
+
+def update_json(path: Path, keys: list, value) -> None:
+    """Sets one nested key of a JSON config file, keeping whatever else it holds."""
+    config = json.loads(path.read_text()) if path.is_file() else {}
+    node = config
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+    node[keys[-1]] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(config, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -32,8 +32,8 @@ def title_of(nb) -> str:
 
 
 def summary_of(nb) -> str:
-    """The opening paragraph: the second cell, which says what the notebook does and why."""
-    return nb.cells[1].source.strip() if len(nb.cells) > 1 else ""
+    """The opening paragraph: the second cell, which says what the notebook does and why, on one line."""
+    return " ".join(nb.cells[1].source.split()) if len(nb.cells) > 1 else ""
 
 
 def nav_source(order: list, i: int) -> str:
@@ -59,8 +59,8 @@ def index_notebook(order: list):
     lines = ["# Multiprocessing in Java notebooks", "",
              "Each notebook is one lesson, meant to be read and run in this order. Run a cell again "
              "and what depends on timing changes: that is the point.", ""]
-    for n, (path, nb) in enumerate(order):
-        lines.append(f"{n}. [{title_of(nb)}]({path.name}): {summary_of(nb).splitlines()[0]}")
+    for path, nb in order:
+        lines.append(f"{path.name[:2]}. [{title_of(nb)}]({path.name}): {summary_of(nb)}")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("\n".join(lines))])
     nb.cells[0].id = "contents"
     nb.metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "java"}}

@@ -15,7 +15,9 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.kernellib.mp.shared.memory.PrivatePaths;
 import org.kernellib.mp.shared.memory.RuntimeDir;
 
 /**
@@ -24,6 +26,11 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
  * the secret token that came inside their task; a connection with an unknown token is closed, so
  * a pool talks only to workers it started. (A worker's lifecycle frames do not come here: they run
  * over its pipes, see {@link Sideband}.)
+ *
+ * <p>Three walls keep other users out: the directory (0700, checked) and the socket file (0600)
+ * deny them a connection; a connection whose peer runs as another user ({@link PeerCredentials})
+ * is closed before a byte of it is read; and the token. A worker checks the same of this server
+ * before it sends its token ({@link FrameChannel#connect}).
  */
 public final class ControlServer {
     /** What a worker said when it connected. */
@@ -36,12 +43,16 @@ public final class ControlServer {
     private final ServerSocketChannel server;
     private final Map<String, CompletableFuture<Hello>> pending = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final AtomicInteger rejected = new AtomicInteger();
 
-    private ControlServer(final Path path) throws IOException {
+    /** Listens on {@code path}, in a directory the caller made private (tests use others). */
+    ControlServer(final Path path) throws IOException {
         this.path = path;
         Files.deleteIfExists(path);
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
+        // connect(2) needs write permission on the socket file: only this user gets it.
+        Files.setPosixFilePermissions(path, PrivatePaths.FILE);
         Thread t = new Thread(this::acceptLoop, "kernel-lib-control-accept");
         t.setDaemon(true);
         t.start();
@@ -94,8 +105,11 @@ public final class ControlServer {
         while (server.isOpen()) {
             try {
                 SocketChannel ch = server.accept();
-                // The handshake reads from an untrusted peer, so it gets its own thread: a
-                // connection that never says HELLO must not stall other workers.
+                if (!fromThisUser(ch)) {
+                    continue;
+                }
+                // The handshake reads from a peer not yet known to be a worker, so it gets its own
+                // thread: a connection that never says HELLO must not stall other workers.
                 Thread h = new Thread(() -> handshake(new FrameChannel(ch)), "kernel-lib-control-hello");
                 h.setDaemon(true);
                 h.start();
@@ -105,6 +119,33 @@ public final class ControlServer {
                 }
             }
         }
+    }
+
+    /** Closes a connection from another user's process unread; true when the peer is this user. */
+    private boolean fromThisUser(final SocketChannel ch) {
+        try {
+            PeerCredentials.requireSameUser(ch, "a connection to the pool's socket " + path);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            rejected.incrementAndGet();
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Already gone: nothing of it was read.
+            }
+            return false;
+        }
+    }
+
+    /** How many connections were closed because their peer ran as another user (for tests). */
+    int rejectedPeers() {
+        return rejected.get();
+    }
+
+    /** Stops listening and removes the socket file (tests; the JVM's server lives as long as it). */
+    void close() throws IOException {
+        server.close();
+        Files.deleteIfExists(path);
     }
 
     private void handshake(final FrameChannel c) {

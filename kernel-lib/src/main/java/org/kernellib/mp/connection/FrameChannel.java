@@ -26,12 +26,18 @@ public final class FrameChannel implements Closeable {
         this.channel = channel;
     }
 
-    /** Connects to a listening socket file. */
+    /**
+     * Connects to a listening socket file and checks, before anything is sent, that the process
+     * listening there runs as this user ({@link PeerCredentials}).
+     *
+     * @throws PeerCredentials.PeerRejectedException when another user listens there
+     */
     public static FrameChannel connect(final Path socket) throws IOException {
         SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
+            PeerCredentials.requireSameUser(ch, "the socket " + socket);
+        } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }

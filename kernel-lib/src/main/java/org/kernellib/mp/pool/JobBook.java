@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.kernellib.mp.process.CurrentProcess;
+import org.kernellib.mp.serial.ObjectCodec;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.WorkerCommand;
 
@@ -133,8 +134,7 @@ final class JobBook {
             try {
                 PoolProtocol.serialize(slice[i]);
             } catch (IOException | RuntimeException failure) {
-                return "item #" + (first + i) + " (a " + (slice[i] == null ? "null" : slice[i].getClass().getName())
-                        + ") cannot be sent to a worker: " + failure + ". Items travel by Java serialization.";
+                return ObjectCodec.cannotCopy("pool item #" + (first + i), slice[i], failure).getMessage();
             }
         }
         return "the items cannot be sent to a worker: " + e;

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ClassShipper;
+import org.kernellib.mp.serial.ProcessLocal;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.Starters;
@@ -521,7 +522,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         return new Detached(name);
     }
 
-    private record Detached(String name) implements java.io.Serializable {
+    private record Detached(String name) implements java.io.Serializable, ProcessLocal {
+        @Override
+        public String typeName() {
+            return Pool.class.getName();
+        }
+
         private Object readResolve() {
             return null;
         }

@@ -5,17 +5,17 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 
+import org.kernellib.mp.serial.ObjectCodec;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 
 /**
  * How a chunk's items and results are written: arrays made only of {@code Integer}s, only of
  * {@code Long}s, only of {@code Double}s or only of {@code String}s (the common cases of a
  * map over numbers or words) are written as plain values, which costs a fraction of Java
- * serialization per element; anything else, nulls included, goes through Java serialization.
+ * serialization per element; anything else, nulls included, goes through {@link ObjectCodec}, as
+ * queue items and a Process's copied variables do.
  */
 final class PoolCodec {
     private static final byte SERIALIZED = 0;
@@ -32,9 +32,7 @@ final class PoolCodec {
         ByteArrayOutputStream bos = new ByteArrayOutputStream(16 + values.length * (kind == INTS ? 4 : 8));
         bos.write(kind);
         if (kind == SERIALIZED) {
-            try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-                out.writeObject(values);
-            }
+            bos.write(ObjectCodec.serialize(values));
             return bos.toByteArray();
         }
         if (kind == STRINGS) {
@@ -62,9 +60,7 @@ final class PoolCodec {
     static Object[] decode(final InputStream in, final ClassLoader loader) throws IOException, ClassNotFoundException {
         int kind = in.read();
         if (kind == SERIALIZED) {
-            try (ObjectInputStream oin = new ShippingObjectInputStream(in, loader)) {
-                return (Object[]) oin.readObject();
-            }
+            return (Object[]) ShippingObjectInputStream.read(in, loader, "a pool chunk's items or results");
         }
         DataInputStream d = new DataInputStream(in);
         int n = d.readInt();

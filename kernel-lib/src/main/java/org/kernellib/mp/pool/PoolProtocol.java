@@ -4,9 +4,10 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+
+import org.kernellib.mp.serial.ObjectCodec;
 
 /**
  * Frames on a pool worker's own connection (the layout of every frame is the one of
@@ -63,11 +64,7 @@ final class PoolProtocol {
     }
 
     static byte[] serialize(final Object o) throws IOException {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bos)) {
-            out.writeObject(o);
-        }
-        return bos.toByteArray();
+        return ObjectCodec.serialize(o);
     }
 
     /** A payload made of a few ints and longs followed by raw bytes. */

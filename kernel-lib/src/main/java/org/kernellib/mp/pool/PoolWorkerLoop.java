@@ -31,6 +31,7 @@ import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.serial.ObjectCodec;
 import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.TaskPayload;
 
@@ -257,9 +258,9 @@ final class PoolWorkerLoop {
                 try {
                     bytes = PoolCodec.encode(results);
                 } catch (IOException | RuntimeException e) {
-                    item = first + unserializable(results);
-                    throw new IllegalArgumentException("the result cannot be sent back to the pool: " + e
-                            + ". Results travel by Java serialization: return a Serializable value.", e);
+                    int bad = unserializable(results);
+                    item = first + bad;
+                    throw ObjectCodec.cannotCopy("the result of item #" + item, results[bad], e);
                 }
                 connection.send(PoolProtocol.RESULT, jobId,
                         PoolProtocol.frame(chunk, PoolProtocol.epochNanos(start), PoolProtocol.epochNanos(Instant.now()), bytes));

@@ -11,8 +11,9 @@ import org.kernellib.mp.start.Starters;
 /**
  * The started children of this JVM. Holding them here keeps each worker's stdin pipe reachable
  * (if it were collected, the worker would see EOF and halt), lists them for
- * {@code activeChildren()}, stops those of an interrupted thread, and terminates the rest from a
- * shutdown hook when this JVM exits (workers would also notice their stdin closing on their own).
+ * {@code activeChildren()}, stops those of an interrupted thread or cell, and terminates the rest
+ * from a shutdown hook when this JVM exits (workers would also notice their stdin closing on their
+ * own).
  */
 public final class Children {
     private static final long GRACE_MS = 300;
@@ -53,21 +54,23 @@ public final class Children {
 
     /**
      * Called by a join whose thread was interrupted: terminates, then kills after a grace period,
-     * every child the thread started and the joined one, restores the interrupt flag and builds
-     * the exception to throw.
+     * every child started by the interrupted unit of work (the thread, or in a notebook the cell
+     * execution: see {@link Executions}) and the joined one, restores the interrupt flag and
+     * builds the exception to throw. Workers started by other threads or earlier cells go on.
      */
     static JoinInterruptedException onInterrupt(final Process joined, final InterruptedException cause) {
-        Thread t = Thread.currentThread();
-        // The joined worker too, even if another thread started it: the user asked to stop waiting
+        Object unit = Executions.current();
+        // The joined worker too, even if another unit started it: the user asked to stop waiting
         // for it, and leaving it running would orphan it from the user's point of view.
-        List<Process> mine = STARTED.stream().filter(p -> (p.startedBy() == t || p == joined) && p.isAlive())
+        List<Process> mine = STARTED.stream().filter(p -> (unit.equals(p.startedIn()) || p == joined) && p.isAlive())
                 .collect(Collectors.toList());
         stop(mine);
-        t.interrupt();
+        Thread.currentThread().interrupt();
         String names = mine.stream().map(p -> p.name() + " (pid " + p.pid() + ")").collect(Collectors.joining(", "));
+        String by = unit instanceof Thread ? "thread " + ((Thread) unit).getName() : unit.toString();
         return new JoinInterruptedException("join() of " + joined.name() + " was interrupted; "
-                + (mine.isEmpty() ? "no worker started from this thread was still running"
-                        : "stopped the workers started from this thread or joined: " + names), cause);
+                + (mine.isEmpty() ? "no worker started by " + by + " was still running"
+                        : "stopped the workers started by " + by + " or joined: " + names), cause);
     }
 
     /** SIGTERM, up to GRACE_MS for them to go, then SIGKILL and up to GRACE_MS more. */

@@ -11,13 +11,16 @@ import org.kernellib.mp.start.WorkerStatus;
  * <ol>
  * <li>it reported a caught signal (SIGTERM, SIGINT, SIGHUP; it exits 128+N after reporting), or
  *     this parent sent signal N itself and the task had not finished: -N;</li>
- * <li>it reported DONE, FAILED or an orderly shutdown (System.exit runs the hook that says so):
- *     the raw status, so {@code System.exit(137)} is 137;</li>
+ * <li>it reported DONE or FAILED (its task had ended) and the status is above 128: a signal
+ *     killed it while its JVM was exiting, -N (a worker exits 0 or 1 after its task, never 128+N);</li>
+ * <li>it reported an orderly shutdown (System.exit runs the hook that says so): the raw status,
+ *     so {@code System.exit(137)} from the task is 137;</li>
  * <li>it said nothing and the status is above 128: it died by an uncatchable signal (SIGKILL,
  *     SIGSEGV, ...), -N.</li>
  * </ol>
- * The ambiguity left: {@code Runtime.halt(n)} with n above 128 skips the shutdown hook and is
- * read as signal n-128.
+ * The ambiguities left: {@code Runtime.halt(n)} with n above 128 skips the shutdown hook and is
+ * read as signal n-128, and so is {@code System.exit(n)} with n above 128 called by a thread that
+ * outlived the task.
  */
 public final class ExitCode {
     private ExitCode() {
@@ -29,6 +32,9 @@ public final class ExitCode {
         }
         if (s.signalSent() > 0 && raw == 128 + s.signalSent() && !s.done() && !s.failed()) {
             return -s.signalSent(); // our own terminate()/kill(), even if it beat the handlers
+        }
+        if ((s.done() || s.failed()) && raw > 128 && raw < 128 + 65) {
+            return -(raw - 128); // the task had ended: only a signal during the JVM's exit gives this
         }
         if (s.done() || s.failed() || s.exiting()) {
             return raw;

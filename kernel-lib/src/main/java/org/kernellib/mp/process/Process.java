@@ -66,7 +66,8 @@ public class Process implements AutoCloseable, Serializable {
     private volatile boolean daemon;
     // The state of the worker as seen from the parent: never copied into a worker.
     private transient volatile WorkerHandle worker;
-    private transient volatile Thread startedBy;
+    /** The unit of work that started it (see {@link Executions}): whose interrupt stops it. */
+    private transient volatile Object startedIn;
     private transient volatile Instant startTime;
     private transient volatile boolean closed;
     private transient volatile Integer exitCode;
@@ -170,14 +171,16 @@ public class Process implements AutoCloseable, Serializable {
         try {
             h = Launcher.start(workerTask(), name, daemon);
         } catch (IllegalArgumentException e) {
-            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
+            // The message is repeated here, so the cause is what lies under it: a notebook shows
+            // each message of the chain, and the same sentence twice reads as two errors.
+            throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e.getCause());
         } catch (IOException e) {
             throw new ProcessStartException("cannot start " + name + ": " + e.getMessage(), e);
         }
         ended = new CompletableFuture<>();
         worker = h;
         startTime = Instant.now();
-        startedBy = Thread.currentThread();
+        startedIn = Executions.current();
         Children.add(this);
         // The keeper reaps the worker when it ends, so resources are freed even if nobody joins.
         // For a non-daemon worker it is a non-daemon thread: Python keeps the parent alive until
@@ -201,7 +204,8 @@ public class Process implements AutoCloseable, Serializable {
      * Waits until the worker ends and all its output has been relayed.
      *
      * @throws JoinInterruptedException if the calling thread is interrupted; the workers this
-     *     thread started are stopped first and the interrupt flag stays set
+     *     thread (in a notebook: this cell's execution) started are stopped first, and the
+     *     interrupt flag stays set
      */
     public void join() {
         join(Long.MAX_VALUE);
@@ -344,8 +348,8 @@ public class Process implements AutoCloseable, Serializable {
         ended.complete(this);
     }
 
-    Thread startedBy() {
-        return startedBy;
+    Object startedIn() {
+        return startedIn;
     }
 
     void waitQuietly(final long millis) {

@@ -1,6 +1,7 @@
 package org.kernellib.mp.serial;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.util.List;
@@ -14,9 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 class SnippetAwareObjectOutputStream extends ObjectOutputStream {
     private final Map<Class<?>, Boolean> copyable = new ConcurrentHashMap<>();
+    private final boolean refuseProcessLocal;
 
     SnippetAwareObjectOutputStream(final OutputStream out) throws IOException {
+        this(out, false);
+    }
+
+    /**
+     * @param refuseProcessLocal true for messages ({@link ObjectCodec}): a {@link ProcessLocal}
+     *     stand-in is refused; a snapshot of variables writes it
+     */
+    SnippetAwareObjectOutputStream(final OutputStream out, final boolean refuseProcessLocal) throws IOException {
         super(out);
+        this.refuseProcessLocal = refuseProcessLocal;
         enableReplaceObject(true);
     }
 
@@ -25,10 +36,22 @@ class SnippetAwareObjectOutputStream extends ObjectOutputStream {
         if (obj == null) {
             return null;
         }
+        if (refuseProcessLocal && obj instanceof ProcessLocal) {
+            // Seen here as the stand-in its writeReplace made: name what it stands for.
+            throw new NotSerializableException(((ProcessLocal) obj).typeName());
+        }
         Class<?> c = obj.getClass();
-        boolean copy = copyable.computeIfAbsent(c, k -> SnippetObject.canCopy(k,
-                s -> s.getClassLoader() != null
-                        && new ClassShipper(List.of(s.getClassLoader())).shipped(s.getName()).isPresent()));
+        boolean copy = copyable.computeIfAbsent(c, k -> SnippetObject.canCopy(k, SnippetAwareObjectOutputStream::isNotebookClass));
         return copy ? SnippetObject.of(obj) : obj;
+    }
+
+    /**
+     * A class compiled from the notebook: in the kernel one its snippet loader holds (no class path
+     * has it); in a worker one that was shipped to it.
+     */
+    private static boolean isNotebookClass(final Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        return l instanceof ShippedClassLoader
+                || l != null && new ClassShipper(List.of(l)).shipped(c.getName()).isPresent();
     }
 }

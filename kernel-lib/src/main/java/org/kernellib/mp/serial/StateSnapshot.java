@@ -1,11 +1,9 @@
 package org.kernellib.mp.serial;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -225,8 +223,12 @@ public final class StateSnapshot {
                 } catch (IOException failure) {
                     Entry en = entries.get(i);
                     Object v = values.get(i);
+                    // A notebook variable is named by its name alone: its owner is a JShell wrapper
+                    // class the learner never wrote (REPL.$JShell$40).
+                    String owner = SnippetLines.wrapperOf(en.owner()) != null && readable(en.owner()).equals(en.owner())
+                            ? "" : readable(en.owner()) + "." + en.field() + ", ";
                     throw new IllegalArgumentException("cannot copy the variable '" + en.field() + "' ("
-                            + readable(en.owner()) + "." + en.field() + ", declared as " + en.type()
+                            + owner + "declared as " + en.type()
                             + ", holding a " + v.getClass().getName() + ") into the worker: " + failure
                             + ". A worker gets a copy of the top-level variables its task uses, made with"
                             + " Java serialization (objects of classes written in the notebook are copied field by field);"
@@ -283,10 +285,7 @@ public final class StateSnapshot {
         if (entries.isEmpty()) {
             return;
         }
-        Object[] v;
-        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(values), loader)) {
-            v = (Object[]) in.readObject();
-        }
+        Object[] v = (Object[]) ShippingObjectInputStream.read(values, loader, "the copied variables");
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             Class<?> c = Class.forName(e.owner(), true, loader);

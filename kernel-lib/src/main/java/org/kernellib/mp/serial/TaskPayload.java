@@ -5,10 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.HashMap;
 import java.util.List;
@@ -38,11 +38,15 @@ public final class TaskPayload {
     private final TaskReference reference;
     private final byte[] task;
     private final ClassShipper shipper;
+    /** Where the lines of the snippet classes the task reaches were written (see SnippetLines). */
+    private final Map<String, SnippetLines> snippetLines;
 
     private TaskPayload(final String name, final boolean daemon, final String parentName, final long parentPid,
             final List<String> classPath, final Map<String, byte[]> classes, final Map<String, String> classLocations,
             final StateSnapshot snapshot,
-            final TaskReference reference, final byte[] task, final ClassShipper shipper) {
+            final TaskReference reference, final byte[] task, final ClassShipper shipper,
+            final Map<String, SnippetLines> snippetLines) {
+        this.snippetLines = snippetLines;
         this.classPath = List.copyOf(classPath);
         this.classes = classes;
         this.classLocations = classLocations;
@@ -76,8 +80,11 @@ public final class TaskPayload {
         TaskReference reference = TaskWriter.reference(task).orElse(null);
         Map<String, String> locations = ClassLocations.of(w.classNames(), shipper.loaders(), classPath,
                 snap.classes().keySet());
+        Set<String> reached = new HashSet<>(w.classNames());
+        reached.addAll(snap.classes().keySet());
         return new TaskPayload(name, daemon, parentName, ProcessHandle.current().pid(), classPath, snap.classes(),
-                locations, snap, reference, reference == null ? w.bytes() : new byte[0], shipper);
+                locations, snap, reference, reference == null ? w.bytes() : new byte[0], shipper,
+                SnippetLines.of(reached));
     }
 
     public String name() {
@@ -115,6 +122,11 @@ public final class TaskPayload {
         return snapshot;
     }
 
+    /** Where the lines of the task's snippet classes were written in the notebook, by wrapper class. */
+    public Map<String, SnippetLines> snippetLines() {
+        return snippetLines;
+    }
+
     /** Parent side only: where the worker's class requests are answered from. */
     public ClassShipper shipper() {
         return shipper;
@@ -149,6 +161,11 @@ public final class TaskPayload {
             } else {
                 out.writeInt(task.length);
                 out.write(task);
+            }
+            out.writeInt(snippetLines.size());
+            for (Map.Entry<String, SnippetLines> l : snippetLines.entrySet()) {
+                out.writeUTF(l.getKey());
+                l.getValue().writeTo(out);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -187,8 +204,13 @@ public final class TaskPayload {
             task = new byte[in.readInt()];
             in.readFully(task);
         }
+        int l = in.readInt();
+        Map<String, SnippetLines> lines = new HashMap<>(l * 2);
+        for (int i = 0; i < l; i++) {
+            lines.put(in.readUTF(), SnippetLines.readFrom(in));
+        }
         return new TaskPayload(name, daemon, parentName, parentPid, classPath, classes, locations, snap, reference, task,
-                null);
+                null, lines);
     }
 
     /** Worker side: reads the task object, resolving classes through {@code loader}. */
@@ -201,8 +223,6 @@ public final class TaskPayload {
                         + reference.method() + " is not there in the worker: " + e);
             }
         }
-        try (ObjectInputStream in = new ShippingObjectInputStream(new ByteArrayInputStream(task), loader)) {
-            return in.readObject();
-        }
+        return ShippingObjectInputStream.read(task, loader, "the task");
     }
 }

@@ -12,12 +12,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,7 @@ import org.kernellib.mp.connection.Sideband;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.serial.CellTrace;
 import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.serial.TaskPayload;
@@ -47,7 +47,8 @@ import org.kernellib.mp.serial.TaskPayload;
  * first means the parent is gone: halt); start the watcher that reads stdin from then on, answers
  * class requests, and halts this JVM at once on EOF, which the OS delivers when the parent goes
  * away for any reason, SIGKILL included; restore the copied snippet variables; deserialize and
- * run the task; report DONE (exit 0) or FAILED (stack trace on stderr, exit 1).
+ * run the task; wait for the non-daemon threads it started; report DONE (exit 0) or FAILED
+ * (stack trace on stderr, exit 1).
  *
  * <p>Frames to the parent are written into stderr, marked ({@link Sideband}); no socket is opened,
  * because initialising the JDK's socket support costs a fresh JVM about 30 ms.
@@ -91,8 +92,9 @@ public final class ChildMain {
     }
 
     public static void main(final String[] args) throws Exception {
-        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true));
-        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
+        // UTF-8 as the parent reads it, whatever the locale (see WorkerCommand's flags).
+        System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         boolean standby = args.length > 0 && STANDBY.equals(args[0]);
         // Signal handlers go in on another thread, off the critical path. A standby also warms up
         // the lambda and serialization machinery there; a cold worker does not: its task is
@@ -191,25 +193,15 @@ public final class ChildMain {
             task.run();
         } catch (Throwable e) {
             System.err.println("Process " + p.name() + " (pid " + pid + ") failed:");
-            System.err.print(readableTrace(e));
+            System.err.print(CellTrace.render(e, p.snippetLines()));
+            // DONE and FAILED go after the task's threads: a kill while they run reads as a kill.
+            NonDaemonThreads.awaitAll();
             sendQuietly(FrameDescriptor.FAILED, utf(String.valueOf(e), SUMMARY_CHARS));
             System.exit(1);
         }
+        NonDaemonThreads.awaitAll();
         sendQuietly(FrameDescriptor.DONE, new byte[0]);
         System.exit(0);
-    }
-
-    /**
-     * The stack trace with JShell's wrapper names shortened: {@code REPL.$JShell$10$Boom} reads
-     * {@code Boom}, {@code REPL.$JShell$11.explode} reads {@code explode}, so snippet frames name
-     * what the user wrote; and without the names of this worker's own class loaders, which Java
-     * puts before each frame of a class they loaded ({@code kernel-lib-shipped//...}).
-     */
-    static String readableTrace(final Throwable e) {
-        StringWriter sw = new StringWriter();
-        e.printStackTrace(new PrintWriter(sw));
-        return sw.toString().replaceAll("REPL\\.\\$JShell\\$\\d+[.$]", "")
-                .replace(ClassPathLoader.NAME + "//", "").replace(ShippedClassLoader.NAME + "//", "");
     }
 
     /** Asks the parent for a class; blocks until it answers. */

@@ -1,7 +1,5 @@
 package org.kernellib.mp.start;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -36,42 +34,43 @@ public final class OutputLog {
         return List.copyOf(lines);
     }
 
-    /** Cuts one stream's bytes at newlines; a relay thread owns one, so it needs no locking. */
+    /**
+     * Cuts one stream's text (already decoded, the same text the cell shows) at newlines; a relay
+     * thread owns one, so it needs no locking.
+     */
     final class LineSplitter {
         private final String stream;
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private final StringBuilder partial = new StringBuilder();
 
         private LineSplitter(final String stream) {
             this.stream = stream;
         }
 
-        void accept(final byte[] bytes, final int offset, final int length) {
+        void accept(final String text) {
             final Instant now = Instant.now();
-            int from = offset;
-            int end = offset + length;
-            for (int i = offset; i < end; i++) {
-                if (bytes[i] == '\n') {
-                    partial.write(bytes, from, i - from);
-                    emit(now);
-                    from = i + 1;
-                }
+            int from = 0;
+            for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+                partial.append(text, from, nl);
+                emit(now);
+                from = nl + 1;
             }
-            partial.write(bytes, from, end - from);
+            partial.append(text, from, text.length());
         }
 
         /** At EOF: a last line without a newline still counts. */
         void finish() {
-            if (partial.size() > 0) {
+            if (partial.length() > 0) {
                 emit(Instant.now());
             }
         }
 
         private void emit(final Instant at) {
-            String text = partial.toString(StandardCharsets.UTF_8);
-            if (text.endsWith("\r")) {
-                text = text.substring(0, text.length() - 1);
+            int end = partial.length();
+            if (end > 0 && partial.charAt(end - 1) == '\r') {
+                end--;
             }
-            partial.reset();
+            String text = partial.substring(0, end);
+            partial.setLength(0);
             add(new OutputLine(at, stream, text));
         }
     }

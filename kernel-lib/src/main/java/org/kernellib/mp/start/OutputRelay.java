@@ -13,15 +13,19 @@ import org.kernellib.mp.connection.SidebandReader;
 
 /**
  * Copies a worker's stdout or stderr pipe to the parent's current {@code System.out} or
- * {@code System.err} as bytes arrive. The target is looked up for every chunk, not once, because
- * JJava installs a new {@code System.out} for each cell: output reaches the cell that is running
- * when it is printed. On stderr it also picks out the worker's control frames (see
- * {@link org.kernellib.mp.connection.Sideband}) and hands them to the worker's handle.
+ * {@code System.err} as bytes arrive, cut at character boundaries (see {@link TextDecoder}): JJava's
+ * streams decode each flush on its own, so a character cut between two reads would otherwise show
+ * as two U+FFFD. The bytes pass unchanged; {@code output()} gets their text. The target is looked
+ * up for every chunk, not once, because JJava installs a new {@code System.out} for each cell:
+ * output reaches the cell that is running when it is printed. On stderr it also picks out the
+ * worker's control frames (see {@link org.kernellib.mp.connection.Sideband}) and hands them to the
+ * worker's handle.
  */
-final class OutputRelay implements Runnable, SidebandReader.Sink {
+final class OutputRelay implements Runnable, SidebandReader.Sink, TextDecoder.Sink {
     private final InputStream from;
     private final Supplier<PrintStream> to;
     private final OutputLog.LineSplitter lines;
+    private final TextDecoder decoder = new TextDecoder();
     private final SidebandReader sideband;
     private final Consumer<Frame> frames;
     private final CountDownLatch eof = new CountDownLatch(1);
@@ -73,6 +77,7 @@ final class OutputRelay implements Runnable, SidebandReader.Sink {
             if (sideband != null) {
                 sideband.finish();
             }
+            decoder.finish(this);
             lines.finish();
             eof.countDown();
         }
@@ -80,10 +85,16 @@ final class OutputRelay implements Runnable, SidebandReader.Sink {
 
     @Override
     public void text(final byte[] bytes, final int offset, final int length) {
+        decoder.accept(bytes, offset, length, this);
+    }
+
+    /** Whole characters: their bytes to the cell, their text to the log. */
+    @Override
+    public void text(final byte[] bytes, final int offset, final int length, final String text) {
         PrintStream target = to.get();
         target.write(bytes, offset, length);
         target.flush();
-        lines.accept(bytes, offset, length);
+        lines.accept(text);
     }
 
     @Override

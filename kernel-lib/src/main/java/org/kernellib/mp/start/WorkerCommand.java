@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
+import org.kernellib.mp.serial.DeserializationLimits;
+
 /**
  * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
  * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
@@ -31,13 +33,14 @@ import java.util.Set;
  * stays valid whatever the notebook adds, and a pre-started standby JVM never goes stale when a jar
  * is added (it adds the new jars).
  *
- * <p>Flags, and why: {@code -XX:+UseG1GC}, because on JDK 17 only G1 maps CDS's archived heap
- * objects, among them the archived module graph: with it, creating the VM takes ~22 ms instead of
- * ~40 ms with the Serial collector, which saves more than it costs in footprint (a no-op worker
- * peaks near 41 MiB). {@code -XX:-UsePerfData} (no hsperfdata mmap file per JVM),
- * {@code -Xshare:auto} plus, when present, the AppCDS archive built by {@link CdsArchive} (class
- * metadata mapped instead of parsed). No module options: any {@code --add-opens} would switch off
- * the archived module graph. The JIT is left at full strength because workers do real work.
+ * <p>Flags, and why: UTF-8 standard streams (see baseFlags); {@code -XX:+UseG1GC}, because on JDK
+ * 17 only G1 maps CDS's archived heap objects, among them the archived module graph: with it,
+ * creating the VM takes ~22 ms instead of ~40 ms with the Serial collector, which saves more than
+ * it costs in footprint (a no-op worker peaks near 41 MiB). {@code -XX:-UsePerfData} (no hsperfdata
+ * mmap file per JVM), {@code -Xshare:auto} plus, when present, the AppCDS archive built by
+ * {@link CdsArchive} (class metadata mapped instead of parsed). No module options: any {@code --add-opens}
+ * would switch off the archived module graph. The JIT is left at full strength because workers do
+ * real work.
  * Extra flags can be given in the system property {@code kernellib.worker.jvmArgs} (space
  * separated).
  */
@@ -60,6 +63,11 @@ public final class WorkerCommand {
     private static List<String> baseFlags() {
         List<String> f = new ArrayList<>(List.of("-XX:+UseG1GC", "-XX:-UsePerfData", "-Xshare:auto"));
         int feature = Runtime.version().feature();
+        // UTF-8 standard streams whatever the locale: under LANG=C (common in containers) a JVM
+        // would print non-ASCII as '?'. The parent decodes workers' output as UTF-8, as JJava's
+        // cell streams are. JDK 18+ reads stdout.encoding; 17 reads sun.stdout.encoding.
+        f.addAll(feature >= 18 ? List.of("-Dstdout.encoding=UTF-8", "-Dstderr.encoding=UTF-8")
+                : List.of("-Dsun.stdout.encoding=UTF-8", "-Dsun.stderr.encoding=UTF-8"));
         if (feature >= 14 && feature <= 25) {
             // Map the CDS archives at the address they were made for instead of a random one:
             // relocating every pointer in them costs each start ~7 ms (VM creation 23 -> 16 ms
@@ -113,6 +121,7 @@ public final class WorkerCommand {
         user.removeAll(boot);
         List<String> flags = new ArrayList<>(BASE_FLAGS);
         flags.addAll(CdsArchive.flagsFor(boot));
+        flags.addAll(DeserializationLimits.workerFlags()); // a raised limit holds in workers too
         String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
         if (!extra.isEmpty()) {
             flags.addAll(List.of(extra.split("\\s+")));

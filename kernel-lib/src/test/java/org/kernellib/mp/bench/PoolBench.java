@@ -17,7 +17,7 @@ import org.kernellib.mp.start.Starters;
 
 /**
  * Plain-timing benchmark of {@link Pool} (not a test): prints one JSON object with medians, to put
- * next to {@code python_baseline.py --json}.
+ * next to {@code tools/bench_python.py --json}.
  *
  * <p>Usage: {@code java -cp ... org.kernellib.mp.bench.PoolBench [reps]} (default 7).
  */

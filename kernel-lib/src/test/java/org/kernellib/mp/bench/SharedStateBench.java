@@ -20,7 +20,7 @@ import org.kernellib.mp.shared.testing.ChildJvm;
  * <pre>
  * java -cp kernel-lib/target/classes:kernel-lib/target/test-classes org.kernellib.mp.bench.SharedStateBench
  * </pre>
- * Compare with {@code python3 /work/shared/bench/python_baseline.py --json} on the same machine.
+ * Compare with {@code python3 tools/bench_python.py --json} on the same machine (tools/bench.py does).
  */
 public final class SharedStateBench {
     static final int RUNS = 3;

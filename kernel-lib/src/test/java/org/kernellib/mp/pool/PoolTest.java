@@ -154,7 +154,8 @@ class PoolTest {
         PoolException i = assertThrows(PoolException.class, () -> pool.map(x -> 1, List.of(1, new Object())));
         assertTrue(i.getMessage().contains("item #1 (a java.lang.Object)"), i.getMessage());
         PoolTaskException r = assertThrows(PoolTaskException.class, () -> pool.map(x -> x == 2 ? new Object() : x, List.of(1, 2, 3)));
-        assertTrue(r.getMessage().contains("item #1") && r.getMessage().contains("cannot be sent back"), r.getMessage());
+        assertTrue(r.getMessage().contains("cannot send the result of item #1 (a java.lang.Object) to another process"),
+                r.getMessage());
         assertEquals(List.of(1), pool.map(x -> x, List.of(1)));
     }
 

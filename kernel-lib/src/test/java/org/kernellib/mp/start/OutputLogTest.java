@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -12,8 +11,7 @@ import org.kernellib.mp.process.OutputLine;
 
 class OutputLogTest {
     private static void feed(final OutputLog.LineSplitter splitter, final String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        splitter.accept(bytes, 0, bytes.length);
+        splitter.accept(text);
     }
 
     private static List<String> texts(final OutputLog log) {

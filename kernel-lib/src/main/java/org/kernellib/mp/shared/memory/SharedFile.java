@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ordering.
  *
  * <p>The file is created with mode 0600 in this JVM's {@link RuntimeDir} (under {@code /dev/shm},
- * so the pages are memory, not disk). Every other process maps the same file by its path; Linux
+ * so the pages are memory, not disk), and is attached only when it and its directory are private to
+ * this user ({@link PrivatePaths}). Every other process maps the same file by its path; Linux
  * maps the same page-cache pages into every process, so the atomic and ordered accesses below are
  * exact across processes, just as between threads.
  *
@@ -75,7 +77,8 @@ public final class SharedFile {
             Path path = dir.resolve(kind + "-" + SEQUENCE.incrementAndGet() + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFL));
             try {
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                // CREATE_NEW semantics: never opens what is already there.
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PrivatePaths.FILE));
             } catch (FileAlreadyExistsException e) {
                 if (attempt < 10) {
                     continue;
@@ -101,9 +104,17 @@ public final class SharedFile {
         }
     }
 
-    /** Maps an existing file created by another process (or by this one) into this process. */
+    /**
+     * Maps an existing file created by another process (or by this one) into this process. The file
+     * must be private to this user (see {@link PrivatePaths}), and so must its directory: a path
+     * that came from elsewhere never maps a file someone else could write.
+     */
     public static SharedFile attach(final Path path) {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        // NOFOLLOW_LINKS: a link in the file's place fails here rather than mapping its target.
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            PrivatePaths.requirePrivateDirectory(path.toAbsolutePath().getParent(), "the runtime directory");
+            PrivatePaths.requirePrivateFile(path, "the shared memory file");
             long size = ch.size();
             if (size <= 0 || size > MAX_SIZE) {
                 throw new IllegalStateException("shared memory file " + path + " has size " + size

@@ -1,23 +1,19 @@
 package org.kernellib.mp.shared.queue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
+import org.kernellib.mp.serial.ObjectCodec;
+import org.kernellib.mp.serial.ShippingObjectInputStream;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
  * Turns queue elements into record payloads and back. Integer, Long, Double, String, byte[] and
- * null have compact encodings written straight into shared memory; anything else Serializable
- * goes through Java serialization. The first payload byte is the type tag.
+ * null have compact encodings written straight into shared memory; anything else goes through
+ * {@link ObjectCodec}, so a queue carries what a Process copies (Serializable objects, notebook
+ * records and classes) and refuses the rest with the same error. The first payload byte is the
+ * type tag.
  */
 final class ItemCodec {
     static final byte NULL = 0;
@@ -40,20 +36,7 @@ final class ItemCodec {
         if (item instanceof String) {
             return new Utf8(((String) item).getBytes(StandardCharsets.UTF_8));
         }
-        if (!(item instanceof Serializable)) {
-            throw new IllegalArgumentException("queue items must be Serializable (or Integer, Long, Double, String,"
-                    + " byte[], null); got a " + item.getClass().getName() + ", which is not");
-        }
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(item);
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("queue item " + item.getClass().getName()
-                    + " cannot be serialized: it refers to a " + e.getMessage() + ", which is not Serializable", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize queue item " + item.getClass().getName(), e);
-        }
-        return new Serialized(bytes.toByteArray());
+        return new Serialized(ObjectCodec.write(item, "a queue item"));
     }
 
     /** Payload size in bytes, tag included. */
@@ -136,34 +119,19 @@ final class ItemCodec {
         }
     }
 
-    private static Object deserialize(final byte[] bytes) {
-        try (ObjectInputStream in = new ContextObjectInputStream(new ByteArrayInputStream(bytes))) {
-            return in.readObject();
+    /**
+     * Reads a serialized item through kernel-lib's one object stream (limits included), resolving
+     * classes through the thread's context class loader first (JShell defines classes there).
+     */
+    static Object deserialize(final byte[] bytes) {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        try {
+            return ShippingObjectInputStream.read(bytes, cl != null ? cl : ItemCodec.class.getClassLoader(), "a queue item");
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("cannot read a queue item: its class " + e.getMessage()
                     + " is not on this process's class path", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot deserialize a queue item", e);
-        }
-    }
-
-    /** Resolves classes through the thread's context class loader first (JShell defines classes there). */
-    private static final class ContextObjectInputStream extends ObjectInputStream {
-        ContextObjectInputStream(final InputStream in) throws IOException {
-            super(in);
-        }
-
-        @Override
-        protected Class<?> resolveClass(final ObjectStreamClass desc) throws IOException, ClassNotFoundException {
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            if (cl != null) {
-                try {
-                    return Class.forName(desc.getName(), false, cl);
-                } catch (ClassNotFoundException e) {
-                    // Fall back to the default resolution below.
-                }
-            }
-            return super.resolveClass(desc);
+            throw new UncheckedIOException("cannot deserialize a queue item: " + e.getMessage(), e);
         }
     }
 

@@ -26,15 +26,25 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * <p>{@link #close()} means this process will use this handle no more (as in Python, puts and gets
  * on it then throw); other processes keep using the queue.
  *
- * <p>Like Python's queues, a queue is not proof against a process killed in the middle of a put
- * or get: a record reserved but never committed blocks the consumers behind it, and one claimed
- * but never released keeps its space from the producers. (A process killed while reclaiming space
- * is detected and its flag freed.)
+ * <p>A process killed in the middle of a put loses at most that one item: its record carries the
+ * producer's identity, and consumers waiting behind it skip it once the producer is dead (and
+ * correct {@link #qsize()}). A consumer waiting behind a record that a live producer does not
+ * commit gets {@link EmptyException} at its deadline, never a hang. A process killed while
+ * reclaiming space is detected and the next reclaimer walks on. Two gaps remain, each a few
+ * instructions wide: a producer killed between reserving its record and writing its pid into it
+ * leaves a record no one can skip, and a JoinableQueue producer killed between counting its task
+ * and committing leaves the unfinished count one too high. A process killed while waiting for
+ * room in a bounded queue keeps its slot in the count. A consumer killed between taking a record
+ * and releasing it loses that item; producers waiting for room give its space back.
  */
 public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
     /** How often a producer waiting for room checks that the reclaimer still lives. */
     private static final long RECLAIM_CHECK_NANOS = 5_000_000;
+    /** How often a consumer waiting behind an uncommitted record checks that its producer lives. */
+    private static final long RESERVER_CHECK_NANOS = 5_000_000;
+    /** How long getNowait() waits for a record that a producer is writing right now. */
+    private static final long NOWAIT_GRACE_NANOS = 1_000_000;
 
     final transient RingBuffer ring;
     final transient int maxsize;
@@ -122,7 +132,7 @@ public class Queue<E> extends MappedObject {
         final Object prepared = ItemCodec.prepare(item);
         final int size = ItemCodec.size(prepared);
         if (size > ring.maxPayload()) {
-            throw new IllegalArgumentException("queue item of " + size + " bytes is too large: this queue takes items of at most "
+            throw new ItemTooLargeException("queue item of " + size + " bytes is too large: this queue takes items of at most "
                     + ring.maxPayload() + " bytes (half its " + ring.capacity() + "-byte ring); create it with a larger capacity");
         }
         long deadline = Long.MIN_VALUE; // computed on first wait only
@@ -166,6 +176,10 @@ public class Queue<E> extends MappedObject {
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
                         ring.recoverReclaimFlag();
+                        int lost = ring.reclaimFromDeadConsumers();
+                        if (lost > 0) {
+                            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along
+                        }
                     }
                     if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                         throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
@@ -178,11 +192,25 @@ public class Queue<E> extends MappedObject {
                 throw e;
             }
         }
-        ItemCodec.write(file, record + RingBuffer.HEADER, prepared);
-        if (kind == QueueDescriptor.KIND_JOINABLE) {
-            file.getAndAddLong(UNFINISHED_OFFSET, 1);
+        // From here the record must end committed, as the item or as padding: a reserved record
+        // that is never committed would stop every consumer behind it.
+        boolean committed = false;
+        try {
+            ItemCodec.write(file, record + RingBuffer.HEADER, prepared);
+            if (QueueFaults.PAUSE_BEFORE_COMMIT) {
+                QueueFaults.pause("MID-PUT");
+            }
+            if (kind == QueueDescriptor.KIND_JOINABLE) {
+                file.getAndAddLong(UNFINISHED_OFFSET, 1);
+            }
+            ring.commit(record);
+            committed = true;
+        } finally {
+            if (!committed) {
+                ring.commitAsPadding(record);
+                file.getAndAddInt(ITEMS_OFFSET, -1);
+            }
         }
-        ring.commit(record);
     }
 
     // ---- get ----------------------------------------------------------------------------------
@@ -212,16 +240,10 @@ public class Queue<E> extends MappedObject {
         checkOpen("get from");
         int record = ring.tryClaimRead();
         if (record < 0) {
-            Backoff backoff = new Backoff("an item in " + this);
-            long deadline = Backoff.deadline(timeoutNanos);
-            while ((record = ring.tryClaimRead()) < 0) {
-                // A record in progress will be committed momentarily: wait for it even when not blocking.
-                if (record == RingBuffer.EMPTY && (timeoutNanos == 0 || Backoff.expired(deadline))) {
-                    throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
-                            : "queue stayed empty for " + Duration.ofNanos(timeoutNanos));
-                }
-                backoff.idle(deadline);
-            }
+            record = awaitRecord(timeoutNanos);
+        }
+        if (QueueFaults.PAUSE_AFTER_CLAIM) {
+            QueueFaults.pause("MID-GET");
         }
         try {
             return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
@@ -229,6 +251,58 @@ public class Queue<E> extends MappedObject {
             ring.release(record);
             file.getAndAddInt(ITEMS_OFFSET, -1);
         }
+    }
+
+    /**
+     * Waits for a committed record until the deadline. Meanwhile a record whose producer died
+     * before committing it is skipped (and uncounted); one whose producer lives but does not
+     * commit ends the wait at the deadline with an error that says so.
+     */
+    private int awaitRecord(final long timeoutNanos) {
+        Backoff backoff = new Backoff("an item in " + this);
+        long deadline = Backoff.deadline(timeoutNanos);
+        long nextCheck = RESERVER_CHECK_NANOS;
+        boolean graceGiven = false;
+        int record;
+        while ((record = ring.tryClaimRead()) < 0) {
+            if (record == RingBuffer.EMPTY) {
+                if (timeoutNanos == 0 || Backoff.expired(deadline)) {
+                    throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
+                            : "queue stayed empty for " + Duration.ofNanos(timeoutNanos));
+                }
+            } else {
+                if (timeoutNanos == 0 && !graceGiven) {
+                    // Not blocking, but a record being written is usually committed within microseconds.
+                    graceGiven = true;
+                    deadline = Backoff.deadline(NOWAIT_GRACE_NANOS);
+                }
+                boolean expired = Backoff.expired(deadline);
+                if (expired || backoff.parkedNanos() >= nextCheck) {
+                    nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
+                    if (ring.skipDeadReservation() != 0) {
+                        file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+                        backoff.reset();
+                        continue;
+                    }
+                    if (expired) {
+                        throw new EmptyException(midPutMessage(timeoutNanos));
+                    }
+                }
+            }
+            checkOpen("get from");
+            backoff.idle(deadline);
+        }
+        return record;
+    }
+
+    private String midPutMessage(final long timeoutNanos) {
+        int pid = ring.pendingReserver();
+        return "queue's next item was reserved but not committed within "
+                + (timeoutNanos == 0 ? Duration.ofNanos(NOWAIT_GRACE_NANOS) : Duration.ofNanos(timeoutNanos))
+                + ": a producer seems to have died mid-put, or is stalled ("
+                + (pid == 0 ? "it had not yet written its pid" : "process " + pid + ", which is still alive")
+                + "); items put after it wait behind it"
+                + (pid == 0 ? "" : " until it commits or dies (a dead producer's record is skipped)");
     }
 
     // ---- state --------------------------------------------------------------------------------
@@ -253,6 +327,15 @@ public class Queue<E> extends MappedObject {
         return maxsize;
     }
 
+    final SharedFile sharedFile() {
+        return file;
+    }
+
+    /** The largest element this queue takes, in bytes of its encoding (a one-byte tag included). */
+    public int maxItemBytes() {
+        return ring.maxPayload();
+    }
+
     /** Ring size in bytes. */
     public int capacity() {
         return ring.capacity();
@@ -270,15 +353,17 @@ public class Queue<E> extends MappedObject {
         return closed;
     }
 
-    /** This process puts and gets no more through this handle; the queue lives on for others. */
+    /**
+     * This process puts and gets no more through this handle; the queue lives on for others.
+     *
+     * <p>The mapping itself is not dropped here but when the handle is collected: another thread
+     * of this process may be inside a put or a get right now, and it must be able to finish its
+     * record (a record reserved and never committed would stop every consumer behind it).
+     */
     @Override
     public void close() {
         closed = true;
-        super.close();
     }
-
-
-
 
     @Override
     public String toString() {

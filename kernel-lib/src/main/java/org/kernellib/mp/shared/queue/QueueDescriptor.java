@@ -2,7 +2,7 @@ package org.kernellib.mp.shared.queue;
 
 /**
  * Memory layout of a shared {@link Queue}: a header, counters on their own cache lines, then a
- * ring of variable-length records (see {@link RingBuffer} for the record protocol).
+ * ring of variable-length records ({@link RingBuffer} holds the protocol that moves them).
  *
  * <pre>
  *   0                   1                   2                   3
@@ -20,14 +20,21 @@ package org.kernellib.mp.shared.queue;
  *  |               Claim: next position consumers claim            | 128  consumers CAS
  *  |                           (64 bits)                           |
  *  +===============================================================+
- *  |          Head: first position not yet given back to producers | 192  reclaimer only
+ *  |          Head: first position not yet given back to producers | 192  reclaimer CAS
  *  |                           (64 bits)                           |
  *  |          Reclaim flag (0 free, else the holder's pid)         | 200  CAS
+ *  |     Reclaimer start stamp (0 = not written yet, see below)    | 204  flag holder only
  *  +===============================================================+
  *  |           Items: put and not yet got (qsize, maxsize)         | 256  all, getAndAdd
  *  +===============================================================+
  *  |        Unfinished tasks (JoinableQueue: put minus taskDone)   | 320  all, getAndAdd
  *  |                           (64 bits)                           |
+ *  +===============================================================+
+ *  |    Writer tickets: handles serialized, not yet deserialized   | 384  all, CAS
+ *  |    Writer overflow: processes that found no free slot         | 388  all, getAndAdd
+ *  |          Time of the last ticket (epoch millis, 64 bits)      | 392  all
+ *  |   7 writer slots of 16 bytes: pid (CAS from 0), start stamp,  | 400  one slot per process
+ *  |                     8 bytes reserved                          ...
  *  +===============================================================+
  *  |                     Ring: capacity bytes of records           ... 512..
  *  +---------------------------------------------------------------+
@@ -36,6 +43,44 @@ package org.kernellib.mp.shared.queue;
  * <p>Positions only grow (64 bits never wrap in practice): a record's place in the ring is
  * {@code position & (capacity - 1)}, and comparing positions instead of ring offsets rules out
  * ABA mistakes in the compare-and-sets. Producers and consumers write different cache lines.
+ *
+ * <p>Record layout (every record starts 8-byte aligned; L is its aligned total length):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  State: 0 or less reserved, L committed, -L consumed          | +0
+ *  +---------------------------------------------------------------+
+ *  |  Payload length in bytes (-1 marks padding to the ring's end) | +4
+ *  +---------------------------------------------------------------+
+ *  |  Owner pid: the producer's while reserved (0 or less: not     | +8
+ *  |  written yet); once claimed, the consumer's, negated          |
+ *  +---------------------------------------------------------------+
+ *  |   Owner start stamp (low 32 bits of its start millis)         | +12
+ *  +---------------------------------------------------------------+
+ *  |                        Payload ...                            | +16
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>What a reserved record reads as before its producer writes it: zeros, except that a word may
+ * still hold the negative state of a record of the previous lap (consumers zero every record's
+ * body when they release it, and reclaiming does not write the ring at all). Hence "reserved"
+ * is any state &lt;= 0 at a position below the tail, and a reserver pid is known only once it is
+ * positive. The producer writes length and start stamp first and the pid last, with a release
+ * store, so a consumer that reads a positive pid (acquire) also sees the record's length. A
+ * consumer that takes a record signs it the same way, stamp first and its pid negated last, so a
+ * reclaimer that reads a negative pid (acquire) knows whose stamp it sees.
+ *
+ * <p>The writer slots serve {@link QueueWriters}: which processes hold an open handle that writes
+ * to this queue (the sending end of a pipe), so that the receiving end can tell "nothing yet"
+ * from "nothing ever again". A slot's start stamp follows the identity protocol below.
+ *
+ * <p>Identity protocol (why a reused pid cannot keep a dead producer's record alive): a record's
+ * reserver is dead when its pid is gone, a zombie, or now belongs to a process started at another
+ * time than the stamp says. The reclaimer's start stamp follows the lock protocol of
+ * {@code SemLockDescriptor}: the holder writes it after winning the flag and zeroes it before
+ * freeing the flag; whoever frees a dead holder's flag zeroes it first. A reader that sees 0 checks
+ * only whether the pid exists.
  */
 final class QueueDescriptor {
     static final int MAGIC = 0x55514C4B; // "KLQU" in little-endian memory
@@ -48,10 +93,29 @@ final class QueueDescriptor {
     static final int CLAIM_OFFSET = 128;
     static final int HEAD_OFFSET = 192;
     static final int RECLAIM_FLAG_OFFSET = 200;
+    static final int RECLAIM_START_OFFSET = 204;
     static final int ITEMS_OFFSET = 256;
     static final int UNFINISHED_OFFSET = 320;
 
+    static final int WRITER_TICKETS_OFFSET = 384;
+    static final int WRITER_OVERFLOW_OFFSET = 388;
+    static final int WRITER_TICKET_MILLIS_OFFSET = 392;
+    static final int WRITER_SLOTS_OFFSET = 400;
+    static final int WRITER_SLOT_LENGTH = 16;
+    static final int WRITER_SLOT_START_OFFSET = 4;
+    static final int WRITER_SLOTS = 7;
+
     static final int RING_OFFSET = 512;
+
+    static final int RECORD_STATE_OFFSET = 0;
+    static final int RECORD_LENGTH_OFFSET = 4;
+    static final int RECORD_RESERVER_PID_OFFSET = 8;
+    static final int RECORD_RESERVER_START_OFFSET = 12;
+    /** Bytes before a record's payload. */
+    static final int RECORD_HEADER_LENGTH = 16;
+    static final int RECORD_ALIGNMENT = 8;
+    /** The payload length that marks a record as padding to the ring's end. */
+    static final int PADDING_LENGTH = -1;
 
     static final int KIND_QUEUE = 1;
     static final int KIND_JOINABLE = 2;

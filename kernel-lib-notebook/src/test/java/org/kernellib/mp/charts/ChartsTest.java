@@ -30,7 +30,7 @@ class ChartsTest {
         Map<String, List<Integer>> data = new LinkedHashMap<>();
         data.put("spread", List.of(-9, -9, -1, 0, 0, 4, 9));
         data.put("exact", List.of(0, 0, 0));
-        data.put("outside", List.of(-100, 100));
+        data.put("outside", List.of(-100, -10, 100)); // -10: XChart alone would count it in the first bin
         CategoryChart c = Charts.histogram("t", "x", -9, 9, 3, data);
         assertEquals(List.of("spread", "exact", "outside"), new ArrayList<>(c.getSeriesMap().keySet()));
         // bins [-9,-3), [-3,3), [3,9]: the upper edge counts in the last bin
@@ -67,12 +67,52 @@ class ChartsTest {
                 new TimelineEntry(1, "map", 2, 5, "PoolWorker-1", 12, t0, t0, Duration.ofMillis(250), Duration.ofMillis(400), false));
         XYChart c = Charts.timeline("chunks", entries);
         assertEquals(3, c.getSeriesMap().size());
-        XYSeries first = c.getSeriesMap().get("call 1 chunk 0");
+        XYSeries first = c.getSeriesMap().get("PoolWorker-2 (pid 11)");
         assertEquals(0.1, first.getXData()[0], 1e-9);
         assertEquals(0.3, first.getXData()[1], 1e-9);
         assertEquals(1.0, first.getYData()[0], 1e-9, "lanes are the workers in name order");
-        assertEquals(0.0, c.getSeriesMap().get("call 1 chunk 2").getYData()[0], 1e-9);
+        XYSeries failed = c.getSeriesMap().get("chunk with a failed item");
+        assertEquals(0.0, failed.getYData()[0], 1e-9);
         assertEquals("PoolWorker-1", c.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.0));
         assertEquals("", c.getStyler().getyAxisTickLabelsFormattingFunction().apply(0.5));
+    }
+
+    @Test
+    void aTimelineColoursEachWorkerAndNamesItOnceInTheLegend() {
+        Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+        List<TimelineEntry> entries = new ArrayList<>();
+        for (int chunk = 0; chunk < 6; chunk++) {
+            String worker = "PoolWorker-" + (chunk % 2 + 1);
+            entries.add(new TimelineEntry(1, "map", chunk, 5, worker, 10 + chunk % 2, t0, t0,
+                    Duration.ofMillis(100 * chunk), Duration.ofMillis(100 * chunk + 90), true));
+        }
+        XYChart c = Charts.timeline("chunks", entries);
+        assertTrue(c.getStyler().isLegendVisible());
+        List<String> legend = c.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend)
+                .map(XYSeries::getName).toList();
+        assertEquals(List.of("PoolWorker-1 (pid 10)", "PoolWorker-2 (pid 11)"), legend);
+        for (XYSeries bar : c.getSeriesMap().values()) {
+            int lane = (int) bar.getYData()[0];
+            assertEquals(c.getStyler().getSeriesColors()[lane], bar.getLineColor(), bar.getName() + " has its worker's colour");
+            assertEquals(null, bar.getLineStyle().getDashArray(), bar.getName() + " is drawn solid");
+        }
+        assertTrue(!c.getStyler().getSeriesColors()[0].equals(c.getStyler().getSeriesColors()[1]));
+    }
+
+    @Test
+    void axesShowNumbersAsPeopleWriteThem() throws Exception {
+        XYChart c = Charts.xy("t", "x", "y");
+        c.addSeries("s", new double[] {1, 10, 100}, new double[] {5e6, 1e7, 1.5e7});
+        CategoryChart bars = Charts.bars("t", "x", "y");
+        for (org.knowm.xchart.style.AxesChartStyler styler : List.of(c.getStyler(), bars.getStyler())) {
+            java.text.DecimalFormat x = new java.text.DecimalFormat(styler.getXAxisDecimalPattern());
+            java.text.DecimalFormat y = new java.text.DecimalFormat(styler.getYAxisDecimalPattern());
+            assertEquals("15,000,000", y.format(1.5e7));
+            assertEquals("0.25", x.format(0.25));
+        }
+        // A logarithmic axis keeps its decades: no formatting function may replace XChart's layout.
+        c.getStyler().setXAxisLogarithmic(true);
+        assertEquals(null, c.getStyler().getxAxisTickLabelsFormattingFunction());
+        assertTrue(org.knowm.xchart.BitmapEncoder.getBitmapBytes(c, org.knowm.xchart.BitmapEncoder.BitmapFormat.PNG).length > 0);
     }
 }

@@ -2,11 +2,14 @@ package org.kernellib.mp.jupyter;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
+import org.kernellib.mp.process.Executions;
+import org.kernellib.mp.serial.SnippetLines;
 import org.kernellib.mp.shared.memory.RuntimeDir;
 import org.knowm.xchart.internal.chartpart.Chart;
 import tech.tablesaw.api.Table;
@@ -21,13 +24,21 @@ import tech.tablesaw.api.Table;
  * touches JJava, so the library and every worker process run without it.
  */
 public final class KernelLibExtension implements Extension {
-    /** Imports every notebook gets; each line is one JShell snippet. */
+    /**
+     * Imports every notebook gets, so that every type a notebook may write by name (what the
+     * factories return, what the calls throw) needs no import; each line is one JShell snippet.
+     */
     static final List<String> IMPORTS = List.of(
             "import static org.kernellib.mp.Multiprocessing.*;",
             // Shadows java.lang.Process on purpose: notebooks read like the Python they follow.
             "import org.kernellib.mp.process.Process;",
             "import org.kernellib.mp.process.Task;",
             "import org.kernellib.mp.process.OutputLine;",
+            "import org.kernellib.mp.process.ProcessInfo;",
+            "import org.kernellib.mp.process.JoinInterruptedException;",
+            "import org.kernellib.mp.process.ProcessStartException;",
+            "import org.kernellib.mp.connection.Connection;",
+            "import org.kernellib.mp.connection.Pipe;",
             "import org.kernellib.mp.shared.*;",
             // Single-type imports: Lock, Semaphore, Condition and Queue would otherwise be
             // ambiguous with the java.util.concurrent and java.util types JShell imports.
@@ -39,9 +50,14 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.sync.Condition;",
             "import org.kernellib.mp.shared.sync.Barrier;",
             "import org.kernellib.mp.shared.sync.Held;",
+            "import org.kernellib.mp.shared.sync.SemLock;",
+            // Also java.util.concurrent's name, which JJava imports on demand: this one wins.
+            "import org.kernellib.mp.shared.sync.BrokenBarrierException;",
             "import org.kernellib.mp.shared.queue.Queue;",
             "import org.kernellib.mp.shared.queue.JoinableQueue;",
             "import org.kernellib.mp.shared.queue.SimpleQueue;",
+            "import org.kernellib.mp.shared.queue.EmptyException;",
+            "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.pool.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
@@ -82,6 +98,16 @@ public final class KernelLibExtension implements Extension {
 
         for (String snippet : IMPORTS) {
             kernel.eval(snippet);
+        }
+        // An interrupt stops the workers of the cell it interrupts, not those of earlier cells.
+        Supplier<Object> cells = CellExecution.identities(kernel);
+        if (cells != null) {
+            Executions.identifyBy(cells);
+        }
+        // A worker's exception names notebook lines as JJava does: #12:3, not $JShell$12.java:7.
+        NotebookSnippetLines lines = NotebookSnippetLines.of(kernel);
+        if (lines != null) {
+            SnippetLines.lookUpBy(lines);
         }
         keepAWorkerWarm();
         sweepDeadKernelsFiles();

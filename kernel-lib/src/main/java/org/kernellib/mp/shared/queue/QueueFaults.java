@@ -1,0 +1,38 @@
+package org.kernellib.mp.shared.queue;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fault points for tests: a child JVM started with
+ * {@code -Dorg.kernellib.mp.queue.pause=beforeCommit} (or {@code afterClaim}, {@code midReclaim}) prints a line naming
+ * the point and then sleeps there, so that a test can kill it at exactly that moment or act on the
+ * queue from another thread meanwhile. {@code org.kernellib.mp.queue.pauseMillis} bounds the sleep
+ * (default: a minute).
+ *
+ * <p>The flags are static finals read once, so the JIT removes the checks from the hot paths of a
+ * normal JVM.
+ */
+final class QueueFaults {
+    private static final String POINT = System.getProperty("org.kernellib.mp.queue.pause", "");
+    /** Pause in a put after the payload is written and before the record is committed. */
+    static final boolean PAUSE_BEFORE_COMMIT = POINT.equals("beforeCommit");
+    /** Pause in a get after the record is taken and before it is read. */
+    static final boolean PAUSE_AFTER_CLAIM = POINT.equals("afterClaim");
+    /** Pause in the reclaim walk after stepping over a consumed record. */
+    static final boolean PAUSE_MID_RECLAIM = POINT.equals("midReclaim");
+    private static final long PAUSE_MILLIS = Long.getLong("org.kernellib.mp.queue.pauseMillis", 60_000);
+
+    private QueueFaults() {
+    }
+
+    /** Prints {@code name} as a line of its own, then sleeps. */
+    static void pause(final String name) {
+        System.out.println(name);
+        System.out.flush();
+        try {
+            TimeUnit.MILLISECONDS.sleep(PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
