@@ -1,0 +1,115 @@
+package org.kernellib.mp.shared.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.shared.testing.ChildJvm;
+import org.kernellib.mp.shared.testing.Serial;
+
+/** What happens to a semaphore's permits when a process that holds them dies. */
+class SemaphoreTest {
+
+    /** Child: take {@code args[1]} permits, report, then hold them until killed. */
+    static void holdPermits(final Object[] args) throws InterruptedException {
+        Semaphore sem = (Semaphore) args[0];
+        int n = (Integer) args[1];
+        for (int i = 0; i < n; i++) {
+            sem.acquire();
+        }
+        System.out.println("HELD");
+        Thread.sleep(60_000);
+    }
+
+    @Test
+    void permitOfAKilledHolderGoesToTheNextAcquirerWhichIsTold() {
+        try (BoundedSemaphore sem = BoundedSemaphore.create(1);
+             ChildJvm child = ChildJvm.start(SemaphoreTest.class, "holdPermits", sem, 1)) {
+            child.awaitLine("HELD", 30_000);
+            assertFalse(sem.tryAcquire(50, TimeUnit.MILLISECONDS), "got a permit its live holder has");
+            child.kill();
+            assertTrue(sem.tryAcquire(1, TimeUnit.SECONDS), "dead holder's permit not given back within 1 s: " + sem);
+            assertTrue(sem.previousOwnerDied());
+            sem.release();
+            assertEquals(1, sem.getValue(), "exactly the one permit must be back");
+            try (Held permit = sem.hold()) {
+                assertFalse(permit.previousOwnerDied(), "a normal acquire after recovery must not report a death");
+            }
+            sem.unlink();
+        }
+    }
+
+    @Test
+    void onlyTheDeadHoldersPermitsComeBack() {
+        try (Semaphore sem = Semaphore.create(3);
+             ChildJvm dying = ChildJvm.start(SemaphoreTest.class, "holdPermits", sem, 2);
+             ChildJvm living = ChildJvm.start(SemaphoreTest.class, "holdPermits", sem, 1)) {
+            dying.awaitLine("HELD", 30_000);
+            living.awaitLine("HELD", 30_000);
+            assertEquals(0, sem.getValue());
+            dying.kill();
+            assertTrue(sem.tryAcquire(1, TimeUnit.SECONDS), "dead holder's permits not given back: " + sem);
+            assertTrue(sem.tryAcquire(1, TimeUnit.SECONDS), "only one of the dead holder's two permits came back: " + sem);
+            assertFalse(sem.tryAcquire(200, TimeUnit.MILLISECONDS), "the live holder's permit was taken from it");
+            sem.release();
+            sem.release();
+            assertEquals(2, sem.getValue());
+            sem.unlink();
+        }
+    }
+
+    @Test
+    void pollingWithTryAcquireAlsoGetsADeadHoldersPermit() throws InterruptedException {
+        try (Semaphore sem = Semaphore.create(1);
+             ChildJvm child = ChildJvm.start(SemaphoreTest.class, "holdPermits", sem, 1)) {
+            child.awaitLine("HELD", 30_000);
+            child.kill();
+            boolean got = false;
+            for (int i = 0; i < 100 && !got; i++) {
+                got = sem.tryAcquire();
+                if (!got) {
+                    Thread.sleep(10);
+                }
+            }
+            assertTrue(got, "tryAcquire() never got the dead holder's permit: " + sem);
+            assertTrue(sem.previousOwnerDied());
+            sem.release();
+            sem.unlink();
+        }
+    }
+
+    @Test
+    void aSemaphoreThatCountsItemsNeverInventsOneForADeadConsumer() {
+        // Created with 0 and released by a producer that took nothing: permits stand for items,
+        // and a consumer that died had consumed its item. Giving it back would invent an item.
+        try (Semaphore items = Semaphore.create(0)) {
+            items.release();
+            assertTrue(items.toString().contains("not given back"), items.toString());
+            try (ChildJvm consumer = ChildJvm.start(SemaphoreTest.class, "holdPermits", items, 1)) {
+                consumer.awaitLine("HELD", 30_000);
+                consumer.kill();
+                assertFalse(items.tryAcquire(300, TimeUnit.MILLISECONDS), "a dead consumer's item came back: " + items);
+            }
+            items.unlink();
+        }
+    }
+
+    @Test
+    void handlesOfOneSemaphoreInOneProcessCountIntoOneHolder() {
+        try (Semaphore sem = Semaphore.create(2)) {
+            Semaphore copy = Serial.roundTrip(sem);
+            sem.acquire();
+            copy.release();
+            copy.acquire();
+            sem.release();
+            assertFalse(sem.toString().contains("not given back"), "a release through a second handle of the"
+                    + " acquiring process counted as a hand-off: " + sem);
+            assertEquals(2, sem.getValue());
+            copy.close();
+            sem.unlink();
+        }
+    }
+}
