@@ -8,6 +8,7 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import org.kernellib.mp.shared.memory.Backoff;
 import org.kernellib.mp.shared.memory.SharedFile;
@@ -17,6 +18,13 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@code multiprocessing.Barrier}: {@link #await()} (Python's {@code wait}) returns once all
  * parties have arrived, with a distinct arrival index 0..parties-1. A timeout or {@link #abort()}
  * breaks it: every waiter, and every later arrival, gets {@link BrokenBarrierException}.
+ *
+ * <p>A party process that dies (killed or crashed), before it arrives or while it waits, breaks
+ * the barrier too, within a few milliseconds of the others' waiting: the exception names its pid.
+ * Waiters check the liveness of the processes that received the barrier or waited at it every
+ * {@value SemLock#LIVENESS_CHECK_MILLIS} ms of waiting; a process that exits normally is no longer
+ * watched ({@link BarrierParties} has the rules). Python's barrier waits for the dead party until
+ * its timeout, or for ever.
  */
 public final class Barrier extends SyncHandle {
     private static final long serialVersionUID = 1L;
@@ -26,6 +34,13 @@ public final class Barrier extends SyncHandle {
     Barrier(final SharedFile file) {
         super(file);
         this.parties = file.getIntPlain(PARTIES_OFFSET);
+        if (file.size() < BarrierDescriptor.partyOffset(file.getIntPlain(BarrierDescriptor.PARTY_SLOTS_OFFSET))) {
+            throw new IllegalStateException(file.path() + " is too short for the barrier it claims to hold");
+        }
+        if (!file.isCreator()) {
+            // Received from another process: this process is meant to take part, so watch it.
+            BarrierParties.join(file);
+        }
     }
 
     /** A barrier for {@code parties} (at least 1) threads or processes. */
@@ -35,6 +50,7 @@ public final class Barrier extends SyncHandle {
         }
         SharedFile f = SharedFile.create("barrier", BarrierDescriptor.LENGTH);
         f.setIntPlain(PARTIES_OFFSET, parties);
+        f.setIntPlain(BarrierDescriptor.PARTY_SLOTS_OFFSET, BarrierDescriptor.PARTY_SLOTS);
         f.setIntRelease(BarrierDescriptor.MAGIC_OFFSET, BarrierDescriptor.MAGIC);
         return new Barrier(f);
     }
@@ -49,12 +65,31 @@ public final class Barrier extends SyncHandle {
     }
 
     public boolean isBroken() {
-        return file.getIntVolatile(BROKEN_OFFSET) != 0;
+        return file.getLongVolatile(BROKEN_OFFSET) != BarrierDescriptor.BROKEN_NOT;
     }
 
     /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException}. */
     public void abort() {
-        file.setIntVolatile(BROKEN_OFFSET, 1);
+        file.compareAndSetLong(BROKEN_OFFSET, BarrierDescriptor.BROKEN_NOT, BarrierDescriptor.BROKEN_ABORTED);
+    }
+
+    /** This process no longer takes part: its handle closes, so its later exit breaks nothing. */
+    @Override
+    public void close() {
+        if (!file.isClosed()) {
+            BarrierParties.leave(file);
+        }
+        super.close();
+    }
+
+    private BrokenBarrierException broken(final boolean whileWaiting) {
+        long why = file.getLongVolatile(BROKEN_OFFSET);
+        if (why > 0) {
+            return new BrokenBarrierException("barrier is broken: party process pid " + why
+                    + " died (killed or crashed)" + (whileWaiting ? " while this party waited" : ""), why);
+        }
+        return new BrokenBarrierException(whileWaiting ? "barrier was broken while waiting (aborted or a party timed out)"
+                : "barrier is broken (aborted or a party timed out)", 0);
     }
 
     public int await() {
@@ -68,12 +103,13 @@ public final class Barrier extends SyncHandle {
 
     private int await0(final long timeoutNanos) {
         final SharedFile f = file;
+        BarrierParties.join(f);
         long state;
         long next;
         int index;
         while (true) {
             if (isBroken()) {
-                throw new BrokenBarrierException("barrier is broken (aborted or a party timed out)");
+                throw broken(false);
             }
             state = f.getLongVolatile(STATE_OFFSET);
             int arrived = (int) state;
@@ -89,9 +125,19 @@ public final class Barrier extends SyncHandle {
         final long generation = state >>> 32;
         Backoff backoff = new Backoff(toString());
         long deadline = Backoff.deadline(timeoutNanos);
+        final long checkEvery = TimeUnit.MILLISECONDS.toNanos(SemLock.LIVENESS_CHECK_MILLIS);
+        long nextCheck = checkEvery;
         while ((f.getLongVolatile(STATE_OFFSET) >>> 32) == generation) {
             if (isBroken()) {
-                throw new BrokenBarrierException("barrier was broken while waiting (aborted or a party timed out)");
+                throw broken(true);
+            }
+            if (backoff.parkedNanos() >= nextCheck) {
+                nextCheck = backoff.parkedNanos() + checkEvery;
+                long dead = BarrierParties.deadParty(f);
+                if (dead != 0) {
+                    f.compareAndSetLong(BROKEN_OFFSET, BarrierDescriptor.BROKEN_NOT, dead);
+                    continue; // the generation may have completed meanwhile; if not, throw as broken
+                }
             }
             if (Backoff.expired(deadline)) {
                 abort();
@@ -110,7 +156,12 @@ public final class Barrier extends SyncHandle {
     @Override
     public String toString() {
         return file.isClosed() ? "Barrier(closed)" : "Barrier(parties=" + parties + ", waiting=" + nWaiting()
-                + (isBroken() ? ", broken" : "") + ")";
+                + brokenState() + ")";
+    }
+
+    private String brokenState() {
+        long why = file.getLongVolatile(BROKEN_OFFSET);
+        return why == BarrierDescriptor.BROKEN_NOT ? "" : why > 0 ? ", broken: pid " + why + " died" : ", broken";
     }
 
     @Override

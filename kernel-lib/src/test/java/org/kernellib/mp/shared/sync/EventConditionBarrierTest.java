@@ -138,4 +138,102 @@ class EventConditionBarrierTest {
             barrier.unlink();
         }
     }
+
+    // ---- a party that dies -------------------------------------------------------------------
+
+    /** Child: say so, then hold the barrier without ever arriving, until killed. */
+    static void neverArrive(final Object[] a) throws InterruptedException {
+        System.out.println("ATTACHED " + ((Barrier) a[0]).parties());
+        Thread.sleep(60_000);
+    }
+
+    /** Child: wait at the barrier; print how the wait ended. */
+    static void arriveAndReport(final Object[] a) {
+        Barrier b = (Barrier) a[0];
+        System.out.println("ARRIVING");
+        try {
+            System.out.println("INDEX " + b.await(Duration.ofSeconds(60)));
+        } catch (BrokenBarrierException e) {
+            System.out.println("BROKEN " + e.deadPid() + " " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aPartyKilledBeforeArrivingBreaksTheBarrierForTheOthersAtOnceNamingIt() throws Exception {
+        try (Barrier b = Barrier.create(3);
+             ChildJvm absent = ChildJvm.start(EventConditionBarrierTest.class, "neverArrive", b);
+             ChildJvm waiting = ChildJvm.start(EventConditionBarrierTest.class, "arriveAndReport", b)) {
+            absent.awaitLine("ATTACHED", 30_000);
+            waiting.awaitLine("ARRIVING", 30_000);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (b.nWaiting() < 1 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(1);
+            }
+            Thread killer = new Thread(() -> {
+                sleepQuietly(200);
+                absent.kill();
+            });
+            killer.start();
+            long t0 = System.nanoTime();
+            BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> b.await(Duration.ofSeconds(30)));
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            killer.join();
+            assertEquals(absent.pid(), e.deadPid(), e.getMessage());
+            assertTrue(e.getMessage().contains("pid " + absent.pid()), e.getMessage());
+            assertTrue(waitedMs < 5_000, "the barrier broke " + waitedMs + " ms after the wait began, a party died at 200 ms");
+            String other = waiting.awaitLine("BROKEN", 10_000);
+            assertTrue(other.startsWith(absent.pid() + " "), "the other waiter was not told who died: " + other);
+            waiting.assertSuccess(30_000);
+            BrokenBarrierException later = assertThrows(BrokenBarrierException.class, b::await);
+            assertTrue(later.getMessage().contains("pid " + absent.pid()), later.getMessage());
+            b.unlink();
+        }
+    }
+
+    @Test
+    void aWaitingPartyThatIsKilledBreaksTheBarrierForTheNextArrival() {
+        try (Barrier b = Barrier.create(3);
+             ChildJvm waiting = ChildJvm.start(EventConditionBarrierTest.class, "arriveAndReport", b)) {
+            waiting.awaitLine("ARRIVING", 30_000);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (b.nWaiting() < 1 && System.currentTimeMillis() < deadline) {
+                sleepQuietly(1);
+            }
+            waiting.kill();
+            long t0 = System.nanoTime();
+            BrokenBarrierException e = assertThrows(BrokenBarrierException.class, () -> b.await(Duration.ofSeconds(30)));
+            long waitedMs = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(waiting.pid(), e.deadPid(), e.getMessage());
+            assertTrue(waitedMs < 5_000, "the barrier broke only after " + waitedMs + " ms");
+            b.unlink();
+        }
+    }
+
+    /** Child: meet the parent once at the barrier, then exit normally. */
+    static void meetOnce(final Object[] a) {
+        System.out.println("INDEX " + ((Barrier) a[0]).await(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void partiesThatExitedNormallyDoNotBreakTheBarrierForNewOnes() {
+        try (Barrier b = Barrier.create(2)) {
+            for (int round = 0; round < 2; round++) {
+                try (ChildJvm child = ChildJvm.start(EventConditionBarrierTest.class, "meetOnce", b)) {
+                    b.await(Duration.ofSeconds(30));
+                    child.awaitLine("INDEX", 30_000);
+                    child.assertSuccess(30_000);
+                }
+            }
+            assertFalse(b.isBroken(), b.toString());
+            b.unlink();
+        }
+    }
+
+    private static void sleepQuietly(final long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }
