@@ -60,6 +60,46 @@ class EventConditionBarrierTest {
     }
 
     @Test
+    void signalsWakeWaitersOneEachAndNoneIsLost() throws Exception {
+        try (Condition c = Condition.create(); RawIntValue items = SharedState.rawIntValue(0);
+             RawIntValue taken = SharedState.rawIntValue(0)) {
+            int consumers = 4;
+            int perConsumer = 2_000;
+            Thread[] ts = new Thread[consumers];
+            for (int t = 0; t < consumers; t++) {
+                ts[t] = new Thread(() -> {
+                    for (int i = 0; i < perConsumer; i++) {
+                        try (Held held = c.hold()) {
+                            assertTrue(c.awaitFor(() -> items.get() > 0, Duration.ofSeconds(30)), "starved: " + c);
+                            items.set(items.get() - 1);
+                            taken.incrementAndGet();
+                        }
+                    }
+                });
+                ts[t].start();
+            }
+            for (int i = 0; i < consumers * perConsumer; i++) {
+                try (Held held = c.hold()) {
+                    items.set(items.get() + 1);
+                    c.signal();
+                }
+                if (i % 64 == 0) {
+                    Thread.yield();
+                }
+            }
+            for (Thread t : ts) {
+                t.join(60_000);
+            }
+            assertEquals(consumers * perConsumer, taken.get());
+            assertEquals(0, items.get());
+            assertTrue(c.toString().endsWith("waiters=0)"), c.toString());
+            c.unlink();
+            items.unlink();
+            taken.unlink();
+        }
+    }
+
+    @Test
     void conditionMisuseAndTimeoutsSaySo() {
         try (Condition c = Condition.create(); Semaphore s = Semaphore.create(1)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, c::signal);
@@ -136,6 +176,66 @@ class EventConditionBarrierTest {
             cond.unlink();
             v.unlink();
             barrier.unlink();
+        }
+    }
+
+    // ---- a waiter that dies ------------------------------------------------------------------
+
+    /** Child: wait on the condition until killed. */
+    static void awaitForever(final Object[] a) {
+        Condition c = (Condition) a[0];
+        try (Held held = c.hold()) {
+            System.out.println("WAITING");
+            c.await();
+        }
+    }
+
+    private static void awaitWaiters(final Condition c, final int n) {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!c.toString().endsWith("waiters=" + n + ")")) {
+            assertTrue(System.currentTimeMillis() < deadline, "never saw " + n + " waiters: " + c);
+            sleepQuietly(1);
+        }
+    }
+
+    @Test
+    void aSignalToAKilledWaiterDoesNotWakeAThreadThatWaitsLater() {
+        try (Condition c = Condition.create();
+             ChildJvm child = ChildJvm.start(EventConditionBarrierTest.class, "awaitForever", c)) {
+            child.awaitLine("WAITING", 30_000);
+            awaitWaiters(c, 1);
+            child.kill();
+            try (Held held = c.hold()) {
+                c.signal();
+                assertFalse(c.await(Duration.ofMillis(300)), "a wait that began after the signal was woken by it");
+            }
+            c.unlink();
+        }
+    }
+
+    @Test
+    void aSignalGoesToALiveWaiterNotToAKilledOneThatWaitedLonger() throws Exception {
+        try (Condition c = Condition.create();
+             ChildJvm child = ChildJvm.start(EventConditionBarrierTest.class, "awaitForever", c)) {
+            child.awaitLine("WAITING", 30_000);
+            awaitWaiters(c, 1);
+            child.kill();
+            AtomicBoolean woken = new AtomicBoolean();
+            Thread live = new Thread(() -> {
+                try (Held held = c.hold()) {
+                    woken.set(c.await(Duration.ofSeconds(10)));
+                }
+            });
+            live.start();
+            awaitWaiters(c, 2);
+            long t0 = System.nanoTime();
+            try (Held held = c.hold()) {
+                c.signal();
+            }
+            live.join();
+            assertTrue(woken.get(), "the only signal went to the dead waiter; the live one timed out after "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            c.unlink();
         }
     }
 
