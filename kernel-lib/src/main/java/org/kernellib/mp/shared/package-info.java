@@ -7,8 +7,9 @@
  *       ({@code IntValue}, {@code IntArray}, ...) or without ({@code RawIntValue}, {@code RawIntArray}, ...);
  *       int and long add atomic operations.</li>
  *   <li>{@code sync}: Lock, RLock, Semaphore, BoundedSemaphore on one base ({@code SemLock});
- *       Event, Condition, Barrier. Locks are robust: the owner's death hands the lock to the
- *       next acquirer, which {@code previousOwnerDied()} tells.</li>
+ *       Event, Condition, Barrier. All survive a dead participant: a dead owner's lock and a dead
+ *       holder's permits go to the next acquirer, which {@code previousOwnerDied()} tells; a
+ *       condition's signal skips dead waiters; a dead party breaks a barrier, naming it.</li>
  *   <li>{@code queue}: Queue, JoinableQueue, SimpleQueue on a shared ring of variable-length
  *       records (a {@code Pipe} is two of these rings; it lives with the other connections).</li>
  * </ul>

@@ -179,6 +179,24 @@ class EventConditionBarrierTest {
         }
     }
 
+    /** Child: wait for the event until killed. */
+    static void awaitEventForever(final Object[] a) {
+        System.out.println("WAITING");
+        ((Event) a[0]).await();
+    }
+
+    @Test
+    void anEventWorksOnAfterAWaiterWasKilled() {
+        try (Event e = Event.create();
+             ChildJvm child = ChildJvm.start(EventConditionBarrierTest.class, "awaitEventForever", e)) {
+            child.awaitLine("WAITING", 30_000);
+            child.kill();
+            e.set();
+            assertTrue(e.await(Duration.ofSeconds(1)));
+            e.unlink();
+        }
+    }
+
     // ---- a waiter that dies ------------------------------------------------------------------
 
     /** Child: wait on the condition until killed. */
