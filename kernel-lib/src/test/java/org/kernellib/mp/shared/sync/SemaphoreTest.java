@@ -112,4 +112,46 @@ class SemaphoreTest {
             sem.unlink();
         }
     }
+
+    /** A process token as ProcessIdentity makes it: pid, and the low 32 bits of its start millis. */
+    private static long tokenOf(final ProcessHandle h) {
+        long start = h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        return (h.pid() << 32) | ((start == 0 ? 1 : start) & 0xFFFF_FFFFL);
+    }
+
+    private static void fillHolderTable(final Semaphore sem, final long token) {
+        for (int i = 0; i < SemLockDescriptor.HOLDER_SLOTS; i++) {
+            sem.file().setLongVolatile(SemLockDescriptor.holderOffset(i), token);
+        }
+    }
+
+    @Test
+    void aFullTableOfLiveHoldersSwitchesRecoveryOffAndSaysSo() throws Exception {
+        Process other = new ProcessBuilder("sleep", "30").start();
+        try (Semaphore sem = Semaphore.create(1)) {
+            fillHolderTable(sem, tokenOf(other.toHandle()));
+            assertTrue(sem.tryAcquire(), "a full holder table must not stop the semaphore from working");
+            assertTrue(sem.toString().contains("more than " + SemLockDescriptor.HOLDER_SLOTS + " processes"),
+                    sem.toString());
+            sem.release();
+            assertEquals(1, sem.getValue());
+            sem.unlink();
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void slotsOfDeadHoldersAreReusedWhenTheTableIsFull() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        long token = tokenOf(gone.toHandle());
+        gone.waitFor(10, TimeUnit.SECONDS);
+        try (Semaphore sem = Semaphore.create(1)) {
+            fillHolderTable(sem, token);
+            assertTrue(sem.tryAcquire());
+            sem.release();
+            assertFalse(sem.toString().contains("not given back"), sem.toString());
+            sem.unlink();
+        }
+    }
 }
