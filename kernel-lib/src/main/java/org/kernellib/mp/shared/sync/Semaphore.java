@@ -29,6 +29,12 @@ public class Semaphore extends SemLock {
 
     /** This process's holder slot ({@link PermitHolders}), looked up on the first permit. */
     private transient int holderSlot = SLOT_UNKNOWN;
+    /**
+     * False once this handle saw recovery switched off (it never comes back on): then permits are
+     * no longer counted per holder. Read instead of the shared flag on the fast path; a stale true
+     * only costs a needless count.
+     */
+    private transient boolean counting = true;
     /** The thread whose latest acquire through this handle followed giving a dead holder's permits back. */
     private transient Thread recoveredFor;
 
@@ -133,20 +139,26 @@ public class Semaphore extends SemLock {
     }
 
     private int reclaimDead() {
-        return PermitHolders.recoveryOn(file) ? PermitHolders.reclaimDead(file, false) : 0;
+        if (!PermitHolders.recoveryOn(file)) {
+            counting = false;
+            return 0;
+        }
+        return PermitHolders.reclaimDead(file, false);
     }
 
     /** Records the permit just taken in this process's holder slot (claimed on the first one). */
     private void tookPermit() {
-        final SharedFile f = file;
-        if (PermitHolders.recoveryOn(f)) {
+        if (counting) {
+            final SharedFile f = file;
             int slot = holderSlot;
             if (slot < 0) {
-                slot = PermitHolders.claimSlot(f);
+                slot = PermitHolders.recoveryOn(f) ? PermitHolders.claimSlot(f) : PermitHolders.NO_SLOT;
                 holderSlot = slot;
             }
             if (slot >= 0) {
                 PermitHolders.tookPermit(f, slot);
+            } else {
+                counting = false;
             }
         }
     }
@@ -196,10 +208,10 @@ public class Semaphore extends SemLock {
      * handing permits on or signalling, so recovery switches off for this semaphore.
      */
     private boolean gavePermit() {
-        final SharedFile f = file;
-        if (!PermitHolders.recoveryOn(f)) {
+        if (!counting) {
             return false;
         }
+        final SharedFile f = file;
         int slot = holderSlot;
         if (slot == SLOT_UNKNOWN) {
             // Not cached: no permit was taken through this handle; another handle may have.
@@ -212,6 +224,7 @@ public class Semaphore extends SemLock {
             return true;
         }
         PermitHolders.switchOff(f, RECOVERY_OFF_RELEASED_BY_NON_HOLDER);
+        counting = false;
         return false;
     }
 }
