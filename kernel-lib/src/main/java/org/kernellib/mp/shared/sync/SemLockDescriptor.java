@@ -92,7 +92,7 @@ final class SemLockDescriptor {
     static final int HOLDER_SLOT_LENGTH = 64;
     static final int HOLDER_OFFSET = 0;
     static final int HOLDER_PERMITS_OFFSET = 8;
-    /** Processes that can hold permits recoverably at once: 8 KiB of table, sparse until used. */
+    /** Live processes that can have taken permits, each keeping its slot while it lives: 8 KiB, sparse until used. */
     static final int HOLDER_SLOTS = 128;
 
     static final int KIND_LOCK = 1;
