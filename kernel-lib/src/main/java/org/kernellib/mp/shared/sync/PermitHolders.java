@@ -44,7 +44,68 @@ final class PermitHolders {
      * semaphore in this process must count into the same slot, or a release through one handle of
      * a permit taken through another would look like a hand-off.
      */
-    private static final ConcurrentHashMap<String, Integer> SLOTS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ProcessSlot> SLOTS = new ConcurrentHashMap<>();
+    private static final ProcessSlot NONE = new ProcessSlot(NO_SLOT);
+
+    /**
+     * This process's slot in one semaphore, and which of this process's threads counts in which
+     * word of it. A word is written by one thread at a time (plain stores with release), so
+     * counting a permit needs no atomic instruction; a thread that finds every word taken by a
+     * live thread counts in the slot's shared word with atomic adds.
+     */
+    static final class ProcessSlot {
+        final int slot;
+        private final Thread[] writers = new Thread[SemLockDescriptor.HOLDER_THREAD_WORDS];
+        private final ThreadLocal<Word> words = new ThreadLocal<>();
+
+        ProcessSlot(final int slot) {
+            this.slot = slot;
+        }
+
+        /** The calling thread's word (assigned on first use; a dead thread's word is reused). */
+        Word word() {
+            Word w = words.get();
+            if (w == null) {
+                w = new Word(Thread.currentThread(), assign());
+                words.set(w);
+            }
+            return w;
+        }
+
+        private synchronized int assign() {
+            Thread me = Thread.currentThread();
+            for (int k = 0; k < writers.length; k++) {
+                // A dead thread's count stays in its word (the process still holds those permits);
+                // the word's next writer just carries on from it.
+                if (writers[k] == null || !writers[k].isAlive()) {
+                    writers[k] = me;
+                    return SemLockDescriptor.holderThreadWordOffset(slot, k);
+                }
+            }
+            return Word.SHARED;
+        }
+
+        /** Permits this process holds: the shared word plus every thread word (a snapshot). */
+        int held(final SharedFile f) {
+            int sum = f.getIntVolatile(holderPermitsOffset(slot));
+            for (int k = 0; k < SemLockDescriptor.HOLDER_THREAD_WORDS; k++) {
+                sum += f.getIntVolatile(SemLockDescriptor.holderThreadWordOffset(slot, k));
+            }
+            return sum;
+        }
+    }
+
+    /** One thread's counting word in its process's slot: an offset, or {@link #SHARED}. */
+    static final class Word {
+        static final int SHARED = -1;
+        final Thread thread;
+        final int offset;
+
+        Word(final Thread thread, final int offset) {
+            this.thread = thread;
+            this.offset = offset;
+        }
+    }
 
     private PermitHolders() {
     }
@@ -57,14 +118,18 @@ final class PermitHolders {
         f.compareAndSetInt(RECOVERY_OFFSET, RECOVERY_ON, reason);
     }
 
-    /** This process's slot, claimed on its first permit; {@link #NO_SLOT} when the table is full. */
-    static int claimSlot(final SharedFile f) {
-        return SLOTS.computeIfAbsent(f.path().toString(), path -> claim(f));
+    /** This process's slot, claimed on its first permit; its {@code slot} is {@link #NO_SLOT} when the table is full. */
+    static ProcessSlot claimSlot(final SharedFile f) {
+        return SLOTS.computeIfAbsent(f.path().toString(), path -> {
+            int slot = claim(f);
+            return slot == NO_SLOT ? NONE : new ProcessSlot(slot);
+        });
     }
 
-    /** This process's slot if it ever took a permit of this semaphore, else {@link #NO_SLOT}. */
-    static int existingSlot(final SharedFile f) {
-        return SLOTS.getOrDefault(f.path().toString(), NO_SLOT);
+    /** This process's slot if it ever took a permit of this semaphore, else null. */
+    static ProcessSlot existingSlot(final SharedFile f) {
+        ProcessSlot p = SLOTS.get(f.path().toString());
+        return p == null || p.slot == NO_SLOT ? null : p;
     }
 
     private static int claim(final SharedFile f) {
@@ -84,20 +149,34 @@ final class PermitHolders {
         return NO_SLOT;
     }
 
-    /** Counts a permit this process took (after taking it: a death in between loses it, never adds one). */
-    static void tookPermit(final SharedFile f, final int slot) {
-        f.getAndAddInt(holderPermitsOffset(slot), 1);
+    /** Counts a permit the calling thread took (after taking it: a death in between loses it, never adds one). */
+    static void tookPermit(final SharedFile f, final ProcessSlot p, final Word w) {
+        if (w.offset == Word.SHARED) {
+            f.getAndAddInt(holderPermitsOffset(p.slot), 1);
+        } else {
+            f.setIntRelease(w.offset, f.getIntPlain(w.offset) + 1);
+        }
     }
 
-    /** Uncounts a permit this process gives back; false (nothing changed) when it counted none. */
-    static boolean gavePermit(final SharedFile f, final int slot) {
-        int at = holderPermitsOffset(slot);
-        if (f.getAndAddInt(at, -1) > 0) {
+    /**
+     * Uncounts a permit the calling thread gives back; false (nothing changed) when this process
+     * holds none. A thread may give back a permit another thread of its process took: its own
+     * word then goes below 0, and the process's sum stays right.
+     */
+    static boolean gavePermit(final SharedFile f, final ProcessSlot p, final Word w) {
+        if (w.offset == Word.SHARED) {
+            int at = holderPermitsOffset(p.slot);
+            if (f.getAndAddInt(at, -1) > 0 || p.held(f) >= 0) {
+                return true;
+            }
+            f.getAndAddInt(at, 1);
+            return false;
+        }
+        int v = f.getIntPlain(w.offset);
+        if (v > 0 || p.held(f) > 0) {
+            f.setIntRelease(w.offset, v - 1);
             return true;
         }
-        // Only this process writes its own count while it lives, so the dip below 0 is seen by nobody
-        // who acts on it: reclaimers touch only dead processes' slots.
-        f.getAndAddInt(at, 1);
         return false;
     }
 
@@ -121,7 +200,7 @@ final class PermitHolders {
             }
             // A negative holder is a reclaimer's mark: it is checked like a holder, so a reclaimer
             // that died midway is finished by the next one.
-            if (holder > 0 && !alsoEmpty && f.getIntVolatile(holderPermitsOffset(i)) <= 0) {
+            if (holder > 0 && !alsoEmpty && held(f, i) <= 0) {
                 continue;
             }
             if (!ProcessIdentity.isProcessDead(holder & Long.MAX_VALUE) || !f.compareAndSetLong(at, holder, mark)) {
@@ -129,10 +208,21 @@ final class PermitHolders {
             }
             // Zero first, give back second: a death between the two loses permits, never adds any.
             int permits = f.getAndSetInt(holderPermitsOffset(i), 0);
+            for (int k = 0; k < SemLockDescriptor.HOLDER_THREAD_WORDS; k++) {
+                permits += f.getAndSetInt(SemLockDescriptor.holderThreadWordOffset(i, k), 0);
+            }
             back += giveBack(f, permits);
             f.setLongRelease(at, 0L);
         }
         return back;
+    }
+
+    private static int held(final SharedFile f, final int slot) {
+        int sum = f.getIntVolatile(holderPermitsOffset(slot));
+        for (int k = 0; k < SemLockDescriptor.HOLDER_THREAD_WORDS; k++) {
+            sum += f.getIntVolatile(SemLockDescriptor.holderThreadWordOffset(slot, k));
+        }
+        return sum;
     }
 
     /** Adds up to {@code permits} to the count, never beyond the initial value. */

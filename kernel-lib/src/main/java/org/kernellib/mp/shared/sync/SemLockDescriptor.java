@@ -41,9 +41,13 @@ package org.kernellib.mp.shared.sync;
  *  |  (pid << 32 | low 32 bits of its start millis); sign bit set  |
  *  |  = being reclaimed by the process in the other 63 bits        |
  *  +---------------------------------------------------------------+
- *  |  Permits it took and has not released                         | 136 (atomic add)
+ *  |  Shared count: permits taken, not released, by its threads    | 136 (atomic add)
+ *  |  that have no word of their own                               |
  *  +---------------------------------------------------------------+
- *  |                  Reserved up to the cache line                ... 140..191
+ *  |  Thread word 0: the same count for one thread of the holder   | 140 (one writer:
+ *  |  (may go below 0: a release of a sibling thread's permit)      |      plain + release)
+ *  +---------------------------------------------------------------+
+ *  |  Thread words 1 ... 12                                        | 144 ... 188
  *  +===============================================================+
  *  |  Holder slot 1 ... slot N-1, one cache line each              | 192 ... 128 + 64 N
  *  +---------------------------------------------------------------+
@@ -60,7 +64,10 @@ package org.kernellib.mp.shared.sync;
  *
  * <p>Semaphore holders (see {@link PermitHolders}): a process claims a slot the first time it takes
  * a permit and keeps it while it lives; the slot counts the permits it took minus those it gave
- * back. Each slot has its own cache line, so processes never contend on one another's counts. A
+ * back, as the sum of its shared count and its thread words. Each of up to 13 threads of the
+ * process has a word that only it writes, so counting costs no atomic instruction on the fast
+ * path; further threads share the atomic count. Each slot has its own cache line, so processes
+ * never contend on one another's counts. A
  * slot is freed only by a process that found its holder dead: it marks the slot with its own
  * identity and the sign bit, takes the count with get-and-set 0, returns those permits (never
  * beyond the initial value), then writes 0. A reclaimer that dies midway is itself reclaimed; the
@@ -92,6 +99,8 @@ final class SemLockDescriptor {
     static final int HOLDER_SLOT_LENGTH = 64;
     static final int HOLDER_OFFSET = 0;
     static final int HOLDER_PERMITS_OFFSET = 8;
+    static final int HOLDER_THREAD_WORDS_OFFSET = 12;
+    static final int HOLDER_THREAD_WORDS = 13;
     /** Live processes that can have taken permits, each keeping its slot while it lives: 8 KiB, sparse until used. */
     static final int HOLDER_SLOTS = 128;
 
@@ -113,6 +122,10 @@ final class SemLockDescriptor {
 
     static int holderPermitsOffset(final int slot) {
         return HOLDER_TABLE_OFFSET + slot * HOLDER_SLOT_LENGTH + HOLDER_PERMITS_OFFSET;
+    }
+
+    static int holderThreadWordOffset(final int slot, final int word) {
+        return HOLDER_TABLE_OFFSET + slot * HOLDER_SLOT_LENGTH + HOLDER_THREAD_WORDS_OFFSET + word * 4;
     }
 
     static String kindName(final int kind) {

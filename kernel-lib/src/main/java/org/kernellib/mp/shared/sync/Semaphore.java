@@ -25,10 +25,10 @@ import org.kernellib.mp.shared.memory.SharedFile;
  */
 public class Semaphore extends SemLock {
     private static final long serialVersionUID = 1L;
-    private static final int SLOT_UNKNOWN = -2;
-
     /** This process's holder slot ({@link PermitHolders}), looked up on the first permit. */
-    private transient int holderSlot = SLOT_UNKNOWN;
+    private transient PermitHolders.ProcessSlot holder;
+    /** The counting word of the thread that used this handle last (checked against the caller). */
+    private transient PermitHolders.Word word;
     /**
      * False once this handle saw recovery switched off (it never comes back on): then permits are
      * no longer counted per holder. Read instead of the shared flag on the fast path; a stale true
@@ -149,18 +149,26 @@ public class Semaphore extends SemLock {
     /** Records the permit just taken in this process's holder slot (claimed on the first one). */
     private void tookPermit() {
         if (counting) {
-            final SharedFile f = file;
-            int slot = holderSlot;
-            if (slot < 0) {
-                slot = PermitHolders.recoveryOn(f) ? PermitHolders.claimSlot(f) : PermitHolders.NO_SLOT;
-                holderSlot = slot;
+            PermitHolders.ProcessSlot p = holder;
+            if (p == null) {
+                p = PermitHolders.recoveryOn(file) ? PermitHolders.claimSlot(file) : null;
+                if (p == null || p.slot == PermitHolders.NO_SLOT) {
+                    counting = false;
+                    return;
+                }
+                holder = p;
             }
-            if (slot >= 0) {
-                PermitHolders.tookPermit(f, slot);
-            } else {
-                counting = false;
-            }
+            PermitHolders.tookPermit(file, p, wordOf(p));
         }
+    }
+
+    private PermitHolders.Word wordOf(final PermitHolders.ProcessSlot p) {
+        PermitHolders.Word w = word;
+        if (w == null || w.thread != Thread.currentThread()) {
+            w = p.word();
+            word = w;
+        }
+        return w;
     }
 
     // ---- release -----------------------------------------------------------------------------
@@ -178,7 +186,7 @@ public class Semaphore extends SemLock {
                 int c = f.getIntVolatile(COUNT_OFFSET);
                 if (c >= max) {
                     if (uncounted) {
-                        PermitHolders.tookPermit(f, holderSlot);
+                        PermitHolders.tookPermit(f, holder, wordOf(holder));
                     }
                     throw releasedTooOften(max);
                 }
@@ -192,7 +200,7 @@ public class Semaphore extends SemLock {
         if (prev == Integer.MAX_VALUE) {
             f.getAndAddInt(COUNT_OFFSET, -1);
             if (uncounted) {
-                PermitHolders.tookPermit(f, holderSlot);
+                PermitHolders.tookPermit(f, holder, wordOf(holder));
             }
             throw new IllegalStateException("cannot release " + this + ": its value would exceed " + Integer.MAX_VALUE);
         }
@@ -212,15 +220,13 @@ public class Semaphore extends SemLock {
             return false;
         }
         final SharedFile f = file;
-        int slot = holderSlot;
-        if (slot == SLOT_UNKNOWN) {
+        PermitHolders.ProcessSlot p = holder;
+        if (p == null) {
             // Not cached: no permit was taken through this handle; another handle may have.
-            slot = PermitHolders.existingSlot(f);
-            if (slot >= 0) {
-                holderSlot = slot;
-            }
+            p = PermitHolders.existingSlot(f);
+            holder = p;
         }
-        if (slot >= 0 && PermitHolders.gavePermit(f, slot)) {
+        if (p != null && PermitHolders.gavePermit(f, p, wordOf(p))) {
             return true;
         }
         PermitHolders.switchOff(f, RECOVERY_OFF_RELEASED_BY_NON_HOLDER);

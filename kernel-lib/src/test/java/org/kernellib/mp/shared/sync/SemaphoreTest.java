@@ -42,6 +42,42 @@ class SemaphoreTest {
         }
     }
 
+    /** Child: two threads take a permit each (one of them a second, given back by the other), then hold until killed. */
+    static void holdPermitsFromThreads(final Object[] args) throws InterruptedException {
+        Semaphore sem = (Semaphore) args[0];
+        Thread a = new Thread(() -> {
+            sem.acquire();
+            sem.acquire();
+        });
+        a.start();
+        a.join();
+        Thread b = new Thread(() -> {
+            sem.release(); // a permit its sibling took: not a hand-off between processes
+            sem.acquire();
+        });
+        b.start();
+        b.join();
+        System.out.println("HELD " + sem);
+        Thread.sleep(60_000);
+    }
+
+    @Test
+    void permitsTakenBySeveralThreadsOfAKilledProcessAllComeBack() {
+        try (Semaphore sem = Semaphore.create(2);
+             ChildJvm child = ChildJvm.start(SemaphoreTest.class, "holdPermitsFromThreads", sem)) {
+            String said = child.awaitLine("HELD", 30_000);
+            assertFalse(said.contains("not given back"), "a release of a sibling thread's permit counted as a hand-off: " + said);
+            assertEquals(0, sem.getValue());
+            child.kill();
+            assertTrue(sem.tryAcquire(1, TimeUnit.SECONDS), "the killed process's permits were not given back: " + sem);
+            assertTrue(sem.tryAcquire(1, TimeUnit.SECONDS), "only one of the killed process's two permits came back: " + sem);
+            sem.release();
+            sem.release();
+            assertEquals(2, sem.getValue());
+            sem.unlink();
+        }
+    }
+
     @Test
     void onlyTheDeadHoldersPermitsComeBack() {
         try (Semaphore sem = Semaphore.create(3);
