@@ -34,6 +34,8 @@ ROWS = [
     ("worker peak RSS (MiB)", "worker_peak_rss_mib", None, LOWER),
     ("lock acquire+release /s, 1 process", "lock_pairs_per_s_uncontended", "lock_pairs_per_s_uncontended", HIGHER),
     ("lock acquire+release /s, 2 processes", "lock_pairs_per_s_2procs", "lock_pairs_per_s_2procs", HIGHER),
+    ("semaphore acquire+release /s, 1 process", "semaphore_pairs_per_s_uncontended", None, HIGHER),
+    ("semaphore acquire+release /s, 2 processes", "semaphore_pairs_per_s_2procs", None, HIGHER),
     ("Value += 1 under its lock /s, 2 processes", "value_locked_increments_per_s_2procs",
      "value_locked_increments_per_s_2procs", HIGHER),
     ("atomic increments /s vs Python's locked", "value_atomic_increments_per_s_2procs",

@@ -12,6 +12,7 @@ import org.kernellib.mp.shared.RawIntValue;
 import org.kernellib.mp.shared.SharedState;
 import org.kernellib.mp.shared.queue.Queue;
 import org.kernellib.mp.shared.sync.Lock;
+import org.kernellib.mp.shared.sync.Semaphore;
 import org.kernellib.mp.shared.testing.ChildJvm;
 
 /**
@@ -35,6 +36,8 @@ public final class SharedStateBench {
         out.put("cpus", Runtime.getRuntime().availableProcessors());
         out.put("lock_pairs_per_s_uncontended", median(SharedStateBench::lockUncontended));
         out.put("lock_pairs_per_s_2procs", median(() -> twoProcesses("lock", 5_000_000)));
+        out.put("semaphore_pairs_per_s_uncontended", median(SharedStateBench::semaphoreUncontended));
+        out.put("semaphore_pairs_per_s_2procs", median(() -> twoProcesses("semaphore", 5_000_000)));
         out.put("value_locked_increments_per_s_2procs", median(() -> twoProcesses("locked", 5_000_000)));
         out.put("value_atomic_increments_per_s_2procs", median(() -> twoProcesses("atomic", 20_000_000)));
         out.put("queue_items_per_s", median(() -> queue1p1c(2_000_000, false)));
@@ -80,14 +83,35 @@ public final class SharedStateBench {
         }
     }
 
+    static double semaphoreUncontended() {
+        try (Semaphore sem = SharedState.semaphore(1)) {
+            int n = 20_000_000;
+            permits(sem, n); // warm-up
+            long t0 = System.nanoTime();
+            permits(sem, n);
+            double rate = n / ((System.nanoTime() - t0) / 1e9);
+            sem.unlink();
+            return rate;
+        }
+    }
+
+    /** A semaphore used like a lock: its own loop, so the lock rows' code and profile stay as they were. */
+    static void permits(final Semaphore sem, final int n) {
+        for (int i = 0; i < n; i++) {
+            sem.acquire();
+            sem.release();
+        }
+    }
+
     // ---- two worker processes ----------------------------------------------------------------
 
     static double twoProcesses(final String mode, final int n) {
         try (Lock lock = SharedState.lock(); IntValue v = SharedState.intValue(0);
-             RawIntValue go = SharedState.rawIntValue(0); RawIntValue done = SharedState.rawIntValue(0)) {
+             RawIntValue go = SharedState.rawIntValue(0); RawIntValue done = SharedState.rawIntValue(0);
+             Semaphore sem = SharedState.semaphore(1)) {
             List<ChildJvm> kids = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                kids.add(ChildJvm.start(JVM, SharedStateBench.class, "worker", mode, lock, v, go, done, n));
+                kids.add(ChildJvm.start(JVM, SharedStateBench.class, "worker", mode, lock, v, go, done, n, sem));
             }
             for (ChildJvm k : kids) {
                 k.awaitLine("READY", 60_000);
@@ -101,13 +125,14 @@ public final class SharedStateBench {
             for (ChildJvm k : kids) {
                 k.assertSuccess(60_000);
             }
-            if (!mode.equals("lock") && v.get() != 2 * n) {
+            if (!mode.equals("lock") && !mode.equals("semaphore") && v.get() != 2 * n) {
                 throw new AssertionError(mode + " lost updates: " + v.get() + " != " + 2 * n);
             }
             lock.unlink();
             v.unlink();
             go.unlink();
             done.unlink();
+            sem.unlink();
             return rate;
         }
     }
@@ -119,14 +144,17 @@ public final class SharedStateBench {
         RawIntValue go = (RawIntValue) a[3];
         RawIntValue done = (RawIntValue) a[4];
         int n = (Integer) a[5];
-        try (Lock warmLock = SharedState.lock(); IntValue warmValue = SharedState.intValue(0)) {
-            run(mode, warmLock, warmValue, n); // same code, private objects: JIT warm-up
+        Semaphore sem = (Semaphore) a[6];
+        try (Lock warmLock = SharedState.lock(); IntValue warmValue = SharedState.intValue(0);
+             Semaphore warmSem = SharedState.semaphore(1)) {
+            run(mode, warmLock, warmValue, warmSem, n); // same code, private objects: JIT warm-up
             warmLock.unlink();
             warmValue.unlink();
+            warmSem.unlink();
         }
         System.out.println("READY");
         awaitGo(go);
-        run(mode, lock, v, n);
+        run(mode, lock, v, sem, n);
         done.incrementAndGet();
     }
 
@@ -136,10 +164,13 @@ public final class SharedStateBench {
         }
     }
 
-    static void run(final String mode, final Lock lock, final IntValue v, final int n) {
+    static void run(final String mode, final Lock lock, final IntValue v, final Semaphore sem, final int n) {
         switch (mode) {
             case "lock":
                 pairs(lock, n);
+                break;
+            case "semaphore":
+                permits(sem, n);
                 break;
             case "locked": {
                 var l = v.getLock();

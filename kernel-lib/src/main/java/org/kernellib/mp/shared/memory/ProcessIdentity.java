@@ -19,6 +19,14 @@ public final class ProcessIdentity {
     public static final long PID = ProcessHandle.current().pid();
     /** This process's start time in epoch milliseconds (never 0, which means "unknown"). */
     public static final long START_MILLIS = startMillis(ProcessHandle.current());
+    /**
+     * This process in one word that one compare-and-set can claim: the pid in the high 32 bits and
+     * the low 32 bits of {@link #START_MILLIS} in the low 32. Positive and never 0 (pids are below
+     * 2^31 and above 0), so layouts can use 0 for "free" and the sign bit for their own marks.
+     * Two processes share it only if they have the same pid and started a multiple of about 49.7
+     * days apart.
+     */
+    public static final long PROCESS_TOKEN = processToken(PID, START_MILLIS);
 
     private ProcessIdentity() {
     }
@@ -37,6 +45,10 @@ public final class ProcessIdentity {
     /** The thread id inside a token. */
     public static long threadOf(final long token) {
         return token & 0xFFFF_FFFFL;
+    }
+
+    static long processToken(final long pid, final long startMillis) {
+        return (pid << 32) | (startMillis & 0xFFFF_FFFFL);
     }
 
     static long startMillis(final ProcessHandle handle) {
@@ -67,6 +79,25 @@ public final class ProcessIdentity {
         }
         return ProcessHandle.of(pid)
                 .map(h -> !h.isAlive() || startMillis(h) != startMillis)
+                .orElse(true);
+    }
+
+    /**
+     * True when the process named by a {@link #PROCESS_TOKEN} certainly no longer runs: its pid is
+     * gone or a zombie, or now belongs to a process that started at another time (pid reuse).
+     *
+     * <p>Slow (reads /proc); call it only while waiting, never on a fast path.
+     */
+    public static boolean isProcessDead(final long processToken) {
+        long pid = pidOf(processToken);
+        if (pid == PID) {
+            return processToken != PROCESS_TOKEN;
+        }
+        if (isZombieOrGone(pid)) {
+            return true;
+        }
+        return ProcessHandle.of(pid)
+                .map(h -> !h.isAlive() || processToken(pid, startMillis(h)) != processToken)
                 .orElse(true);
     }
 

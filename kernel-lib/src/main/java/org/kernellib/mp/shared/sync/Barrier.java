@@ -8,6 +8,7 @@ import static org.kernellib.mp.shared.sync.BarrierDescriptor.TIMEOUT_OFFSET;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.kernellib.mp.shared.HandleCodec;
 import org.kernellib.mp.shared.MappedObject;
@@ -19,6 +20,13 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@code multiprocessing.Barrier}: {@link #await()} (Python's {@code wait}) returns once all
  * parties have arrived, with a distinct arrival index 0..parties-1. A timeout or {@link #abort()}
  * breaks it: every waiter, and every later arrival, gets {@link BrokenBarrierException}.
+ *
+ * <p>A party process that dies (killed or crashed), before it arrives or while it waits, breaks
+ * the barrier too, within a few milliseconds of the others' waiting: the exception names its pid.
+ * Waiters check the liveness of the processes that received the barrier or waited at it every
+ * {@value SemLock#LIVENESS_CHECK_MILLIS} ms of waiting; a process that exits normally is no longer
+ * watched ({@link BarrierParties} has the rules). Python's barrier waits for the dead party until
+ * its timeout, or for ever.
  *
  * <p>As in Python, an optional {@link Action} is run by one party, the last to arrive, after all
  * have arrived and before any is released (if it throws, the barrier breaks and that party gets
@@ -40,6 +48,13 @@ public final class Barrier extends MappedObject {
     Barrier(final SharedFile file) {
         super(file);
         this.parties = file.getIntPlain(PARTIES_OFFSET);
+        if (file.size() < BarrierDescriptor.partyOffset(file.getIntPlain(BarrierDescriptor.PARTY_SLOTS_OFFSET))) {
+            throw new IllegalStateException(file.path() + " is too short for the barrier it claims to hold");
+        }
+        if (!file.isCreator()) {
+            // Received from another process: this process is meant to take part, so watch it.
+            BarrierParties.join(file);
+        }
     }
 
     /** A barrier for {@code parties} (at least 1) threads or processes. */
@@ -62,6 +77,7 @@ public final class Barrier extends MappedObject {
         }
         SharedFile f = SharedFile.create("barrier", BarrierDescriptor.LENGTH);
         f.setIntPlain(PARTIES_OFFSET, parties);
+        f.setIntPlain(BarrierDescriptor.PARTY_SLOTS_OFFSET, BarrierDescriptor.PARTY_SLOTS);
         f.setLongPlain(TIMEOUT_OFFSET, timeout == null ? 0 : saturatedNanos(timeout));
         f.setIntRelease(BarrierDescriptor.MAGIC_OFFSET, BarrierDescriptor.MAGIC);
         Barrier b = new Barrier(f);
@@ -93,7 +109,7 @@ public final class Barrier extends MappedObject {
         do {
             state = f.getLongVolatile(STATE_OFFSET);
         } while (!f.compareAndSetLong(STATE_OFFSET, state, BarrierDescriptor.nextGeneration(state, true)));
-        f.setIntVolatile(BROKEN_OFFSET, 0);
+        f.setLongVolatile(BROKEN_OFFSET, BarrierDescriptor.BROKEN_NOT);
     }
 
     @Override
@@ -118,12 +134,31 @@ public final class Barrier extends MappedObject {
     }
 
     public boolean isBroken() {
-        return file.getIntVolatile(BROKEN_OFFSET) != 0;
+        return file.getLongVolatile(BROKEN_OFFSET) != BarrierDescriptor.BROKEN_NOT;
     }
 
     /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException}. */
     public void abort() {
-        file.setIntVolatile(BROKEN_OFFSET, 1);
+        file.compareAndSetLong(BROKEN_OFFSET, BarrierDescriptor.BROKEN_NOT, BarrierDescriptor.BROKEN_ABORTED);
+    }
+
+    /** This process no longer takes part: its handle closes, so its later exit breaks nothing. */
+    @Override
+    public void close() {
+        if (!file.isClosed()) {
+            BarrierParties.leave(file);
+        }
+        super.close();
+    }
+
+    private BrokenBarrierException broken(final boolean whileWaiting) {
+        long why = file.getLongVolatile(BROKEN_OFFSET);
+        if (why > 0) {
+            return new BrokenBarrierException("barrier is broken: party process pid " + why
+                    + " died (killed or crashed)" + (whileWaiting ? " while this party waited" : ""), why);
+        }
+        return new BrokenBarrierException(whileWaiting ? "barrier was broken while waiting (aborted or a party timed out)"
+                : "barrier is broken (aborted or a party timed out)", 0);
     }
 
     /** Waits for the other parties, at most the default timeout if the barrier has one. */
@@ -139,12 +174,13 @@ public final class Barrier extends MappedObject {
 
     private int await0(final long timeoutNanos) {
         final SharedFile f = file;
+        BarrierParties.join(f);
         long state;
         long next;
         int index;
         while (true) {
             if (isBroken()) {
-                throw new BrokenBarrierException("barrier is broken (aborted or a party timed out)");
+                throw broken(false);
             }
             state = f.getLongVolatile(STATE_OFFSET);
             int arrived = (int) state;
@@ -167,9 +203,19 @@ public final class Barrier extends MappedObject {
         final long generation = state >>> 32;
         Backoff backoff = new Backoff(toString());
         long deadline = Backoff.deadline(timeoutNanos);
+        final long checkEvery = TimeUnit.MILLISECONDS.toNanos(SemLock.LIVENESS_CHECK_MILLIS);
+        long nextCheck = checkEvery;
         while ((f.getLongVolatile(STATE_OFFSET) >>> 32) == generation) {
             if (isBroken()) {
-                throw new BrokenBarrierException("barrier was broken while waiting (aborted or a party timed out)");
+                throw broken(true);
+            }
+            if (backoff.parkedNanos() >= nextCheck) {
+                nextCheck = backoff.parkedNanos() + checkEvery;
+                long dead = BarrierParties.deadParty(f);
+                if (dead != 0) {
+                    f.compareAndSetLong(BROKEN_OFFSET, BarrierDescriptor.BROKEN_NOT, dead);
+                    continue; // the generation may have completed meanwhile; if not, throw as broken
+                }
             }
             if (Backoff.expired(deadline)) {
                 abort();
@@ -193,7 +239,7 @@ public final class Barrier extends MappedObject {
             throw e;
         }
         if (isBroken()) {
-            throw new BrokenBarrierException("barrier was broken while the action ran (aborted or a party timed out)");
+            throw broken(true);
         }
         if (!file.compareAndSetLong(STATE_OFFSET, full, BarrierDescriptor.nextGeneration(full, false))) {
             throw new BrokenBarrierException("barrier was reset while the action ran");
@@ -208,7 +254,12 @@ public final class Barrier extends MappedObject {
     @Override
     public String toString() {
         return file.isClosed() ? "Barrier(closed)" : "Barrier(parties=" + parties + ", waiting=" + nWaiting()
-                + (isBroken() ? ", broken" : "") + ")";
+                + brokenState() + ")";
+    }
+
+    private String brokenState() {
+        long why = file.getLongVolatile(BROKEN_OFFSET);
+        return why == BarrierDescriptor.BROKEN_NOT ? "" : why > 0 ? ", broken: pid " + why + " died" : ", broken";
     }
 
     /** How {@link HandleCodec} reopens a Barrier. */

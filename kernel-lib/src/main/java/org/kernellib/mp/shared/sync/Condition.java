@@ -1,8 +1,5 @@
 package org.kernellib.mp.shared.sync;
 
-import static org.kernellib.mp.shared.sync.ConditionDescriptor.TICKETS_OFFSET;
-import static org.kernellib.mp.shared.sync.ConditionDescriptor.WAITERS_OFFSET;
-
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -19,8 +16,11 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * Java reserves those names for monitors). The lock is an {@link RLock} unless one is given.
  * Waits may end spuriously, so wait in a loop or use {@link #awaitFor(BooleanSupplier, Duration)}.
  *
- * <p>A process killed inside {@code await} stays counted as a waiter, so a later {@code signal()}
- * may go to it; {@code signalAll()} and predicate loops with timeouts are immune to that.
+ * <p>Each waiting thread has a slot in the condition's shared memory ({@link ConditionWaiters}), and
+ * a signal goes to particular waiters, earliest first. A waiter whose process died is skipped
+ * when a signal has live waiters to choose from, so a signal is not spent on the dead while a live
+ * waiter waits on, and a signal never lingers to wake a thread that starts waiting later. At most
+ * {@value ConditionDescriptor#WAITER_SLOTS} threads can wait at once.
  */
 public final class Condition extends MappedObject {
     private static final long serialVersionUID = 1L;
@@ -48,6 +48,7 @@ public final class Condition extends MappedObject {
                     + (lock == null ? "null" : lock.getClass().getSimpleName()));
         }
         SharedFile f = SharedFile.create("condition", ConditionDescriptor.LENGTH);
+        f.setIntPlain(ConditionDescriptor.WAITER_SLOTS_OFFSET, ConditionDescriptor.WAITER_SLOTS);
         f.setIntRelease(ConditionDescriptor.MAGIC_OFFSET, ConditionDescriptor.MAGIC);
         return new Condition(f, lock);
     }
@@ -99,47 +100,37 @@ public final class Condition extends MappedObject {
             throw new IllegalStateException("cannot wait on a Condition whose lock this thread does not hold: " + lock);
         }
         final SharedFile f = file;
-        f.getAndAddInt(WAITERS_OFFSET, 1);
-        int depth = lock.releaseAll();
+        final int slot = ConditionWaiters.enter(f);
+        final int depth = lock.releaseAll();
         boolean signalled = false;
         Backoff backoff = new Backoff(toString());
         long deadline = Backoff.deadline(timeoutNanos);
         try {
             while (true) {
-                int t = f.getIntVolatile(TICKETS_OFFSET);
-                if (t > 0 && f.compareAndSetInt(TICKETS_OFFSET, t, t - 1)) {
+                if (ConditionWaiters.isSignalled(f, slot)) {
                     signalled = true;
                     break;
                 }
-                if (t == 0 && (timeoutNanos == 0 || Backoff.expired(deadline))) {
+                if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                     break;
                 }
                 backoff.idle(deadline);
             }
         } catch (RuntimeException e) {
             lock.reacquireAll(depth);
-            leave();
+            if (ConditionWaiters.leave(f, slot)) {
+                // Chosen by a signal but leaving with an error: the signal goes to the next waiter.
+                ConditionWaiters.signal(f, 1);
+            }
             throw e;
         }
+        if (signalled) {
+            ConditionWaiters.freeSignalled(f, slot);
+            lock.reacquireAll(depth);
+            return true;
+        }
         lock.reacquireAll(depth);
-        return signalled || leave();
-    }
-
-    /** Under the lock, after a timeout: remove one waiter, or take the ticket a signal left for us. */
-    private boolean leave() {
-        final SharedFile f = file;
-        if (f.getIntVolatile(WAITERS_OFFSET) > 0) {
-            f.getAndAddInt(WAITERS_OFFSET, -1);
-            return false;
-        }
-        Backoff backoff = new Backoff(toString());
-        while (true) {
-            int t = f.getIntVolatile(TICKETS_OFFSET);
-            if (t > 0 && f.compareAndSetInt(TICKETS_OFFSET, t, t - 1)) {
-                return true;
-            }
-            backoff.idle(Long.MAX_VALUE);
-        }
+        return ConditionWaiters.leave(f, slot);
     }
 
     /** Wakes one waiter (Python's {@code notify()}); the caller must hold the lock. */
@@ -147,7 +138,7 @@ public final class Condition extends MappedObject {
         signal(1);
     }
 
-    /** Wakes up to {@code n} waiters (Python's {@code notify(n)}); the caller must hold the lock. */
+    /** Wakes up to {@code n} waiters (Python's {@code notify(n)}), longest waiting first; the caller must hold the lock. */
     public void signal(final int n) {
         if (n < 0) {
             throw new IllegalArgumentException("number of waiters to wake must be >= 0, got " + n);
@@ -155,12 +146,7 @@ public final class Condition extends MappedObject {
         if (!lock.isHeldForCondition()) {
             throw new IllegalStateException("cannot signal a Condition whose lock this thread does not hold: " + lock);
         }
-        int w = file.getIntVolatile(WAITERS_OFFSET);
-        int k = Math.min(n, w);
-        if (k > 0) {
-            file.getAndAddInt(WAITERS_OFFSET, -k);
-            file.getAndAddInt(TICKETS_OFFSET, k);
-        }
+        ConditionWaiters.signal(file, n);
     }
 
     /** Wakes every waiter (Python's {@code notify_all()}); the caller must hold the lock. */
@@ -180,7 +166,7 @@ public final class Condition extends MappedObject {
     @Override
     public String toString() {
         return file.isClosed() ? "Condition(closed)" : "Condition(" + lock + ", waiters="
-                + (file.getIntVolatile(WAITERS_OFFSET) + file.getIntVolatile(TICKETS_OFFSET)) + ")";
+                + ConditionWaiters.waiting(file) + ")";
     }
 
     /** The lock travels with the condition, so both processes wait under the same lock. */

@@ -8,27 +8,75 @@ package org.kernellib.mp.shared.sync;
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |                        Magic 'KLCV'                           |  0
- *  |                  Reserved up to the cache line                ... 4..63
+ *  |                     Waiter slots N                            |  4
+ *  |                  Reserved up to the cache line                ... 8..63
  *  +===============================================================+
- *  |       Waiters not yet signalled (changed under the lock)      | 64
- *  |                  Reserved up to the cache line                ... 68..127
+ *  |    Waiting: slots in state WAITING (a hint, see below)        | 64  under the lock
+ *  |    High water: every slot in use is below it                  | 68  under the lock
+ *  |    Next arrival number                                        | 72  under the lock
+ *  |                                                               |
+ *  |                  Reserved up to the cache line                ... 80..127
  *  +===============================================================+
- *  |      Tickets: signals not yet taken by a waiter (CAS)         | 128
- *  |                  Reserved up to the cache line                ... 132..191
+ *  |    Waiter slot 0: waiting process                             | 128
+ *  |    (pid << 32 | low 32 bits of its start millis)              |
+ *  +---------------------------------------------------------------+
+ *  |    Waiting thread id                                          | 136
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |    Arrival number (signals go in arrival order)               | 144
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |    State: 0 free, 1 waiting, 2 signalled                      | 152 release stores
+ *  |    Reserved                                                   | 156
+ *  +---------------------------------------------------------------+
+ *  |    Waiter slot 1 ... N-1, 32 bytes each                       | 160 ... 128 + 32 N
  *  +---------------------------------------------------------------+
  * </pre>
  *
- * <p>Invariant: waiters + tickets = threads inside {@code await}. A signal moves one count from
- * waiters to tickets; a waiting thread leaves by taking a ticket, or on timeout (holding the
- * lock again) by removing one waiter, or a ticket if a signal already chose it.
+ * <p>Protocol: a thread in {@code await} takes a free slot under the lock (fields first, then the
+ * state WAITING with a release store), releases the lock and watches its own state. A signal,
+ * under the lock, turns the earliest WAITING slots into SIGNALLED, skipping (and freeing) those
+ * whose process died. The woken waiter frees its slot itself (SIGNALLED to free); one that timed
+ * out frees it under the lock again, where it also finds whether a signal chose it meanwhile.
+ * So a signal goes to a particular live waiter: it is never left lying around for a later one.
+ *
+ * <p>The waiting count only spares a signal with nobody waiting a scan of the slots. A lock
+ * holder that dies midway can leave it too high (the next signal scans and recounts it) or too
+ * low by a slot whose waiter is the dead process itself (harmless).
  */
 final class ConditionDescriptor {
     static final int MAGIC = 0x56434C4B; // "KLCV" in little-endian memory
     static final int MAGIC_OFFSET = 0;
-    static final int WAITERS_OFFSET = 64;
-    static final int TICKETS_OFFSET = 128;
-    static final int LENGTH = 192;
+    static final int WAITER_SLOTS_OFFSET = 4;
+    static final int WAITING_OFFSET = 64;
+    static final int HIGH_WATER_OFFSET = 68;
+    static final int NEXT_ARRIVAL_OFFSET = 72;
+    static final int WAITER_TABLE_OFFSET = 128;
+    static final int WAITER_SLOT_LENGTH = 32;
+    /** Threads that can wait at once; one more is refused with a clear error. */
+    static final int WAITER_SLOTS = 128;
+    static final int LENGTH = WAITER_TABLE_OFFSET + WAITER_SLOTS * WAITER_SLOT_LENGTH;
+
+    static final int FREE = 0;
+    static final int WAITING = 1;
+    static final int SIGNALLED = 2;
 
     private ConditionDescriptor() {
+    }
+
+    static int processOffset(final int slot) {
+        return WAITER_TABLE_OFFSET + slot * WAITER_SLOT_LENGTH;
+    }
+
+    static int threadOffset(final int slot) {
+        return WAITER_TABLE_OFFSET + slot * WAITER_SLOT_LENGTH + 8;
+    }
+
+    static int arrivalOffset(final int slot) {
+        return WAITER_TABLE_OFFSET + slot * WAITER_SLOT_LENGTH + 16;
+    }
+
+    static int stateOffset(final int slot) {
+        return WAITER_TABLE_OFFSET + slot * WAITER_SLOT_LENGTH + 24;
     }
 }

@@ -12,7 +12,10 @@ public final class Held implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** True when the lock was taken over from an owner that died holding it. */
+    /**
+     * True when the lock was taken over from an owner that died holding it, or the permit came
+     * right after giving back a dead holder's permits (see {@link SemLock#previousOwnerDied()}).
+     */
     public boolean previousOwnerDied() {
         return lock.previousOwnerDied();
     }

@@ -1,6 +1,9 @@
 package org.kernellib.mp.shared.sync;
 
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.COUNT_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.HOLDER_SLOTS;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.HOLDER_SLOTS_OFFSET;
+import static org.kernellib.mp.shared.sync.SemLockDescriptor.INITIAL_VALUE_OFFSET;
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_BOUNDED_SEMAPHORE;
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_LOCK;
 import static org.kernellib.mp.shared.sync.SemLockDescriptor.KIND_OFFSET;
@@ -32,7 +35,8 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * that when the owner dies the next acquirer takes the lock over within about a millisecond plus
  * one liveness check, and {@link #previousOwnerDied()} tells it so. Liveness is checked only while
  * waiting, every {@value #LIVENESS_CHECK_MILLIS} ms of waiting, never on the fast path.
- * Semaphores only count: a permit taken by a process that dies is lost, as with POSIX semaphores.
+ * Semaphores count, and record which processes hold permits ({@link PermitHolders}), so that the
+ * permits of a process that died holding them are given back the same way (see {@link Semaphore}).
  */
 public abstract class SemLock extends MappedObject {
     private static final long serialVersionUID = 1L;
@@ -49,10 +53,16 @@ public abstract class SemLock extends MappedObject {
     }
 
     static SharedFile create(final int kind, final int initial, final int maxValue) {
-        SharedFile f = SharedFile.create(SemLockDescriptor.kindName(kind).toLowerCase(), SemLockDescriptor.LENGTH);
+        boolean counted = kind == KIND_SEMAPHORE || kind == KIND_BOUNDED_SEMAPHORE;
+        SharedFile f = SharedFile.create(SemLockDescriptor.kindName(kind).toLowerCase(),
+                counted ? SemLockDescriptor.semaphoreLength(HOLDER_SLOTS) : SemLockDescriptor.LENGTH);
         f.setIntPlain(KIND_OFFSET, kind);
         f.setIntPlain(MAX_VALUE_OFFSET, maxValue);
         f.setIntPlain(COUNT_OFFSET, initial);
+        if (counted) {
+            f.setIntPlain(INITIAL_VALUE_OFFSET, initial);
+            f.setIntPlain(HOLDER_SLOTS_OFFSET, HOLDER_SLOTS);
+        }
         // The magic goes last, with release: an attacher that sees it sees a complete header.
         f.setIntRelease(MAGIC_OFFSET, MAGIC);
         return f;
@@ -86,13 +96,21 @@ public abstract class SemLock extends MappedObject {
      * with {@code tryAcquire()} takes over a dead owner's lock.
      */
     private boolean recoverIfDue(final long token) {
+        if (!livenessCheckDue()) {
+            return false;
+        }
+        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
+        return owner != 0 && owner != token && tryRecover(owner, token);
+    }
+
+    /** True at most every {@value #LIVENESS_CHECK_MILLIS} ms per handle: may a failed try check liveness now? */
+    final boolean livenessCheckDue() {
         long now = System.nanoTime();
         if (now - lastLivenessCheck < TimeUnit.MILLISECONDS.toNanos(LIVENESS_CHECK_MILLIS)) {
             return false;
         }
         lastLivenessCheck = now;
-        long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
-        return owner != 0 && owner != token && tryRecover(owner, token);
+        return true;
     }
 
     private boolean acquireOwnedSlow(final long token, final long timeoutNanos) {
@@ -210,62 +228,6 @@ public abstract class SemLock extends MappedObject {
                 + (ProcessIdentity.pidOf(token) == ProcessIdentity.PID ? " (this process)" : "");
     }
 
-    // ---- semaphore (count-based) paths -------------------------------------------------------
-
-    final boolean acquireCount(final long timeoutNanos) {
-        final SharedFile f = file;
-        int c = f.getIntVolatile(COUNT_OFFSET);
-        if (c > 0 && f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
-            return true;
-        }
-        if (timeoutNanos == 0) {
-            // One more try: the first compare-and-set may have lost to another acquirer.
-            while ((c = f.getIntVolatile(COUNT_OFFSET)) > 0) {
-                if (f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        final long deadline = Backoff.deadline(timeoutNanos);
-        final Backoff backoff = new Backoff(this.toString());
-        while (true) {
-            c = f.getIntVolatile(COUNT_OFFSET);
-            if (c > 0) {
-                if (f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
-                    return true;
-                }
-                continue;
-            }
-            if (Backoff.expired(deadline)) {
-                return false;
-            }
-            backoff.idle(deadline);
-        }
-    }
-
-    final void releaseCount() {
-        final SharedFile f = file;
-        if (kind == KIND_BOUNDED_SEMAPHORE) {
-            int max = f.getIntPlain(MAX_VALUE_OFFSET);
-            while (true) {
-                int c = f.getIntVolatile(COUNT_OFFSET);
-                if (c >= max) {
-                    throw new IllegalStateException("cannot release " + this + ": it was released too many times"
-                            + " (value is already at its bound " + max + ")");
-                }
-                if (f.compareAndSetInt(COUNT_OFFSET, c, c + 1)) {
-                    return;
-                }
-            }
-        }
-        int prev = f.getAndAddInt(COUNT_OFFSET, 1);
-        if (prev == Integer.MAX_VALUE) {
-            f.getAndAddInt(COUNT_OFFSET, -1);
-            throw new IllegalStateException("cannot release " + this + ": its value would exceed " + Integer.MAX_VALUE);
-        }
-    }
-
     // ---- common ------------------------------------------------------------------------------
 
     /** Blocks until acquired; returns true (as Python's {@code acquire()}). */
@@ -300,7 +262,8 @@ public abstract class SemLock extends MappedObject {
     }
 
     private boolean acquire(final long timeoutNanos) {
-        return kind == KIND_LOCK || kind == KIND_RLOCK ? acquireOwned(timeoutNanos) : acquireCount(timeoutNanos);
+        return kind == KIND_LOCK || kind == KIND_RLOCK ? acquireOwned(timeoutNanos)
+                : ((Semaphore) this).acquirePermit(timeoutNanos);
     }
 
     /** Releases once. */
@@ -308,7 +271,7 @@ public abstract class SemLock extends MappedObject {
         if (kind == KIND_LOCK || kind == KIND_RLOCK) {
             releaseOwned();
         } else {
-            releaseCount();
+            ((Semaphore) this).releasePermit();
         }
     }
 
@@ -324,7 +287,8 @@ public abstract class SemLock extends MappedObject {
     /**
      * True when the current holder took this lock over from an owner that died while holding it
      * (killed, crashed or exited). Meaningful to the holder between acquire and release; the
-     * protected data may be half-updated, so check and repair it. Always false for semaphores.
+     * protected data may be half-updated, so check and repair it. For semaphores see
+     * {@link Semaphore#previousOwnerDied()}.
      */
     public boolean previousOwnerDied() {
         return file.getIntVolatile(OWNER_DIED_OFFSET) != 0;
@@ -347,7 +311,9 @@ public abstract class SemLock extends MappedObject {
             long owner = file.getLongVolatile(OWNER_TOKEN_OFFSET);
             state = owner == 0 ? "unlocked" : "locked by " + describeOwner(owner);
         } else {
-            state = "value=" + file.getIntVolatile(COUNT_OFFSET);
+            String off = PermitHolders.whyOff(file);
+            state = "value=" + file.getIntVolatile(COUNT_OFFSET)
+                    + (off == null ? "" : ", dead holders' permits not given back: " + off);
         }
         return SemLockDescriptor.kindName(kind) + "(" + state + ")";
     }
@@ -360,6 +326,10 @@ public abstract class SemLock extends MappedObject {
 
     private static SemLock reopen(final SharedFile f) {
         int k = f.getIntPlain(KIND_OFFSET);
+        if ((k == KIND_SEMAPHORE || k == KIND_BOUNDED_SEMAPHORE)
+                && f.size() < SemLockDescriptor.semaphoreLength(f.getIntPlain(HOLDER_SLOTS_OFFSET))) {
+            throw new IllegalStateException(f.path() + " is too short for the semaphore it claims to hold");
+        }
         switch (k) {
             case KIND_LOCK: return new Lock(f);
             case KIND_RLOCK: return new RLock(f);

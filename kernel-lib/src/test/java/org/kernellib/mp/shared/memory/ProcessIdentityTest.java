@@ -37,6 +37,25 @@ class ProcessIdentityTest {
     }
 
     @Test
+    void aProcessTokenNamesOneProcessLifePidReuseIncluded() throws Exception {
+        Process p = new ProcessBuilder("sleep", "30").start();
+        try {
+            long token = ProcessIdentity.processToken(p.pid(), ProcessIdentity.startMillis(p.toHandle()));
+            assertTrue(token > 0);
+            assertFalse(ProcessIdentity.isProcessDead(token));
+            assertTrue(ProcessIdentity.isProcessDead(token ^ 1), "same pid, other start time: the pid was reused");
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            assertTrue(ProcessIdentity.isProcessDead(token));
+        } finally {
+            p.destroyForcibly();
+        }
+        assertFalse(ProcessIdentity.isProcessDead(ProcessIdentity.PROCESS_TOKEN));
+        assertTrue(ProcessIdentity.isProcessDead(ProcessIdentity.PROCESS_TOKEN ^ 1),
+                "an earlier process with this pid is dead");
+    }
+
+    @Test
     void thisProcessNeverCountsAsDead() {
         assertFalse(ProcessIdentity.isDead(ProcessIdentity.currentToken(), 12345));
     }
