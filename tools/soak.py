@@ -53,13 +53,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--seed", type=int)
+    parser.add_argument("--only", help="comma-separated workload names to run (default: all)")
     args = parser.parse_args()
 
     cp = bench.classpath()
     java = os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java")
     marker = uuid.uuid4().hex
     env = dict(os.environ, **{MARKER: marker})
-    cmd = [java, "-cp", cp, "org.kernellib.mp.soak.Soak", str(args.seconds)]
+    cmd = [java, "-cp", cp] + ([f"-Dsoak.only={args.only}"] if args.only else [])
+    cmd += ["org.kernellib.mp.soak.Soak", str(args.seconds)]
     if args.seed is not None:
         cmd.append(str(args.seed))
     soak = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)

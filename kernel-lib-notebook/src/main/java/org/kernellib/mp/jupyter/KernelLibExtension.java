@@ -39,6 +39,9 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.process.ProcessStartException;",
             "import org.kernellib.mp.connection.Connection;",
             "import org.kernellib.mp.connection.Pipe;",
+            "import org.kernellib.mp.connection.EofException;",
+            "import org.kernellib.mp.connection.BufferTooShortException;",
+            "import org.kernellib.mp.serial.DeserializationLimitException;",
             "import org.kernellib.mp.shared.*;",
             // Single-type imports: Lock, Semaphore, Condition and Queue would otherwise be
             // ambiguous with the java.util.concurrent and java.util types JShell imports.
@@ -58,6 +61,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.SimpleQueue;",
             "import org.kernellib.mp.shared.queue.EmptyException;",
             "import org.kernellib.mp.shared.queue.FullException;",
+            "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
             "import org.kernellib.mp.pool.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",

@@ -35,8 +35,13 @@ final class BarrierWorkload extends Workload {
         return "barrier(3)";
     }
 
-    /** Meets the others until done or broken; a broken barrier stamps when this party learned it. */
+    /**
+     * Meets the others until done or broken; a broken barrier stamps when this party learned it.
+     * Slot {@code PARTIES + i} says the party had its task (and so the barrier) when it died: a
+     * worker killed while its JVM boots never became a party, and no barrier can know of it.
+     */
     static void meet(final Barrier b, final RawLongArray releasedAt, final int i) {
+        releasedAt.set(PARTIES + i, 1);
         try {
             for (int m = 0; m < MEETINGS; m++) {
                 b.await(AWAIT_TIMEOUT);
@@ -49,7 +54,7 @@ final class BarrierWorkload extends Workload {
     @Override
     void round() throws Exception {
         Barrier b = Barrier.create(PARTIES);
-        RawLongArray releasedAt = RawLongArray.create(PARTIES);
+        RawLongArray releasedAt = RawLongArray.create(2 * PARTIES);
         List<Process> parties = new ArrayList<>();
         for (int i = 0; i < PARTIES; i++) {
             int party = i;
@@ -57,9 +62,10 @@ final class BarrierWorkload extends Workload {
         }
         long firstKill = 0;
         boolean died = false;
-        for (Process p : parties) {
+        for (int i = 0; i < PARTIES; i++) {
+            Process p = parties.get(i);
             long pid = p.pid();
-            if (!joinCounted(p)) {
+            if (!joinCounted(p) && releasedAt.get(PARTIES + i) == 1) {
                 Long at = killedAt.get(pid);
                 if (at != null && (!died || at - firstKill < 0)) {
                     firstKill = at;

@@ -37,8 +37,18 @@ public final class Soak {
         System.out.printf(Locale.ROOT, "soak: %d s, seed %d, pid %d%n", seconds, seed, ProcessHandle.current().pid());
 
         Map<Long, Long> killedAt = new ConcurrentHashMap<>();
-        List<Workload> workloads = List.of(new PoolWorkload(), new QueueWorkload(), new CounterWorkload(),
+        List<Workload> all = List.of(new PoolWorkload(), new QueueWorkload(), new CounterWorkload(),
                 new SemaphoreWorkload(), new BarrierWorkload(killedAt));
+        // -Dsoak.only=semaphore,barrier runs only the workloads whose names start with these words.
+        String only = System.getProperty("soak.only", "");
+        List<Workload> workloads = new ArrayList<>();
+        for (Workload w : all) {
+            if (only.isEmpty() || java.util.Arrays.stream(only.split(",")).anyMatch(w.name()::startsWith)) {
+                workloads.add(w);
+            } else {
+                w.close();
+            }
+        }
         FaultInjector injector = new FaultInjector(random, workloads, killedAt);
 
         Instant deadline = Instant.now().plusSeconds(seconds);
