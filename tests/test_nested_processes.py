@@ -119,3 +119,27 @@ while (middle.output().stream().noneMatch(l -> l.text().startsWith("descendants"
     while any(alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not [p for p in pids if alive(p)], "still running 20 s after their parent was killed"
+
+
+def test_a_grandchilds_exception_names_notebook_lines_as_jjava_does(kc):
+    assert run(kc, "int crash(int x) {\n    return x / 0;\n}").status == "ok"
+    here = run(kc, "crash(1);")
+    assert here.status == "error"
+    jjava_frames = re.findall(r"at (\.crash\(#\d+:\d+\))", re.sub(r"\x1b\[[0-9;]*m", "", here.error))
+    assert jjava_frames, here.error
+
+    cell = run(kc, """
+Process parent = new Process(() -> {
+    Process child = new Process(() -> crash(1));
+    child.start();
+    child.join();
+    System.out.println("child exit " + child.exitCode().getAsInt());
+});
+parent.start();
+parent.join();
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "child exit 1\n", cell.stdout + cell.stderr
+    assert "java.lang.ArithmeticException: / by zero" in cell.stderr, cell.stderr
+    assert jjava_frames[0] in cell.stderr, f"JJava names the frame {jjava_frames[0]}; the grandchild's trace does not:\n{cell.stderr}"
+    assert "$JShell$" not in cell.stderr, cell.stderr
