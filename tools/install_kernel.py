@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def kernel_classpath() -> list:
     """The notebook module's jar, then every jar `mvn package` copied to its target/lib/ (the
-    core kernel-lib jar among them, which is all a worker process boots from)."""
+    core kernel-lib jar among them, which with ASM's is all a worker process boots from)."""
     target = ROOT / "kernel-lib-notebook" / "target"
     jar = target / "kernel-lib-notebook.jar"
     deps = sorted(str(p) for p in (target / "lib").glob("*.jar"))

@@ -25,6 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>JShell's own local loader answers {@code getResource} for its classes with a URL of a
  *     private scheme; any class whose resource is not a {@code file:}, {@code jar:} or
  *     {@code jrt:} URL is treated as in-memory, so shipped.</li>
+ * <li>In a worker that starts workers of its own, the {@link ShippedClassLoader} that received
+ *     the snippet classes from its parent hands them on (and fetches from its parent those it
+ *     has not needed itself yet).</li>
  * <li>Classes found in files or jars are on the worker's class path (the worker gets every
  *     {@code URLClassLoader} URL), so they are not shipped, though a worker that still asks
  *     for one gets its bytes.</li>
@@ -84,6 +87,13 @@ public final class ClassShipper {
     private Shipped lookup(final String binaryName) {
         String resource = binaryName.replace('.', '/') + ".class";
         for (ClassLoader l : loaders) {
+            if (l instanceof ShippedClassLoader) {
+                byte[] b = ((ShippedClassLoader) l).bytesOf(binaryName);
+                if (b != null) {
+                    return new Shipped(binaryName, b, l);
+                }
+                continue;
+            }
             if (l.getClass().getName().endsWith(JJAVA_LOADER)) {
                 byte[] b = jjavaDeclared(l, binaryName);
                 if (b != null) {

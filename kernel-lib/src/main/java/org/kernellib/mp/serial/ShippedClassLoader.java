@@ -9,6 +9,9 @@ import java.util.function.Function;
  * path, which mirrors the parent's) wins, so library classes are the worker's own; a class it
  * cannot find, typically one compiled from a notebook snippet, is fetched from the parent (a
  * class request on the worker's pipes, or on a pool worker's socket) and defined here.
+ *
+ * <p>It keeps the class files of the classes it defined: a task that starts a worker of its own
+ * ships them on from here (see {@link #bytesOf}), as the kernel ships them from its snippet loader.
  */
 public final class ShippedClassLoader extends ClassLoader {
     static {
@@ -20,6 +23,8 @@ public final class ShippedClassLoader extends ClassLoader {
 
     private final Function<String, byte[]> fetch;
     private final Map<String, byte[]> sentAhead;
+    /** The class files of the classes defined here, for this worker's own workers. */
+    private final Map<String, byte[]> defined = new ConcurrentHashMap<>();
 
     /**
      * @param parent the loader tried first
@@ -51,6 +56,7 @@ public final class ShippedClassLoader extends ClassLoader {
             Class<?> c = findLoadedClass(name);
             if (c == null) {
                 c = defineClass(name, b, 0, b.length);
+                defined.put(name, b);
                 sentAhead.remove(name);
             }
             if (resolve) {
@@ -66,6 +72,41 @@ public final class ShippedClassLoader extends ClassLoader {
         if (b == null || b.length == 0) {
             throw new ClassNotFoundException(name + " (neither on the worker's class path nor known to the parent)");
         }
-        return defineClass(name, b, 0, b.length);
+        Class<?> c = defineClass(name, b, 0, b.length);
+        defined.put(name, b);
+        return c;
+    }
+
+    /**
+     * The class file of a class this loader serves rather than a loader above it: one defined
+     * here, one sent ahead, or, when no loader above has it and it was not needed yet, one the
+     * parent has (fetched now, and defined from these same bytes if this worker loads it later).
+     * Null for a class of the class path or the JDK, and for one the parent does not know.
+     */
+    public byte[] bytesOf(final String name) {
+        byte[] b = defined.get(name);
+        if (b == null) {
+            b = sentAhead.get(name);
+        }
+        if (b != null) {
+            return b;
+        }
+        synchronized (getClassLoadingLock(name)) {
+            b = defined.get(name);
+            if (b != null) {
+                return b;
+            }
+            String resource = name.replace('.', '/').concat(".class");
+            ClassLoader above = getParent();
+            if (findLoadedClass(name) != null || above != null && above.getResource(resource) != null) {
+                return null;
+            }
+            b = fetch.apply(name);
+            if (b == null || b.length == 0) {
+                return null;
+            }
+            sentAhead.put(name, b);
+            return b;
+        }
     }
 }

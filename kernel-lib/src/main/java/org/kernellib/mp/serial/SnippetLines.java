@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -21,6 +22,11 @@ public final class SnippetLines {
     static final String WRAPPER_PREFIX = "REPL.$JShell$";
 
     private static volatile Function<String, SnippetLines> lookup = name -> null;
+    /**
+     * In a worker, the maps that came with its tasks: a task there that starts a worker of its own
+     * hands them on, so that worker's traces name notebook lines too.
+     */
+    private static final Map<String, SnippetLines> RECEIVED = new ConcurrentHashMap<>();
 
     private final String snippetId;
     /** Index: wrapper line - 1; value: line within the snippet, 1-based, or 0 when not the snippet's. */
@@ -51,12 +57,20 @@ public final class SnippetLines {
                 } catch (RuntimeException e) {
                     m = null; // a trace with wrapper lines is still a trace
                 }
+                if (m == null) {
+                    m = RECEIVED.get(outer);
+                }
                 if (m != null) {
                     maps.put(outer, m);
                 }
             }
         }
         return maps;
+    }
+
+    /** Worker side: keeps the maps a task brought, for the tasks this worker starts (see RECEIVED). */
+    static void received(final Map<String, SnippetLines> maps) {
+        RECEIVED.putAll(maps);
     }
 
     /** {@code REPL.$JShell$12} for {@code REPL.$JShell$12$Boom}; null for a class of no snippet. */

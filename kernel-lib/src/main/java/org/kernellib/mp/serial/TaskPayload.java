@@ -209,6 +209,7 @@ public final class TaskPayload {
         for (int i = 0; i < l; i++) {
             lines.put(in.readUTF(), SnippetLines.readFrom(in));
         }
+        SnippetLines.received(lines); // for the tasks this worker starts
         return new TaskPayload(name, daemon, parentName, parentPid, classPath, classes, locations, snap, reference, task,
                 null, lines);
     }

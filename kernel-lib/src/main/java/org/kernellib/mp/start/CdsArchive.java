@@ -36,7 +36,7 @@ import org.kernellib.mp.serial.TaskPayload;
  * and run without it otherwise; a JVM that rejects it (another JDK build, a changed jar) silently
  * falls back to normal loading, with CDS logging switched off so no warning reaches a notebook.
  *
- * <p>The archive is dumped with the workers' boot class path (kernel-lib alone, see
+ * <p>The archive is dumped with the workers' boot class path (kernel-lib and ASM, see
  * {@link WorkerCommand}), which does not change when a notebook adds jars, so the archive keeps
  * applying. CDS cannot archive classes from directories, so with kernel-lib as a
  * {@code target/classes} directory there is no archive.

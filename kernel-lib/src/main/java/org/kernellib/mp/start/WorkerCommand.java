@@ -18,20 +18,25 @@ import java.util.Set;
 import org.kernellib.mp.serial.DeserializationLimits;
 
 /**
- * The command line of a worker JVM: the parent's own {@code java}, a one-entry boot class path
- * (kernel-lib itself), and flags for a fast, small start. The rest of the parent's class path,
- * including jars added at run time to URL class loaders (as JJava's {@code %maven} and
- * {@code %classpath} do), is handed to the worker on its stdin and becomes a URL class loader
- * under the system one, much as in the kernel, where those jars sit in JJava's snippet loader.
- * The task runs with the shipped-class loader above it as context class loader, so code that
- * resolves names through the context loader (ServiceLoader, deserialization of user objects)
- * sees everything.
+ * The command line of a worker JVM: the parent's own {@code java}, a short boot class path
+ * (kernel-lib itself, then ASM, its one dependency), and flags for a fast, small start. The rest
+ * of the parent's class path, including jars added at run time to URL class loaders (as JJava's
+ * {@code %maven} and {@code %classpath} do), is handed to the worker on its stdin and becomes a
+ * URL class loader under the system one, much as in the kernel, where those jars sit in JJava's
+ * snippet loader. The task runs with the shipped-class loader above it as context class loader,
+ * so code that resolves names through the context loader (ServiceLoader, deserialization of user
+ * objects) sees everything.
  *
  * <p>Why not start with the whole class path: the JVM would open and index jars it may never
  * need, and a notebook's class path easily has dozens of jars, about a millisecond each in a fresh
  * JVM. The short boot class path is also what the AppCDS archive is dumped with, so the archive
  * stays valid whatever the notebook adds, and a pre-started standby JVM never goes stale when a jar
  * is added (it adds the new jars).
+ *
+ * <p>ASM is there because a task may start workers of its own, and copying a task reads class
+ * files with ASM; kernel-lib's classes, on the system class loader, can only see it there. It
+ * comes after kernel-lib, and the JVM opens a class path jar only when a search first reaches it,
+ * so a worker that starts none pays for it at most once, when a class search misses kernel-lib.
  *
  * <p>Flags, and why: UTF-8 standard streams (see baseFlags); {@code -XX:+UseG1GC}, because on JDK
  * 17 only G1 maps CDS's archived heap objects, among them the archived module graph: with it,
@@ -46,6 +51,8 @@ import org.kernellib.mp.serial.DeserializationLimits;
  */
 public final class WorkerCommand {
     static final List<String> BASE_FLAGS = baseFlags();
+    /** A class of ASM, which kernel-lib uses to read class files (see serial.ClassReferences). */
+    private static final String ASM_CLASS = "org.objectweb.asm.ClassVisitor";
 
     private final String java;
     private final List<String> bootClassPath;
@@ -115,8 +122,7 @@ public final class WorkerCommand {
                 }
             }
         }
-        String self = libraryLocation();
-        List<String> boot = self == null ? List.of() : List.of(self);
+        List<String> boot = bootEntries();
         List<String> user = new ArrayList<>(all);
         user.removeAll(boot);
         List<String> flags = new ArrayList<>(BASE_FLAGS);
@@ -138,17 +144,32 @@ public final class WorkerCommand {
         return ProcessHandle.current().info().command().orElse("java");
     }
 
-    /** The jar or directory holding kernel-lib's classes. */
-    static String libraryLocation() {
+    /** kernel-lib's jar or directory, then ASM's if it is another one (not shaded into kernel-lib). */
+    private static List<String> bootEntries() {
+        String self = locationOf(ChildMain.class);
+        if (self == null) {
+            return List.of();
+        }
+        String asm;
         try {
-            CodeSource cs = ChildMain.class.getProtectionDomain().getCodeSource();
+            asm = locationOf(Class.forName(ASM_CLASS, false, ChildMain.class.getClassLoader()));
+        } catch (ClassNotFoundException | LinkageError e) {
+            asm = null; // then a worker cannot copy a task; it says so when one tries
+        }
+        return asm == null || asm.equals(self) ? List.of(self) : List.of(self, asm);
+    }
+
+    /** The jar or directory holding {@code c}. */
+    private static String locationOf(final Class<?> c) {
+        try {
+            CodeSource cs = c.getProtectionDomain().getCodeSource();
             return cs == null ? null : Paths.get(cs.getLocation().toURI()).toString();
         } catch (URISyntaxException | RuntimeException e) {
             return null;
         }
     }
 
-    /** What the worker JVM is started with: kernel-lib alone. */
+    /** What the worker JVM is started with: kernel-lib and ASM. */
     public List<String> bootClassPath() {
         return bootClassPath;
     }
