@@ -77,6 +77,9 @@ public class Semaphore extends SemLock {
         if (recoveredFor != null && recoveredFor == Thread.currentThread()) {
             recoveredFor = null;
         }
+        if (counting && holder == null) {
+            claimHolderSlot(); // before the first permit: a death while claiming then loses nothing
+        }
         int c = f.getIntVolatile(COUNT_OFFSET);
         if (c > 0 && f.compareAndSetInt(COUNT_OFFSET, c, c - 1)) {
             tookPermit();
@@ -146,17 +149,31 @@ public class Semaphore extends SemLock {
         return PermitHolders.reclaimDead(file, false);
     }
 
-    /** Records the permit just taken in this process's holder slot (claimed on the first one). */
+    /**
+     * Claims this process's holder slot. Done before the first permit is taken, not after: claiming
+     * can take milliseconds in a fresh JVM (a scan of the table, perhaps of /proc), and a process
+     * killed between taking a permit and counting it loses that permit for good.
+     */
+    private void claimHolderSlot() {
+        PermitHolders.ProcessSlot p = PermitHolders.recoveryOn(file) ? PermitHolders.claimSlot(file) : null;
+        if (p == null || p.slot == PermitHolders.NO_SLOT) {
+            counting = false;
+            return;
+        }
+        holder = p;
+        wordOf(p);
+    }
+
+    /** Records the permit just taken in this process's holder slot. */
     private void tookPermit() {
         if (counting) {
             PermitHolders.ProcessSlot p = holder;
             if (p == null) {
-                p = PermitHolders.recoveryOn(file) ? PermitHolders.claimSlot(file) : null;
-                if (p == null || p.slot == PermitHolders.NO_SLOT) {
-                    counting = false;
+                claimHolderSlot();
+                p = holder;
+                if (p == null) {
                     return;
                 }
-                holder = p;
             }
             PermitHolders.tookPermit(file, p, wordOf(p));
         }
