@@ -95,7 +95,7 @@ final class BarrierWorkload extends Workload {
         rows.add(Row.info(name(), "rounds / broken by a kill", rounds + " / " + roundsBrokenByDeath));
         rows.add(Row.millisAtMost(name(), "longest time from a kill to the others' release",
                 slowestBreakNanos / 1e6, 1000));
-        rows.add(Row.info(name(), "rounds broken without a kill (a frozen party past 5 s)",
+        rows.add(Row.info(name(), "rounds broken by the 5 s timeout (a party killed as it booted)",
                 roundsBrokenOtherwise));
         rows.addAll(commonRows());
         return rows;
