@@ -13,7 +13,7 @@ import org.kernellib.mp.shared.sync.BrokenBarrierException;
 /**
  * Three parties meet at a barrier again and again. When the injector kills one, the others must
  * learn at once that the barrier is broken (not after their 5 s timeout): the report keeps the
- * longest time from a kill to the last survivor's release.
+ * longest time from a kill to the last survivor's release, which must stay under half that timeout.
  */
 final class BarrierWorkload extends Workload {
     private static final int PARTIES = 3;
@@ -93,8 +93,10 @@ final class BarrierWorkload extends Workload {
     List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         rows.add(Row.info(name(), "rounds / broken by a kill", rounds + " / " + roundsBrokenByDeath));
+        // Half the parties' own timeout: a barrier that waits for the timeout fails this by far,
+        // while a loaded machine's scheduling (a second on 2 busy cores) does not.
         rows.add(Row.millisAtMost(name(), "longest time from a kill to the others' release",
-                slowestBreakNanos / 1e6, 1000));
+                slowestBreakNanos / 1e6, AWAIT_TIMEOUT.toMillis() / 2.0));
         rows.add(Row.info(name(), "rounds broken by the 5 s timeout (a party killed as it booted)",
                 roundsBrokenOtherwise));
         rows.addAll(commonRows());
