@@ -94,7 +94,8 @@ final class BarrierWorkload extends Workload {
         List<Row> rows = new ArrayList<>();
         rows.add(Row.info(name(), "rounds / broken by a kill", rounds + " / " + roundsBrokenByDeath));
         // Half the parties' own timeout: a barrier that waits for the timeout fails this by far,
-        // while a loaded machine's scheduling (a second on 2 busy cores) does not.
+        // while a survivor that was itself frozen when the other died (it learns late by its
+        // freeze, up to 1.5 s) or a loaded machine's scheduling does not.
         rows.add(Row.millisAtMost(name(), "longest time from a kill to the others' release",
                 slowestBreakNanos / 1e6, AWAIT_TIMEOUT.toMillis() / 2.0));
         rows.add(Row.info(name(), "rounds broken by the 5 s timeout (a party killed as it booted)",
