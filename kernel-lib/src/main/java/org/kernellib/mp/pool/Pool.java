@@ -60,7 +60,7 @@ import org.kernellib.mp.start.WorkerCommand;
  * dies (killed, {@code System.exit}, out of memory) fails the calls it held within a second with a
  * {@link WorkerDiedException} naming it, its pid and its exit code or signal; the pool starts a
  * replacement. The same happens to a worker that is frozen: stopped (SIGSTOP, a debugger) for over
- * a second, or, with {@link Builder#taskTimeout}, running one chunk for longer than that (see
+ * a second, or, with {@link PoolBuilder#taskTimeout}, running one chunk for longer than that (see
  * {@code WorkerWatch}). If an {@code initializer} fails, the pool cannot work: the constructor (or, for a
  * replacement worker, every pending and later call) throws. The pool stays usable after any task
  * failure or worker death.
@@ -121,68 +121,11 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     }
 
     /** Options by name: {@code Pool.builder().processes(4).maxTasksPerChild(100).build()}. */
-    public static Builder builder() {
-        return new Builder();
+    public static PoolBuilder builder() {
+        return new PoolBuilder();
     }
 
-    /** Options of a pool. */
-    public static final class Builder {
-        private int processes = Runtime.getRuntime().availableProcessors();
-        private Task initializer;
-        private int maxTasksPerChild;
-        private String name;
-        private Duration taskTimeout;
-
-        /** Number of workers (default: {@code Runtime.availableProcessors()}). */
-        public Builder processes(final int n) {
-            if (n < 1) {
-                throw new IllegalArgumentException("processes must be at least 1, not " + n);
-            }
-            this.processes = n;
-            return this;
-        }
-
-        /** Runs once in each worker, before its first task (null: none). */
-        public Builder initializer(final Task t) {
-            this.initializer = t;
-            return this;
-        }
-
-        /** Replace a worker after this many chunks (0: never, the default). */
-        public Builder maxTasksPerChild(final int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("maxTasksPerChild must be 0 (unlimited) or positive, not " + n);
-            }
-            this.maxTasksPerChild = n;
-            return this;
-        }
-
-        /**
-         * Fails a chunk that runs longer than {@code limit} (null or zero: no limit, the
-         * default): its worker is killed and replaced, and the call fails with an error naming the
-         * worker, its pid and the limit. Without a limit a slow call keeps waiting, as it should;
-         * a worker that is stopped (SIGSTOP) is noticed and replaced either way.
-         */
-        public Builder taskTimeout(final Duration limit) {
-            if (limit != null && limit.isNegative()) {
-                throw new IllegalArgumentException("taskTimeout must be positive, or null or zero for none, not " + limit);
-            }
-            this.taskTimeout = limit == null || limit.isZero() ? null : limit;
-            return this;
-        }
-
-        /** Name of the pool, for messages and progress (default {@code Pool-N}). */
-        public Builder name(final String n) {
-            this.name = n;
-            return this;
-        }
-
-        public Pool build() {
-            return new Pool(this);
-        }
-    }
-
-    private Pool(final Builder b) {
+    Pool(final PoolBuilder b) {
         this.name = b.name != null ? b.name : "Pool-" + POOLS.incrementAndGet();
         this.processes = b.processes;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();

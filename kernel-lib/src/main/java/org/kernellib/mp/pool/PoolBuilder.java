@@ -1,0 +1,67 @@
+package org.kernellib.mp.pool;
+
+import java.time.Duration;
+
+import org.kernellib.mp.process.Task;
+
+/**
+ * The options of a {@link Pool}, from {@link Pool#builder()}: how many workers, an initializer,
+ * how many chunks a worker runs before it is replaced, a per-chunk time limit, a name.
+ */
+public final class PoolBuilder {
+    // Read by Pool's constructor, in this package.
+    int processes = Runtime.getRuntime().availableProcessors();
+    Task initializer;
+    int maxTasksPerChild;
+    String name;
+    Duration taskTimeout;
+
+    /** Number of workers (default: {@code Runtime.availableProcessors()}). */
+    public PoolBuilder processes(final int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("processes must be at least 1, not " + n);
+        }
+        this.processes = n;
+        return this;
+    }
+
+    /** Runs once in each worker, before its first task (null: none). */
+    public PoolBuilder initializer(final Task t) {
+        this.initializer = t;
+        return this;
+    }
+
+    /** Replace a worker after this many chunks (0: never, the default). */
+    public PoolBuilder maxTasksPerChild(final int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("maxTasksPerChild must be 0 (unlimited) or positive, not " + n);
+        }
+        this.maxTasksPerChild = n;
+        return this;
+    }
+
+    /**
+     * Fails a chunk that runs longer than {@code limit} (null or zero: no limit, the
+     * default): its worker is killed and replaced, and the call fails with an error naming the
+     * worker, its pid and the limit. Without a limit a slow call keeps waiting, as it should;
+     * a worker that is stopped (SIGSTOP) is noticed and replaced either way.
+     */
+    public PoolBuilder taskTimeout(final Duration limit) {
+        if (limit != null && limit.isNegative()) {
+            throw new IllegalArgumentException("taskTimeout must be positive, or null or zero for none, not " + limit);
+        }
+        this.taskTimeout = limit == null || limit.isZero() ? null : limit;
+        return this;
+    }
+
+    /** Name of the pool, for messages and progress (default {@code Pool-N}). */
+    public PoolBuilder name(final String n) {
+        this.name = n;
+        return this;
+    }
+
+    /** Starts the pool (see {@link Pool}). */
+    public Pool build() {
+        return new Pool(this);
+    }
+}
