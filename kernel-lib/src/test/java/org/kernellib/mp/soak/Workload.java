@@ -86,10 +86,6 @@ abstract class Workload {
         return killed;
     }
 
-    final int processesStarted() {
-        return started;
-    }
-
     /**
      * Rows every workload has: workers started, killed, and the longest overrun. A call made by a
      * worker that was itself frozen overruns by the time it was stopped, so the limit is the longest
