@@ -62,6 +62,9 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.EmptyException;",
             "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
+            // Python's multiprocessing.shared_memory: blocks Python can attach by name.
+            "import org.kernellib.mp.shared.memory.SharedMemory;",
+            "import org.kernellib.mp.shared.memory.ShareableList;",
             "import org.kernellib.mp.pool.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
