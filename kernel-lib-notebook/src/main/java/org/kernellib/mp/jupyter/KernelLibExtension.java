@@ -39,6 +39,8 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.process.ProcessStartException;",
             "import org.kernellib.mp.connection.Connection;",
             "import org.kernellib.mp.connection.Pipe;",
+            // Qualified as Connections.wait(...): a bare wait(...) would mean Object.wait in a cell.
+            "import org.kernellib.mp.connection.Connections;",
             "import org.kernellib.mp.connection.EofException;",
             "import org.kernellib.mp.connection.BufferTooShortException;",
             "import org.kernellib.mp.serial.DeserializationLimitException;",
