@@ -55,4 +55,23 @@ public final class Multiprocessing extends SharedState {
     public static String getStartMethod() {
         return Starters.current().name();
     }
+
+    /** Every start method: {@code [spawn, prestart]}. */
+    public static List<String> getAllStartMethods() {
+        return Starters.ALL;
+    }
+
+    /**
+     * A context for {@code method} ({@code "spawn"} or {@code "prestart"}): every factory, with
+     * processes and pools started by that method, leaving this JVM's start method as it is. An
+     * unknown name is an error that lists the start methods.
+     */
+    public static Context getContext(final String method) {
+        return new Context(method);
+    }
+
+    /** The default context: its start method is whatever {@link #setStartMethod} chose, now and later. */
+    public static Context getContext() {
+        return new Context(null);
+    }
 }

@@ -30,6 +30,7 @@ public final class KernelLibExtension implements Extension {
      */
     static final List<String> IMPORTS = List.of(
             "import static org.kernellib.mp.Multiprocessing.*;",
+            "import org.kernellib.mp.Context;",
             // Shadows java.lang.Process on purpose: notebooks read like the Python they follow.
             "import org.kernellib.mp.process.Process;",
             "import org.kernellib.mp.process.Task;",

@@ -17,6 +17,7 @@ import org.kernellib.mp.process.ExitCode;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.serial.ClassShipper;
 import org.kernellib.mp.start.Launcher;
+import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.WorkerHandle;
 
 /**
@@ -38,6 +39,8 @@ final class LocalWorkers implements WorkerBackend {
     private final int maxTasksPerChild;
     private final ClassLoader contextLoader;
     private final byte[] initializer;
+    /** Where this pool's worker JVMs come from: this JVM's start method, or a context's. */
+    private final Starter starter;
     final ClassShipper initializerClasses;
     private final ResultReader reader;
     private final WorkerWatch watch;
@@ -47,7 +50,9 @@ final class LocalWorkers implements WorkerBackend {
     private int starting;
 
     LocalWorkers(final JobBook book, final int processes, final int maxTasksPerChild, final ClassLoader contextLoader,
-            final byte[] initializer, final ClassShipper initializerClasses, final Duration taskTimeout) {
+            final byte[] initializer, final ClassShipper initializerClasses, final Duration taskTimeout,
+            final Starter starter) {
+        this.starter = starter;
         this.book = book;
         this.lock = book.lock;
         this.poolName = book.poolName();
@@ -258,7 +263,7 @@ final class LocalWorkers implements WorkerBackend {
         Thread.currentThread().setContextClassLoader(contextLoader);
         WorkerHandle h;
         try {
-            h = Launcher.start(PoolWorkerLoop.task(server.path().toString(), token), wname, true);
+            h = Launcher.start(starter, PoolWorkerLoop.task(server.path().toString(), token), wname, true);
         } catch (IOException | RuntimeException e) {
             server.forget(token);
             startEnded();

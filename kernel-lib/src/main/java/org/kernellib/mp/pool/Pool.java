@@ -90,6 +90,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     private final String name;
     private final int processes;
+    private final Starter starter;
     private final Instant created = Instant.now();
     /** The calls and their chunks. */
     private final transient JobBook book;
@@ -139,8 +140,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             init = p.encode();
             initClasses = p.shipper();
         }
+        this.starter = b.startMethod == null ? Starters.current() : Starters.forContext(b.startMethod);
         this.workers = new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses,
-                b.taskTimeout);
+                b.taskTimeout, starter);
         book.attach(workers);
         try {
             workers.start();
@@ -152,7 +154,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             terminate();
             throw e;
         }
-        Starter starter = Starters.current();
         if (!starter.startsFresh()) {
             starter.keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
         }
@@ -417,6 +418,11 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     public String name() {
         return name;
+    }
+
+    /** The start method of this pool's workers. */
+    public String startMethod() {
+        return starter.name();
     }
 
     public int processes() {

@@ -3,10 +3,11 @@ package org.kernellib.mp.pool;
 import java.time.Duration;
 
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.start.Starters;
 
 /**
  * The options of a {@link Pool}, from {@link Pool#builder()}: how many workers, an initializer,
- * how many chunks a worker runs before it is replaced, a per-chunk time limit, a name.
+ * how many chunks a worker runs before it is replaced, a per-chunk time limit, a start method, a name.
  */
 public final class PoolBuilder {
     // Read by Pool's constructor, in this package.
@@ -15,6 +16,7 @@ public final class PoolBuilder {
     int maxTasksPerChild;
     String name;
     Duration taskTimeout;
+    String startMethod;
 
     /** Number of workers (default: {@code Runtime.availableProcessors()}). */
     public PoolBuilder processes(final int n) {
@@ -51,6 +53,15 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("taskTimeout must be positive, or null or zero for none, not " + limit);
         }
         this.taskTimeout = limit == null || limit.isZero() ? null : limit;
+        return this;
+    }
+
+    /**
+     * The start method of this pool's workers, {@code "spawn"} or {@code "prestart"} (default:
+     * this JVM's, {@code setStartMethod}); a context's {@code pool(...)} sets it.
+     */
+    public PoolBuilder startMethod(final String method) {
+        this.startMethod = Starters.canonical(method);
         return this;
     }
 

@@ -93,7 +93,7 @@ public final class Children {
     }
 
     private static void atExit() {
-        Starters.current().shutdown();
+        Starters.shutdownAll();
         stop(new ArrayList<>(STARTED).stream().filter(Process::isAlive).collect(Collectors.toList()));
     }
 }

@@ -9,6 +9,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
 import org.kernellib.mp.start.Launcher;
+import org.kernellib.mp.start.Starters;
 import org.kernellib.mp.start.WorkerHandle;
 import org.kernellib.mp.start.WorkerStatus;
 
@@ -64,6 +65,8 @@ public class Process implements AutoCloseable, Serializable {
     /** Null in a subclass that overrides {@link #run()}. */
     private final Task task;
     private volatile boolean daemon;
+    /** The start method chosen for this process alone (a context's), or null for this JVM's. */
+    private volatile String startMethod;
     // The state of the worker as seen from the parent: never copied into a worker.
     private transient volatile WorkerHandle worker;
     /** The unit of work that started it (see {@link Executions}): whose interrupt stops it. */
@@ -142,6 +145,24 @@ public class Process implements AutoCloseable, Serializable {
     }
 
     /**
+     * Chooses the start method of this process alone, {@code "spawn"} or {@code "prestart"}
+     * (before {@code start()}); this JVM's ({@code setStartMethod}) is unchanged. A context's
+     * {@code process(...)} does this.
+     */
+    public Process startMethod(final String method) {
+        if (worker != null) {
+            throw new IllegalStateException("cannot change the start method of " + name + " after start()");
+        }
+        this.startMethod = Starters.canonical(method);
+        return this;
+    }
+
+    /** The start method this process uses: its own if one was chosen, else this JVM's. */
+    public String startMethod() {
+        return startMethod != null ? startMethod : Starters.current().name();
+    }
+
+    /**
      * Marks the process as a daemon (before {@code start()}). A non-daemon worker keeps a plain
      * Java program alive until it ends, as in Python; a daemon one does not. Either kind ends when
      * its parent JVM ends.
@@ -169,7 +190,8 @@ public class Process implements AutoCloseable, Serializable {
         }
         WorkerHandle h;
         try {
-            h = Launcher.start(workerTask(), name, daemon);
+            h = Launcher.start(startMethod == null ? Starters.current() : Starters.forContext(startMethod),
+                    workerTask(), name, daemon);
         } catch (IllegalArgumentException e) {
             // The message is repeated here, so the cause is what lies under it: a notebook shows
             // each message of the chain, and the same sentence twice reads as two errors.

@@ -34,7 +34,12 @@ public final class Launcher {
      */
     public static WorkerHandle start(final Serializable task, final String name, final boolean daemon)
             throws IOException {
-        Starter starter = Starters.current();
+        return start(Starters.current(), task, name, daemon);
+    }
+
+    /** Like {@link #start(Serializable, String, boolean)} through {@code starter} (a context's). */
+    public static WorkerHandle start(final Starter starter, final Serializable task, final String name,
+            final boolean daemon) throws IOException {
         WorkerHandle early = starter.startsFresh() ? starter.acquire(WorkerCommand.forCurrentThread()) : null;
         TaskPayload payload;
         WorkerCommand[] command = new WorkerCommand[1];
