@@ -193,6 +193,25 @@ class SharedMemoryTest {
         }
     }
 
+    @Test
+    void aWorkerProcessCapturingAHandleWritesTheSameBlock() {
+        try (SharedMemory shm = SharedMemory.create(16); ShareableList list = ShareableList.of("", 0L)) {
+            org.kernellib.mp.process.Process p = new org.kernellib.mp.process.Process(() -> {
+                shm.asLongBuffer().put(1, 77L);
+                list.set(0, "worker");
+                list.set(1, ProcessHandle.current().pid());
+            });
+            p.start();
+            p.join();
+            assertEquals(java.util.OptionalInt.of(0), p.exitCode());
+            assertEquals(77L, shm.asLongBuffer().get(1));
+            assertEquals(List.of("worker", p.pid()), list);
+            assertTrue(Files.exists(Path.of("/dev/shm", shm.name())), "the worker only attached: it must not unlink");
+            shm.unlink();
+            list.unlink();
+        }
+    }
+
     static void writeThrough(final Object[] args) {
         SharedMemory shm = (SharedMemory) args[0];
         ShareableList list = (ShareableList) args[1];
