@@ -90,7 +90,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     private final String name;
     private final int processes;
-    private final Starter starter;
+    private final transient Starter starter;
     private final Instant created = Instant.now();
     /** The calls and their chunks. */
     private final transient JobBook book;
