@@ -91,4 +91,88 @@ class ConnectionsWaitTest {
         assertTrue(e.getMessage().contains("wait for ever"), e.getMessage());
         assertEquals(List.of(), Connections.wait(List.of(), Duration.ofMillis(1)));
     }
+
+    // ---- CPython's TestWait cases (Lib/test/_test_multiprocessing.py) ----------------------------
+
+    @Test
+    void testWait() {
+        List<Connection> readers = new java.util.ArrayList<>();
+        List<Process> procs = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Connection[] rw = Pipe.create(false);
+            Connection w = rw[1];
+            Process p = new Process(() -> {
+                for (int k = 0; k < 10; k++) {
+                    w.send(k + ":" + ProcessHandle.current().pid());
+                }
+                w.close();
+            }).daemon(true);
+            p.start();
+            w.close();
+            readers.add(rw[0]);
+            procs.add(p);
+        }
+        List<String> messages = new java.util.ArrayList<>();
+        while (!readers.isEmpty()) {
+            for (Connection r : Connections.wait(readers)) {
+                try {
+                    messages.add((String) r.recv());
+                } catch (EofException e) {
+                    readers.remove(r);
+                    r.close();
+                }
+            }
+        }
+        List<String> expected = new java.util.ArrayList<>();
+        for (Process p : procs) {
+            p.join();
+            for (int k = 0; k < 10; k++) {
+                expected.add(k + ":" + p.pid());
+            }
+        }
+        java.util.Collections.sort(messages);
+        java.util.Collections.sort(expected);
+        assertEquals(expected, messages);
+    }
+
+    @Test
+    void testWaitTimeout() {
+        Connection[] ab = Pipe.create();
+        long start = System.nanoTime();
+        assertEquals(List.of(), Connections.wait(List.of(ab[0], ab[1]), 1.0));
+        assertTrue(System.nanoTime() - start >= 1_000_000_000L);
+        ab[1].send(null);
+        assertEquals(List.of(ab[0]), Connections.wait(List.of(ab[0], ab[1]), 20.0));
+    }
+
+    @Test
+    void testWaitInteger() {
+        org.kernellib.mp.shared.sync.Semaphore sem = SharedState.semaphore(0);
+        Event end = SharedState.event();
+        Connection[] ab = Pipe.create();
+        Process p = new Process(() -> {
+            sem.release();
+            end.await();
+        });
+        p.start();
+        assertTrue(sem.acquire(true, 20.0));
+        CompletableFuture<Process> sentinel = p.sentinel();
+        List<Object> all = List.of(ab[0], sentinel, ab[1]);
+        assertEquals(List.of(), Connections.wait(all, 0.2), "the process still runs");
+        end.set();
+        assertEquals(List.of(sentinel), Connections.wait(all, 20.0));
+        ab[0].send(null);
+        assertEquals(List.of(sentinel, ab[1]), Connections.wait(all, 20.0));
+        ab[1].send(null);
+        assertEquals(List.of(ab[0], sentinel, ab[1]), Connections.wait(all, 20.0));
+        p.join();
+    }
+
+    @Test
+    void testNegTimeout() {
+        Connection[] ab = Pipe.create();
+        assertEquals(List.of(), Connections.wait(List.of(ab[0]), -1.0));
+        ab[0].close();
+        ab[1].close();
+    }
 }
