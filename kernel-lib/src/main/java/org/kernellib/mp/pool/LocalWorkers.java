@@ -288,7 +288,7 @@ final class LocalWorkers implements WorkerBackend {
             s = new LocalWorker(wname, h, hi.connection());
             LocalWorker worker = s;
             thread("kernel-lib-pool-" + wname, () -> reader.readLoop(worker));
-            s.connection.send(PoolProtocol.INIT, 0, initializer);
+            s.initialize(initializer);
             try {
                 s.ready.get();
             } catch (ExecutionException e) {
