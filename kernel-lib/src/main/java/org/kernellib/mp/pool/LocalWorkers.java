@@ -258,7 +258,7 @@ final class LocalWorkers implements WorkerBackend {
         Thread.currentThread().setContextClassLoader(contextLoader);
         WorkerHandle h;
         try {
-            h = Launcher.start(PoolWorkerLoop.task(server.path().toString(), token), wname, true);
+            h = Launcher.start(PoolWorkerLoop.task(server.path().toString(), token), wname, true, true);
         } catch (IOException | RuntimeException e) {
             server.forget(token);
             startEnded();

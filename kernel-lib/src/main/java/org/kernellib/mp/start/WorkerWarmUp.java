@@ -2,9 +2,12 @@ package org.kernellib.mp.start;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.ObjectOutputStream;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.SocketChannel;
+
+import jdk.net.ExtendedSocketOptions;
 
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ShippedClassLoader;
@@ -19,13 +22,22 @@ import org.kernellib.mp.serial.TaskPayload;
  *
  * <p>A cold worker does no more than the signal handlers: its task is already waiting in the
  * pipe, and two threads initialising the same classes only queue on each other's
- * class-initialisation locks.
+ * class-initialisation locks. The exception is the socket support of a worker whose task connects
+ * back at once (a pool worker): it shares no classes with reading and decoding the task, and costs
+ * a fresh JVM tens of milliseconds (the selector provider, the native libraries, the
+ * network properties), which would otherwise come after all of that, on the critical path.
  */
 final class WorkerWarmUp implements Runnable {
     private final boolean full;
+    private final boolean sockets;
 
-    WorkerWarmUp(final boolean full) {
+    /**
+     * @param full warm up everything a task run needs (a standby)
+     * @param sockets warm up at least the socket support (a cold worker that connects back)
+     */
+    WorkerWarmUp(final boolean full, final boolean sockets) {
         this.full = full;
+        this.sockets = sockets;
     }
 
     @Override
@@ -33,6 +45,9 @@ final class WorkerWarmUp implements Runnable {
         ParentPipes.reportSignals();
         if (full) {
             warmUp();
+        }
+        if (full || sockets) {
+            warmUpSockets();
         }
     }
 
@@ -52,13 +67,21 @@ final class WorkerWarmUp implements Runnable {
             // Bootstraps invokedynamic string concatenation, which most tasks use.
             String concat = "warm " + System.nanoTime() + t;
             concat.length();
-            // Initialises the JDK's Unix-domain socket support (~30 ms in a fresh JVM): a standby
-            // taken as a pool worker connects to its pool at once.
-            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                probe.isOpen();
-            }
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
+        }
+    }
+
+    /**
+     * Initialises the JDK's Unix-domain socket support (~30 ms in a fresh JVM, more on a busy one):
+     * the selector provider, the socket's random source, the native libraries, and the extended
+     * options that the peer check ({@code connection.PeerCredentials}) reads.
+     */
+    private static void warmUpSockets() {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.getOption(ExtendedSocketOptions.SO_PEERCRED); // unconnected: no one's, but initialised
+        } catch (IOException | RuntimeException e) {
+            // Only a warm-up: the real connection will report real problems.
         }
     }
 }
