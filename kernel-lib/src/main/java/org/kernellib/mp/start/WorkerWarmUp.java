@@ -64,12 +64,29 @@ final class WorkerWarmUp implements Runnable {
                 ((Task) in.readObject()).run();
             }
             TaskPayload.class.getName();
-            // Bootstraps invokedynamic string concatenation, which most tasks use.
-            String concat = "warm " + System.nanoTime() + t;
-            concat.length();
+            warmUpConcatenation(t);
         } catch (Exception e) {
             // Only a warm-up: the real task will report real problems.
         }
+    }
+
+    /**
+     * Links string concatenations of the common shapes, which most tasks use to print. Each new
+     * shape is an invokedynamic call site whose first linkage spins method handles and classes:
+     * 7 to 200 ms each in a worker JVM on the loaded two-core development machine. Later sites
+     * reuse what the first ones of the same argument types built, so these few cover most
+     * {@code "x = " + x} a task prints. (Python has no such cost: its {@code +} is interpreted.)
+     */
+    private static void warmUpConcatenation(final Object any) {
+        long j = System.nanoTime();
+        int i = (int) j;
+        double d = j / 3.0;
+        String s = Long.toString(j);
+        String all = "" + i + j + d + s + any + (char) i + (i > 0) + (float) d
+                + ("i " + i) + ("j " + j) + ("d " + d) + ("s " + s) + ("o " + any)
+                + (i + " " + i) + (s + " " + i) + (s + " " + s) + (s + " " + any) + (i + " " + d)
+                + (s + " " + i + " " + j) + (s + " " + s + " " + s);
+        all.length();
     }
 
     /**
