@@ -30,7 +30,7 @@ import org.kernellib.mp.connection.Sideband;
  */
 final class ParentPipes {
     /** Exit status when the parent vanished; nobody is left to read it. */
-    static final int PARENT_GONE = 70;
+    private static final int PARENT_GONE = 70;
 
     /** This worker's pipes, once set up; for the signal handlers. */
     private static volatile ParentPipes current;
