@@ -1,5 +1,6 @@
 package org.kernellib.mp.pool;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,19 @@ final class LocalWorker {
         this.handle = handle;
         this.connection = connection;
         this.pid = handle.pid();
+    }
+
+    /**
+     * Sends it the pool's initializer; {@link #ready} completes when it ran it. Without one there
+     * is nothing to wait for: the worker's loop runs from its HELLO on, and a round trip to a cold
+     * JVM would only delay the pool's start (see {@link PoolProtocol#INIT}).
+     */
+    void initialize(final byte[] initializer) throws IOException {
+        if (initializer.length == 0) {
+            ready.complete(null);
+        } else {
+            connection.send(PoolProtocol.INIT, 0, initializer);
+        }
     }
 
     /** Whether it holds a chunk of {@code job}. */

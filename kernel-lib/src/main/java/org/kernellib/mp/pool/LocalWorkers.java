@@ -263,7 +263,7 @@ final class LocalWorkers implements WorkerBackend {
         Thread.currentThread().setContextClassLoader(contextLoader);
         WorkerHandle h;
         try {
-            h = Launcher.start(starter, PoolWorkerLoop.task(server.path().toString(), token), wname, true);
+            h = Launcher.start(starter, PoolWorkerLoop.task(server.path().toString(), token), wname, true, true);
         } catch (IOException | RuntimeException e) {
             server.forget(token);
             startEnded();
@@ -293,7 +293,7 @@ final class LocalWorkers implements WorkerBackend {
             s = new LocalWorker(wname, h, hi.connection());
             LocalWorker worker = s;
             thread("kernel-lib-pool-" + wname, () -> reader.readLoop(worker));
-            s.connection.send(PoolProtocol.INIT, 0, initializer);
+            s.initialize(initializer);
             try {
                 s.ready.get();
             } catch (ExecutionException e) {

@@ -17,7 +17,9 @@ import org.kernellib.mp.serial.ObjectCodec;
  * <ul>
  * <li>{@link #INIT} parent to worker: an encoded {@code TaskPayload} of the initializer; answered
  *     by {@link #INIT_OK} or {@link #INIT_FAILED} ({@code UTF class, UTF trace}). A pool without
- *     initializer sends an INIT with an empty payload, so every worker says when it is ready.</li>
+ *     initializer sends no INIT: a worker's loop runs from its HELLO on, and a round trip to a
+ *     cold JVM would only delay the pool's start. (A worker still answers an INIT with an empty
+ *     payload by INIT_OK.)</li>
  * <li>{@link #JOB} parent to worker, id = call id: the encoded {@code TaskPayload} of the call's
  *     function with the snapshot of the notebook variables taken at the call. Sent once per worker
  *     per call, before its first chunk.</li>
