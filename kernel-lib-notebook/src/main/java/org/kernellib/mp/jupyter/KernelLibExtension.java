@@ -63,6 +63,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
             "import org.kernellib.mp.pool.*;",
+            "import org.kernellib.mp.manager.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
             "import org.knowm.xchart.style.Styler;",

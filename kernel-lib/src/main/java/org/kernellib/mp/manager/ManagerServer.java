@@ -30,10 +30,11 @@ import org.kernellib.mp.shared.memory.PrivatePaths;
  *
  * <p>Who may call: the socket file is 0600 in a 0700 directory; a connection whose peer runs as
  * another user is closed unread ({@link PeerCredentials}); the first frame must carry the token,
- * which only proxies of this manager hold. Each connection has a thread that reads its calls;
- * each call runs on a pooled thread, so that the reader sees at once when the caller's connection
- * closes and interrupts a call still waiting for it (a lock acquire, a queue get): a caller
- * that died or was interrupted takes nothing it would never give back.
+ * which only proxies of this manager hold. Each connection has a thread that reads its calls and
+ * runs the quick ones itself. A call that may wait ({@link Served#blocks}: a lock acquire, a queue
+ * get) runs on a pooled thread instead, so that the reader sees at once when the caller's
+ * connection closes and interrupts it: a caller that died or was interrupted takes nothing it
+ * would never give back.
  *
  * <p>The loop returns on {@code shutdown}; the process, a kernel-lib worker, then ends. It also
  * ends with its owner, as every worker does.
@@ -100,8 +101,12 @@ public final class ManagerServer {
             }
             Frame f;
             while ((f = ch.receive()) != null && f.type() == ManagerProtocol.CALL) {
-                Frame call = f;
-                running = calls.submit(() -> answer(ch, call));
+                Request request = request(f);
+                if (request.blocks()) {
+                    running = calls.submit(() -> answer(ch, request));
+                } else {
+                    answer(ch, request); // on this thread: no hand-off for the common, quick call
+                }
             }
         } catch (IOException | RuntimeException e) {
             // The caller went away or sent garbage: drop the connection.
@@ -113,33 +118,54 @@ public final class ManagerServer {
         }
     }
 
-    private void answer(final FrameChannel ch, final Frame frame) {
-        byte type;
-        byte[] payload;
+    /** A decoded call, or why it could not be decoded (answered as an error). */
+    private record Request(String operation, Object[] args, long objectId, Served target, Exception failure) {
+        boolean blocks() {
+            return target != null && target.blocks(operation);
+        }
+
+        boolean isShutdown() {
+            return objectId == ManagerProtocol.MANAGER_ID && "shutdown".equals(operation);
+        }
+    }
+
+    private Request request(final Frame frame) {
         String operation = "a call";
-        boolean shutdown = false;
+        long id = -1;
         try {
             ManagerProtocol.Call call = ManagerProtocol.readCall(frame.payload());
             operation = call.operation();
-            shutdown = call.objectId() == ManagerProtocol.MANAGER_ID && "shutdown".equals(operation);
+            id = call.objectId();
             Object[] args = (Object[]) ManagerProtocol.decode(call.arguments(), loader, "the arguments of " + operation);
-            Object result = call.objectId() == ManagerProtocol.MANAGER_ID
-                    ? manage(call.operation(), args)
-                    : target(call.objectId()).call(call.operation(), args);
-            payload = ObjectCodec.write(result, "the result of " + operation);
+            Served target = id == ManagerProtocol.MANAGER_ID ? null : target(id);
+            return new Request(operation, args, id, target, null);
+        } catch (IOException | RuntimeException e) {
+            return new Request(operation, null, id, null, e);
+        }
+    }
+
+    private void answer(final FrameChannel ch, final Request r) {
+        byte type;
+        byte[] payload;
+        try {
+            if (r.failure() != null) {
+                throw r.failure();
+            }
+            Object result = r.target() == null ? manage(r.operation(), r.args()) : r.target().call(r.operation(), r.args());
+            payload = ObjectCodec.write(result, "the result of " + r.operation());
             type = ManagerProtocol.RESULT;
         } catch (InterruptedException e) {
             return; // the caller's connection closed: nobody waits for an answer
         } catch (Exception e) {
             type = ManagerProtocol.ERROR;
-            payload = encodeError(operation, e);
+            payload = encodeError(r.operation(), e);
         }
         try {
             ch.send(type, 0, payload);
         } catch (IOException e) {
             ch.close();
         }
-        if (shutdown && type == ManagerProtocol.RESULT) {
+        if (r.isShutdown() && type == ManagerProtocol.RESULT) {
             stop();
         }
     }

@@ -16,6 +16,15 @@ interface Served {
      */
     Object call(String operation, Object[] args) throws Exception;
 
+    /**
+     * Whether {@code operation} may wait (for a lock, an item, other parties). The manager runs
+     * those on a thread of their own, which it interrupts when the caller's connection closes;
+     * the others run on the connection's reader thread, saving a thread hand-off per call.
+     */
+    default boolean blocks(final String operation) {
+        return false;
+    }
+
     /** The error for an operation name a proxy of this kind never sends. */
     static IllegalArgumentException unknown(final String kind, final String operation) {
         return new IllegalArgumentException("a manager " + kind + " has no operation '" + operation + "'");

@@ -25,6 +25,11 @@ final class ServedBarrier implements Served {
     }
 
     @Override
+    public boolean blocks(final String operation) {
+        return "await".equals(operation);
+    }
+
+    @Override
     public Object call(final String operation, final Object[] a) throws InterruptedException {
         switch (operation) {
             case "await": {

@@ -8,6 +8,11 @@ final class ServedEvent implements Served {
     private boolean flag;
 
     @Override
+    public boolean blocks(final String operation) {
+        return "await".equals(operation);
+    }
+
+    @Override
     public synchronized Object call(final String operation, final Object[] a) throws InterruptedException {
         switch (operation) {
             case "set": flag = true; notifyAll(); return null;

@@ -13,6 +13,11 @@ final class ServedLock implements Served {
     private final Semaphore permit = new Semaphore(1);
 
     @Override
+    public boolean blocks(final String operation) {
+        return "acquire".equals(operation);
+    }
+
+    @Override
     public Object call(final String operation, final Object[] a) throws InterruptedException {
         switch (operation) {
             case "acquire": {

@@ -24,6 +24,11 @@ final class ServedQueue implements Served {
     }
 
     @Override
+    public boolean blocks(final String operation) {
+        return "put".equals(operation) || "get".equals(operation);
+    }
+
+    @Override
     public Object call(final String operation, final Object[] a) throws InterruptedException {
         switch (operation) {
             case "put": {
