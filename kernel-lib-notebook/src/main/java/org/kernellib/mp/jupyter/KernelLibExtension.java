@@ -39,6 +39,8 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.process.ProcessStartException;",
             "import org.kernellib.mp.connection.Connection;",
             "import org.kernellib.mp.connection.Pipe;",
+            // Qualified as Connections.wait(...): a bare wait(...) would mean Object.wait in a cell.
+            "import org.kernellib.mp.connection.Connections;",
             "import org.kernellib.mp.connection.EofException;",
             "import org.kernellib.mp.connection.BufferTooShortException;",
             "import org.kernellib.mp.serial.DeserializationLimitException;",
@@ -62,6 +64,9 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.EmptyException;",
             "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
+            // Python's multiprocessing.shared_memory: blocks Python can attach by name.
+            "import org.kernellib.mp.shared.memory.SharedMemory;",
+            "import org.kernellib.mp.shared.memory.ShareableList;",
             "import org.kernellib.mp.pool.*;",
             "import org.kernellib.mp.manager.*;",
             "import tech.tablesaw.api.*;",

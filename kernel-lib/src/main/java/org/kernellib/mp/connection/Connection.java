@@ -242,6 +242,20 @@ public final class Connection implements SharedObject {
         return true;
     }
 
+    /**
+     * For {@link Connections#wait}: true when a message is ready now or, when {@code checkEof}
+     * (which costs more, so waiters ask only now and then), when no sending end is open any more.
+     */
+    boolean readyOrEof(final boolean checkEof) {
+        Queue<Object> q = reader();
+        return !q.empty() || checkEof && !QueueWriters.anyOpen(q);
+    }
+
+    /** How often a waiter should ask {@link #readyOrEof(boolean)} to check for end-of-file. */
+    static long eofCheckNanos() {
+        return EOF_CHECK_NANOS;
+    }
+
     /** Python's {@code poll(timeout)} in seconds: negative returns at once, NaN is refused. */
     public boolean poll(final double timeoutSeconds) {
         if (Double.isNaN(timeoutSeconds)) {

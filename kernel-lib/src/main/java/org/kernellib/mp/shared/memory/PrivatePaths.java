@@ -79,6 +79,47 @@ public final class PrivatePaths {
     }
 
     /**
+     * Throws unless {@code dir} is a real directory (not a link) where no other user can remove or
+     * rename this user's entries: owned by root or by this user, and either sticky (like
+     * {@code /dev/shm} and {@code /tmp}, mode 1777) or writable by its owner alone.
+     */
+    public static void requireStickyDirectory(final Path dir, final String what) {
+        PosixFileAttributes a = attributes(dir, what);
+        if (a.isSymbolicLink() || !a.isDirectory()) {
+            throw refused(dir, what, a.isSymbolicLink() ? "it is a symbolic link" : "it is not a directory");
+        }
+        long owner;
+        int mode;
+        try {
+            owner = ownerUid(dir);
+            mode = ((Number) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new IllegalStateException("cannot read the owner and mode of " + what + " " + dir + ": " + e, e);
+        }
+        if (owner != 0 && owner != currentUid()) {
+            throw refused(dir, what, "it belongs to uid " + owner + ", neither root nor this process's uid "
+                    + currentUid());
+        }
+        boolean sticky = (mode & 01000) != 0;
+        boolean othersWrite = (mode & 0022) != 0;
+        if (othersWrite && !sticky) {
+            throw refused(dir, what, "other users may write to it and it lacks the sticky bit, so they could"
+                    + " replace this user's files in it");
+        }
+    }
+
+    /** The identity of the file at {@code path} itself (device and inode on Linux); a link is not followed. */
+    public static Object fileKey(final Path path) {
+        try {
+            return Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException(path + " does not exist (any more)", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the attributes of " + path, e);
+        }
+    }
+
+    /**
      * Throws unless {@code file} is a regular file or a socket (not a link, not a directory),
      * owned by this user, with no group or other permission.
      */

@@ -34,8 +34,9 @@ import java.util.function.Supplier;
  * <p>It is removed with everything in it when this JVM exits normally. A JVM that is SIGKILLed
  * cannot clean up; the next JVM that creates its own directory, and every notebook kernel as it
  * starts, therefore sweeps every {@code kernel-lib-*} directory of this user whose creator is dead
- * (pid and start time in the name, so the judgement survives PID reuse). Directories of other
- * users are never touched.
+ * (pid and start time in the name, so the judgement survives PID reuse), first unlinking the
+ * named {@link SharedMemory} blocks that directory lists ({@link CreatedBlocks}). Directories of
+ * other users are never touched.
  */
 public final class RuntimeDir {
     /** Name prefix shared by every runtime directory; the sweep matches on it. */
@@ -131,6 +132,7 @@ public final class RuntimeDir {
             for (Path entry : entries) {
                 ownerOf(entry.getFileName().toString()).ifPresent(owner -> {
                     if (isMine(entry) && !isAlive(owner[0], owner[1])) {
+                        CreatedBlocks.unlinkListed(entry);
                         deleteTree(entry);
                     }
                 });

@@ -77,31 +77,84 @@ public final class SharedFile {
             Path path = dir.resolve(kind + "-" + SEQUENCE.incrementAndGet() + "-"
                     + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFL));
             try {
-                // CREATE_NEW semantics: never opens what is already there.
-                Files.createFile(path, PosixFilePermissions.asFileAttribute(PrivatePaths.FILE));
+                return createExclusive(path, size);
             } catch (FileAlreadyExistsException e) {
                 if (attempt < 10) {
                     continue;
                 }
                 throw new UncheckedIOException("cannot find a free name in " + dir, e);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create shared memory file " + path, e);
-            }
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                // Extending the file leaves a hole that reads as zeros: every layout starts all-zero.
-                ch.truncate(0);
-                ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
-                return new SharedFile(path, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), true);
-            } catch (IOException e) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException ignored) {
-                    // Best effort; the runtime directory goes away at exit anyway.
-                }
-                throw new UncheckedIOException("cannot size or map shared memory file " + path + " to " + size
-                        + " bytes; is " + dir.getParent() + " full?", e);
             }
         }
+    }
+
+    /**
+     * Creates a zero-filled file of {@code size} bytes, mode 0600, at exactly {@code path}, which
+     * must not exist in any form (a link there fails too: the creation is {@code O_CREAT|O_EXCL}).
+     *
+     * @throws FileAlreadyExistsException when something is at {@code path} already
+     */
+    public static SharedFile createExclusive(final Path path, final long size) throws FileAlreadyExistsException {
+        if (size <= 0 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("shared memory size must be between 1 and " + MAX_SIZE
+                    + " bytes, got " + size);
+        }
+        try {
+            // CREATE_NEW semantics: never opens what is already there.
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(PrivatePaths.FILE));
+        } catch (FileAlreadyExistsException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create shared memory file " + path, e);
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            // Extending the file leaves a hole that reads as zeros: every layout starts all-zero.
+            ch.truncate(0);
+            ch.write(java.nio.ByteBuffer.wrap(new byte[1]), size - 1);
+            return new SharedFile(path, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), true);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException ignored) {
+                // Best effort; a file in the runtime directory goes away at exit anyway.
+            }
+            throw new UncheckedIOException("cannot size or map shared memory file " + path + " to " + size
+                    + " bytes; is " + path.getParent() + " full?", e);
+        }
+    }
+
+    /**
+     * Maps an existing file that lives in a directory every user may write to but where only an
+     * entry's owner may remove or rename it ({@code /dev/shm}, mode 1777), as Python's named blocks
+     * do. The file must be private to this user ({@link PrivatePaths#requirePrivateFile}); it is
+     * checked before it is opened, and since the sticky directory lets no other user replace a
+     * file of ours, the file opened is the file checked (its identity is compared anyway).
+     */
+    public static SharedFile attachInStickyDirectory(final Path path) {
+        PrivatePaths.requireStickyDirectory(path.toAbsolutePath().getParent(), "the shared memory directory");
+        PrivatePaths.requirePrivateFile(path, "the shared memory file");
+        Object checked = PrivatePaths.fileKey(path);
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            if (!checked.equals(PrivatePaths.fileKey(path))) {
+                throw new SecurityException("shared memory file " + path + " was replaced while it was opened;"
+                        + " kernel-lib will not map it");
+            }
+            return map(path, ch);
+        } catch (NoSuchFileException e) {
+            throw new IllegalStateException("shared memory file " + path + " no longer exists", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot map shared memory file " + path, e);
+        }
+    }
+
+    private static SharedFile map(final Path path, final FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size <= 0 || size > MAX_SIZE) {
+            throw new IllegalStateException("shared memory file " + path + " has size " + size
+                    + ", expected 1.." + MAX_SIZE);
+        }
+        return new SharedFile(path, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), false);
     }
 
     /**
@@ -115,12 +168,7 @@ public final class SharedFile {
                 LinkOption.NOFOLLOW_LINKS)) {
             PrivatePaths.requirePrivateDirectory(path.toAbsolutePath().getParent(), "the runtime directory");
             PrivatePaths.requirePrivateFile(path, "the shared memory file");
-            long size = ch.size();
-            if (size <= 0 || size > MAX_SIZE) {
-                throw new IllegalStateException("shared memory file " + path + " has size " + size
-                        + ", expected 1.." + MAX_SIZE);
-            }
-            return new SharedFile(path, ch.map(FileChannel.MapMode.READ_WRITE, 0, size), false);
+            return map(path, ch);
         } catch (NoSuchFileException e) {
             throw new IllegalStateException("shared memory file " + path
                     + " no longer exists: its creator unlinked it or exited", e);
