@@ -31,7 +31,9 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
  * or {@link #close()}. Proxies are small serializable values (which manager, which object): one
  * captured by a lambda, passed as an argument, kept in a variable a worker gets a copy of, or
  * stored in another manager container reaches the same object from there. When the manager is
- * gone, a proxy's next call fails at once with {@link ManagerGoneException}.
+ * gone, a proxy's next call fails at once with {@link ManagerGoneException}, and so does a call
+ * already waiting in it. (A manager that is alive but stopped, by {@code SIGSTOP} or a debugger,
+ * answers nothing until it continues; calls wait for it as for any busy process.)
  *
  * <p>How a call travels: a Unix-domain socket in the owner's private runtime directory (0700),
  * the peer's uid checked with {@code SO_PEERCRED} at both ends, a secret token first; values

@@ -114,6 +114,9 @@ class ManagerLifecycleTest {
             }
             awaitDeath(pid, Duration.ofSeconds(5));
             assertFalse(alive(pid), "the manager " + pid + " outlived its owner (" + how + ") by 5 s");
+            try (var own = Files.newDirectoryStream(RuntimeDir.base(), RuntimeDir.PREFIX + pid + "-*")) {
+                assertFalse(own.iterator().hasNext(), "the manager process made no runtime directory of its own");
+            }
             Path ownerDir = socket.getParent();
             if (how.equals("exit")) {
                 assertFalse(Files.exists(ownerDir), "an owner that exits removes its runtime directory, socket included");

@@ -127,6 +127,14 @@ class ManagerTest {
         assertTrue(missing.getMessage().contains("'x'"), missing.getMessage());
         IllegalArgumentException badArg = assertThrows(IllegalArgumentException.class, () -> manager.barrier(0));
         assertTrue(badArg.getMessage().contains("at least 1"), badArg.getMessage());
+        IllegalArgumentException badSize = assertThrows(IllegalArgumentException.class, () -> manager.queue(-1));
+        assertTrue(badSize.getMessage().contains("maxsize must be >= 0"), badSize.getMessage());
+        DictProxy<String, Object> d = manager.dict();
+        IllegalArgumentException notCopyable = assertThrows(IllegalArgumentException.class,
+                () -> d.put("t", new Thread()));
+        assertTrue(notCopyable.getMessage().contains("cannot send an argument of the manager call put")
+                && notCopyable.getMessage().contains("java.lang.Thread"), notCopyable.getMessage());
+        assertEquals(0, d.size(), "nothing was stored");
     }
 
     @Test
