@@ -16,6 +16,7 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.shared.WaitInterruptedException;
 import org.kernellib.mp.shared.queue.EmptyException;
@@ -91,6 +92,17 @@ class ManagerTest {
         assertTrue(v.compareAndSet(2.0, 3.0));
         assertFalse(v.compareAndSet(2.0, 4.0));
         assertEquals("Namespace(who=worker)", ns.toString());
+    }
+
+    @Test
+    void aProxyPassedAsAPoolItemReachesTheSameObject() {
+        ListProxy<String> l = manager.list();
+        try (Pool pool = new Pool(1)) {
+            List<Boolean> added = pool.map(list -> list.add("from pid " + ProcessHandle.current().pid()), List.of(l, l));
+            assertEquals(List.of(true, true), added);
+        }
+        assertEquals(2, l.size());
+        assertTrue(l.get(0).startsWith("from pid ") && !l.get(0).equals("from pid " + ProcessHandle.current().pid()), l.get(0));
     }
 
     @Test
