@@ -107,3 +107,26 @@ def assert_pool_conclusion_follows_from_its_numbers(nb, cpus=None):
     assert all(g > PAYS - ROUNDING for g in speedups[start:]), (conclusion, sizes)
     assert start == 0 or speedups[start - 1] <= PAYS + ROUNDING, (conclusion, sizes)
     assert f"of the ceiling of {ceiling:.2f}x" in conclusion, (conclusion, ceiling)
+
+
+def assert_manager_lesson_holds(nb):
+    """08: the pool's counts in the manager dict are exact; a manager round-trip costs many shared
+    accesses; Java and Python read each other's blocks; nothing is left running or in /dev/shm."""
+    counted = cell_stdout(nb, "counts.merge(w, 1, Integer::sum)")
+    assert "same counts as one loop in the kernel: true" in counted, counted
+    found = re.search(r"read (\d+) lines, (\d+) words; the shared dict counted (\d+) words", counted)
+    assert found and found.group(2) == found.group(3), counted
+    cost = cell_stdout(nb, "double managerNs")
+    manager_us = number(re.search(r"manager Value: ([\d,.]+) µs", cost).group(1))
+    shared_ns = number(re.search(r"shared intValue: ([\d,.]+) ns", cost).group(1))
+    times = number(re.search(r"the manager took ([\d,]+) times as long", cost).group(1))
+    assert abs(times - manager_us * 1000 / shared_ns) <= max(1, 0.01 * times), cost
+    assert times > 10, f"the lesson calls a manager round-trip slow next to shared memory: {cost}"
+    to_python = cell_stdout(nb, "SharedMemory.create(8L * count)")
+    assert "Python's sum: 500000500000 (exit code 0)" in to_python, to_python
+    assert "Java expects: 500000500000" in to_python, to_python
+    from_python = cell_stdout(nb, "SharedMemory.attach(name)")
+    assert "summed in Java: 999999000000" in from_python and "expected: 999999000000" in from_python, from_python
+    assert "Python exited with 0; the block is still in /dev/shm: false" in from_python, from_python
+    ended = cell_stdout(nb, "manager.shutdown()")
+    assert "the manager process is gone" in ended and ended.strip().endswith("still running: []"), ended

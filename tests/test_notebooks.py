@@ -134,6 +134,12 @@ def test_pool_matches_sequential_and_shows_its_work(executed):
     assert "still running: []" in cell_stdout(nb, "pool.close()")
 
 
+def test_manager_counts_exactly_and_shared_memory_crosses_to_python(executed):
+    nb = executed("08-managers-and-shared-memory.ipynb")
+    claims.assert_manager_lesson_holds(nb)
+    assert len(images(nb)) == 1, "the chart of a manager round-trip against shared memory"
+
+
 def test_threads_and_processes_side_by_side_and_the_kernel_survives(executed):
     nb = executed("07-threads-or-processes.ipynb")
     timings = cell_stdout(nb, 'ms.put("one thread"')

@@ -43,6 +43,8 @@ ROWS = [
     ("Queue small ints /s, 1 -> 1 process", "queue_items_per_s", "queue_items_per_s", HIGHER),
     ("Queue small ints /s, 2 -> 2 processes", "queue_items_per_s_2p2c", None, HIGHER),
     ("Queue 1 KiB messages /s, 1 -> 1", "queue_1kib_items_per_s", None, HIGHER),
+    ("manager dict set+get /s, 2 processes", "manager_dict_pairs_per_s_2procs",
+     "manager_dict_pairs_per_s_2procs", HIGHER),
     ("parallel ceiling, 2 processes vs 1 (x)", "parallel_ceiling_2procs", "parallel_ceiling_2procs", None),
     ("pool speed-up / ceiling, 2 ms items", "speedup_over_ceiling_2ms_items", None, HIGHER),
     ("pool overhead per tiny item (us)", "tiny_item_us", None, LOWER),
@@ -53,7 +55,7 @@ ROWS = [
     ("new Pool() to all workers ready, spares (ms)", "pool_start_ms_standby", None, LOWER),
 ]
 BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench",
-           "org.kernellib.mp.bench.PoolBench"]
+           "org.kernellib.mp.bench.PoolBench", "org.kernellib.mp.bench.ManagerBench"]
 
 
 def run(cmd, **kw):

@@ -16,6 +16,8 @@ Each key is one that tools/bench.py's ROWS table names on its Python side:
   lock_pairs_per_s_2procs                 the same, 2 processes on one Lock (total)
   value_locked_increments_per_s_2procs    `with v.get_lock(): v.value += 1`, 2 processes (total)
   queue_items_per_s                       small ints through a Queue, 1 producer -> 1 consumer
+  manager_dict_pairs_per_s_2procs         `d[key] = i; d[key]` on one Manager().dict(), 2
+                                          processes, each its own key (set+get pairs, total)
 plus `python`, `cpus` and `start_method` (the default one, used for everything but the start
 rows). Rates and the ceiling are medians of a few rounds; the map-reduce runs once, as in the
 tutorial. About a minute on two cores. Standard library only, so any Python 3 runs it.
@@ -36,14 +38,15 @@ LOCK_PAIRS_EACH = 200_000
 VALUE_INCREMENTS_EACH = 200_000
 QUEUE_ITEMS = 200_000
 CEILING_SPIN = 5_000_000
+MANAGER_PAIRS_EACH = 20_000
 
 
 def make_quick():
     """Sizes for --quick: every measurement runs, in a few seconds, and means nothing."""
     global START_REPS, ROUNDS, MAPREDUCE_N, LOCK_PAIRS_ALONE, LOCK_PAIRS_EACH
-    global VALUE_INCREMENTS_EACH, QUEUE_ITEMS, CEILING_SPIN
+    global VALUE_INCREMENTS_EACH, QUEUE_ITEMS, CEILING_SPIN, MANAGER_PAIRS_EACH
     START_REPS, ROUNDS, MAPREDUCE_N, LOCK_PAIRS_ALONE = 2, 1, 1_000, 10_000
-    LOCK_PAIRS_EACH = VALUE_INCREMENTS_EACH = QUEUE_ITEMS = 2_000
+    LOCK_PAIRS_EACH = VALUE_INCREMENTS_EACH = QUEUE_ITEMS = MANAGER_PAIRS_EACH = 2_000
     CEILING_SPIN = 50_000
 
 
@@ -86,6 +89,14 @@ def produce(q, n, go):
     go.wait()
     for i in range(n):
         q.put(i)
+
+
+def dict_pairs(d, key, n, go):
+    go.wait()
+    for i in range(n):
+        d[key] = i
+        if d[key] != i:
+            raise RuntimeError(f"read back {d[key]} after writing {i}")
 
 
 def seconds(fn, *args):
@@ -201,6 +212,16 @@ def queue_rate():
     return QUEUE_ITEMS / elapsed
 
 
+def manager_dict_rate():
+    with mp.Manager() as manager:
+        d = manager.dict()
+        keys = iter(["k0", "k1"])
+        elapsed = race(dict_pairs, lambda go: (d, next(keys), MANAGER_PAIRS_EACH, go))
+        if d["k0"] != MANAGER_PAIRS_EACH - 1 or d["k1"] != MANAGER_PAIRS_EACH - 1:
+            raise RuntimeError(f"the manager dict ended at {dict(d)}")
+    return 2 * MANAGER_PAIRS_EACH / elapsed
+
+
 def measure():
     out = {"python": platform.python_version(), "cpus": os.cpu_count(),
            "start_method": mp.get_start_method()}
@@ -214,6 +235,7 @@ def measure():
     out["lock_pairs_per_s_2procs"] = round(median_of(ROUNDS, lock_shared_rate))
     out["value_locked_increments_per_s_2procs"] = round(median_of(ROUNDS, value_rate))
     out["queue_items_per_s"] = round(median_of(ROUNDS, queue_rate))
+    out["manager_dict_pairs_per_s_2procs"] = round(median_of(ROUNDS, manager_dict_rate))
     return out
 
 

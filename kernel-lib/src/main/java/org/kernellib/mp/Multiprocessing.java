@@ -3,6 +3,7 @@ package org.kernellib.mp;
 import java.util.List;
 import java.util.Optional;
 
+import org.kernellib.mp.manager.Manager;
 import org.kernellib.mp.process.Children;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Process;
@@ -37,6 +38,14 @@ public final class Multiprocessing extends SharedState {
     /** The children started here that are still running (ended ones are reaped on the way). */
     public static List<Process> activeChildren() {
         return Children.active();
+    }
+
+    /**
+     * Starts a manager process and returns it: Python's {@code Manager()}. Close it (or use
+     * try-with-resources) to end it; it also ends with this process.
+     */
+    public static Manager manager() {
+        return Manager.start();
     }
 
     /** The number of processors available to this JVM. */

@@ -69,6 +69,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.memory.SharedMemory;",
             "import org.kernellib.mp.shared.memory.ShareableList;",
             "import org.kernellib.mp.pool.*;",
+            "import org.kernellib.mp.manager.*;",
             "import tech.tablesaw.api.*;",
             "import org.knowm.xchart.*;",
             "import org.knowm.xchart.style.Styler;",

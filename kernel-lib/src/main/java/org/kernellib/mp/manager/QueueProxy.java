@@ -1,0 +1,75 @@
+package org.kernellib.mp.manager;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Python's {@code manager.Queue(maxsize)}: a queue held by the manager. Each call is one
+ * round-trip; a get that waits runs in the manager and ends when an item comes, at its timeout
+ * ({@link org.kernellib.mp.shared.queue.EmptyException}), or when the caller is interrupted.
+ * Slower than a shared-memory {@code queue()}, but a proxy can itself be put into another
+ * manager container or queue.
+ */
+public final class QueueProxy<E> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final ProxyTarget target;
+
+    QueueProxy(final ProxyTarget target) {
+        this.target = target;
+    }
+
+    public void put(final E item) {
+        target.call("put", item, true, -1.0);
+    }
+
+    /** Python's {@code put(item, block, timeout)}; a full queue at the deadline raises {@code FullException}. */
+    public void put(final E item, final boolean block, final double timeoutSeconds) {
+        target.call("put", item, block, timeoutSeconds);
+    }
+
+    public void putNowait(final E item) {
+        put(item, false, 0);
+    }
+
+    @SuppressWarnings("unchecked")
+    public E get() {
+        return (E) target.call("get", true, -1.0);
+    }
+
+    /** Waits at most {@code timeout}; throws {@code EmptyException} when nothing came. */
+    public E get(final Duration timeout) {
+        return get(true, Math.max(0, timeout.toNanos() / 1e9));
+    }
+
+    @SuppressWarnings("unchecked")
+    public E get(final boolean block, final double timeoutSeconds) {
+        return (E) target.call("get", block, timeoutSeconds);
+    }
+
+    public E getNowait() {
+        return get(false, 0);
+    }
+
+    public int qsize() {
+        return (Integer) target.call("qsize");
+    }
+
+    public boolean empty() {
+        return qsize() == 0;
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof QueueProxy && ((QueueProxy<?>) o).target.equals(target);
+    }
+
+    @Override
+    public int hashCode() {
+        return target.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "QueueProxy(" + target + ")";
+    }
+}
