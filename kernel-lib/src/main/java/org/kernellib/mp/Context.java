@@ -2,6 +2,7 @@ package org.kernellib.mp;
 
 import java.util.List;
 
+import org.kernellib.mp.manager.Manager;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.pool.PoolBuilder;
 import org.kernellib.mp.process.Process;
@@ -21,7 +22,7 @@ import org.kernellib.mp.start.Starters;
  * getStartMethod();                          // still "spawn"
  * }</pre>
  *
- * <p>{@link #process(Task)} and {@link #pool(int)} bind the context's start method; the other
+ * <p>{@link #process(Task)}, {@link #pool(int)} and {@link #manager()} bind the context's start method; the other
  * factories ({@code intValue}, {@code doubleArray}, {@code lock}, {@code queue}, {@code pipe}, ...)
  * are the ones of {@link SharedState}, inherited, because shared objects are the same whatever
  * starts the processes that use them, as in Python. Contexts of one start method share their
@@ -86,6 +87,11 @@ public final class Context extends SharedState {
     public PoolBuilder poolBuilder() {
         PoolBuilder b = Pool.builder();
         return method != null ? b.startMethod(method) : b;
+    }
+
+    /** Python's {@code ctx.Manager()}: a manager process started by this context's method. */
+    public Manager manager() {
+        return Manager.start(method);
     }
 
     @Override

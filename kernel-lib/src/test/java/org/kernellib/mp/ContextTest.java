@@ -10,6 +10,7 @@ import java.util.OptionalInt;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.manager.Manager;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.shared.IntValue;
@@ -68,6 +69,21 @@ class ContextTest {
             assertEquals(List.of(4, 9), pool.map((Integer x) -> x * x, List.of(2, 3)));
             assertTrue(standbys.containsAll(pool.allWorkerPids()),
                     "workers " + pool.allWorkerPids() + " are not the standbys " + standbys);
+        }
+        assertEquals("spawn", Multiprocessing.getStartMethod());
+    }
+
+    @Test
+    void aContextsManagerIsStartedByItsMethod() throws Exception {
+        Context ctx = Multiprocessing.getContext("prestart");
+        PrestartStarter starter = (PrestartStarter) Starters.forContext("prestart");
+        assertTrue(starter.awaitStandby(60_000));
+        List<Long> standbys = starter.standbyPids();
+        try (Manager m = ctx.manager()) {
+            assertTrue(standbys.contains(m.pid()), "manager pid " + m.pid() + " is not one of the standbys " + standbys);
+            var d = m.dict();
+            d.put("k", 1);
+            assertEquals(1, d.get("k"));
         }
         assertEquals("spawn", Multiprocessing.getStartMethod());
     }

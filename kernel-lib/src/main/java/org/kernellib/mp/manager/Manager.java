@@ -70,12 +70,23 @@ public final class Manager implements AutoCloseable {
      * @throws IllegalStateException when the manager process ended or did not listen within a minute
      */
     public static Manager start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a manager process as {@link #start()} does, through the given start method ({@code
+     * "spawn"}, {@code "prestart"}; null for this JVM's): a context's {@code manager()}.
+     */
+    public static Manager start(final String startMethod) {
         int n = COUNT.incrementAndGet();
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
         Path socket = RuntimeDir.get().resolve("manager-" + n + "-" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + ".sock");
         Process p = new Process("Manager-" + n, new Serve(socket.toString(), token)).daemon(true);
+        if (startMethod != null) {
+            p.startMethod(startMethod);
+        }
         p.start();
         ManagerAddress address = new ManagerAddress(socket.toString(), token, p.pid());
         awaitListening(p, address);
