@@ -267,3 +267,27 @@ System.out.println("child " + child.pid());
 
     after = run(kc, "System.out.println(background.isAlive());\nbackground.kill();")
     assert after.stdout == "true\n", (after.stdout, after.error)
+
+
+def test_an_interrupt_between_two_statements_of_a_cell_still_interrupts_it(kernel):
+    """JJava holds nothing to cancel while it compiles a cell's next statement; the interrupt must not be lost."""
+    km, kc = kernel
+    # A class of many methods: compiling it takes long enough for the interrupt to land meanwhile.
+    slow_to_compile = "class Many {\n" + "".join(f"    int m{i}(int x) {{ return x * {i} + {i}; }}\n" for i in range(400)) + "}\n"
+    msg_id = kc.execute('Process started = new Process(() -> Thread.sleep(120_000));\nstarted.start();\n'
+                        'System.out.println("started " + started.pid());\n' + slow_to_compile + "Thread.sleep(120_000);")
+    worker = int(re.search(r"started (\d+)", drain_stdout(kc, msg_id, until=r"started \d+")).group(1))
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id, timeout=10)["content"]["status"] in ("error", "abort"), "the interrupt was lost"
+    assert gone_within([worker], 3.0) == [], "the interrupted cell's worker outlived the interrupt"
+
+
+def test_an_interrupt_while_the_kernel_is_idle_stops_nothing(kernel):
+    km, kc = kernel
+    cell = run(kc, 'Process idle = new Process(() -> Thread.sleep(120_000));\nidle.start();\nSystem.out.println(idle.pid());')
+    assert cell.status == "ok", cell.error
+    km.interrupt_kernel()
+    time.sleep(1.0)
+    assert running(int(cell.stdout)), "an interrupt of an idle kernel stopped the last cell's worker"
+    after = run(kc, 'System.out.println("next cell runs " + idle.isAlive());\nidle.kill();')
+    assert after.status == "ok" and after.stdout == "next cell runs true\n", (after.stdout, after.error)

@@ -4,10 +4,12 @@ import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
@@ -26,10 +28,18 @@ import org.kernellib.mp.process.Executions;
  * executor unchanged, and its futures, when cancelled, also call {@link Executions#interrupted}
  * for the cell that was running when the task was submitted. A JJava whose fields are not where
  * we look keeps its executor, and only an interrupted {@code join()} stops workers, as before.
+ *
+ * <p>JJava's interrupt cancels only the futures it holds ({@code execControl.running}); one that
+ * comes while JShell compiles the cell's next statement finds none, and the cell would run on and
+ * block. So that map is replaced too, by one that notes an interrupt that found it empty: the
+ * next task of the same cell is then cancelled before it runs (if none comes, the kernel was idle
+ * and nothing happens; the next cell has another number).
  */
 final class CellInterrupts extends AbstractExecutorService {
     private final ExecutorService jjava;
     private final Supplier<CellExecution> runningCell;
+    /** The cell that an interrupt found between two of its snippets, until its next one starts. */
+    private volatile CellExecution interruptedBetweenSnippets;
 
     private CellInterrupts(final ExecutorService jjava, final Supplier<CellExecution> runningCell) {
         this.jjava = jjava;
@@ -50,9 +60,14 @@ final class CellInterrupts extends AbstractExecutorService {
             if (!(executor instanceof ExecutorService) || executor instanceof CellInterrupts) {
                 return executor instanceof CellInterrupts;
             }
-            // A final field: writable through reflection for a class on the class path (not a
+            // Final fields: writable through reflection for a class on the class path (not a
             // record or hidden class), on Java 17 to 25.
-            f.set(control, new CellInterrupts((ExecutorService) executor, runningCell));
+            CellInterrupts interrupts = new CellInterrupts((ExecutorService) executor, runningCell);
+            Field running = field(control.getClass(), "running");
+            if (running.get(control) instanceof ConcurrentHashMap<?, ?> jjavas && jjavas.isEmpty()) {
+                running.set(control, interrupts.new Running());
+            }
+            f.set(control, interrupts);
             return true;
         } catch (ReflectiveOperationException | RuntimeException e) {
             return false;
@@ -83,7 +98,7 @@ final class CellInterrupts extends AbstractExecutorService {
     @Override
     protected <T> RunnableFuture<T> newTaskFor(final Callable<T> task) {
         CellExecution cell = runningCell.get();
-        return new FutureTask<>(task) {
+        RunnableFuture<T> future = new FutureTask<>(task) {
             @Override
             public boolean cancel(final boolean mayInterruptIfRunning) {
                 boolean cancelled = super.cancel(mayInterruptIfRunning);
@@ -93,6 +108,24 @@ final class CellInterrupts extends AbstractExecutorService {
                 return cancelled;
             }
         };
+        if (cell.equals(interruptedBetweenSnippets)) {
+            interruptedBetweenSnippets = null;
+            future.cancel(true); // it never runs; JJava reports the cell interrupted
+        }
+        return future;
+    }
+
+    /** JJava's map of the running snippets' futures, which its {@code interrupt()} walks. */
+    private final class Running extends ConcurrentHashMap<Object, Object> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void forEach(final BiConsumer<? super Object, ? super Object> action) {
+            if (isEmpty()) {
+                interruptedBetweenSnippets = runningCell.get();
+            }
+            super.forEach(action);
+        }
     }
 
     @Override
