@@ -6,9 +6,11 @@ LANG=C / LC_ALL=C, the locale of many containers, in which a JVM's own default i
 """
 import os
 import re
+import time
 
 import pytest
 from jupyter_client.manager import KernelManager
+from test_kernel_lifecycle import drain_stdout, gone_within, running, shell_reply
 
 KERNEL = "java-multiprocessing"
 # CJK (3 bytes each in UTF-8), emoji with a skin-tone modifier (4 + 4), e + combining acute (1 + 2):
@@ -18,7 +20,7 @@ LINE = PIECE * 2000
 
 
 @pytest.fixture(scope="module")
-def kc():
+def kernel():
     km = KernelManager(kernel_name=KERNEL)
     env = {k: v for k, v in os.environ.items() if not k.startswith("LC_")}
     env.update(LANG="C", LC_ALL="C")
@@ -26,9 +28,14 @@ def kc():
     client = km.client()
     client.start_channels()
     client.wait_for_ready(timeout=120)
-    yield client
+    yield km, client
     client.stop_channels()
     km.shutdown_kernel()
+
+
+@pytest.fixture
+def kc(kernel):
+    return kernel[1]
 
 
 class Cell:
@@ -211,3 +218,76 @@ def test_a_value_that_cannot_be_copied_is_named_once(kc):
     assert shown.count("cannot copy the variable 'guard'") == 1, shown
     assert "$JShell$" not in shown, shown
     assert "java.lang.Thread" in shown
+
+
+# What a cell may be blocked in when it is interrupted; none of it but join() is kernel-lib's waiting.
+BLOCKED_IN = {
+    "sleep": "Thread.sleep(120_000);",
+    "join": "child.join();",
+    "queue get": "queue().get();",
+    "lock acquire": """
+Lock taken = lock();
+Thread holder = new Thread(() -> { taken.acquire(); try { Thread.sleep(120_000); } catch (InterruptedException e) { } });
+holder.setDaemon(true);
+holder.start();
+while (!taken.isLocked()) Thread.sleep(10);
+taken.acquire();""",
+    # Ignores the interrupt; bounded, so that the spinning thread JJava leaves behind ends soon.
+    "busy loop": "long spinUntil = System.nanoTime() + 6_000_000_000L;\nwhile (System.nanoTime() < spinUntil) { }",
+}
+
+
+@pytest.mark.parametrize("blocked_in", BLOCKED_IN)
+def test_an_interrupt_ends_the_workers_of_the_interrupted_cell_and_no_others(kernel, blocked_in):
+    km, kc = kernel
+    earlier = run(kc, 'Process background = new Process(() -> Thread.sleep(120_000));\nbackground.start();\nSystem.out.println(background.pid());')
+    assert earlier.status == "ok", earlier.error
+    background = int(earlier.stdout)
+
+    msg_id = kc.execute("""
+Process child = new Process(() -> {
+    Process grandchild = new Process(() -> Thread.sleep(120_000));
+    grandchild.start();
+    System.out.println("grandchild " + grandchild.pid());
+    grandchild.join();
+});
+child.start();
+System.out.println("child " + child.pid());
+{
+    System.out.println("blocking");
+""" + BLOCKED_IN[blocked_in] + "\n}")
+    # One snippet prints and blocks: JJava drops an interrupt that comes while it compiles a snippet.
+    text = drain_stdout(kc, msg_id, until=r"(?ms)(?=.*^child \d+$)(?=.*^grandchild \d+$)(?=.*^blocking$)")
+    pids = [int(re.search(rf"(?m)^{who} (\d+)$", text).group(1)) for who in ("child", "grandchild")]
+    time.sleep(0.5)  # the cell is now blocked
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id, timeout=10)["content"]["status"] in ("error", "abort")
+    assert gone_within(pids, 3.0) == [], f"a worker of the cell interrupted in {blocked_in} outlived the interrupt"
+    assert running(background), "an earlier cell's worker was stopped by a later cell's interrupt"
+
+    after = run(kc, "System.out.println(background.isAlive());\nbackground.kill();")
+    assert after.stdout == "true\n", (after.stdout, after.error)
+
+
+def test_an_interrupt_between_two_statements_of_a_cell_still_interrupts_it(kernel):
+    """JJava holds nothing to cancel while it compiles a cell's next statement; the interrupt must not be lost."""
+    km, kc = kernel
+    # A class of many methods: compiling it takes long enough for the interrupt to land meanwhile.
+    slow_to_compile = "class Many {\n" + "".join(f"    int m{i}(int x) {{ return x * {i} + {i}; }}\n" for i in range(400)) + "}\n"
+    msg_id = kc.execute('Process started = new Process(() -> Thread.sleep(120_000));\nstarted.start();\n'
+                        'System.out.println("started " + started.pid());\n' + slow_to_compile + "Thread.sleep(120_000);")
+    worker = int(re.search(r"started (\d+)", drain_stdout(kc, msg_id, until=r"started \d+")).group(1))
+    km.interrupt_kernel()
+    assert shell_reply(kc, msg_id, timeout=10)["content"]["status"] in ("error", "abort"), "the interrupt was lost"
+    assert gone_within([worker], 3.0) == [], "the interrupted cell's worker outlived the interrupt"
+
+
+def test_an_interrupt_while_the_kernel_is_idle_stops_nothing(kernel):
+    km, kc = kernel
+    cell = run(kc, 'Process idle = new Process(() -> Thread.sleep(120_000));\nidle.start();\nSystem.out.println(idle.pid());')
+    assert cell.status == "ok", cell.error
+    km.interrupt_kernel()
+    time.sleep(1.0)
+    assert running(int(cell.stdout)), "an interrupt of an idle kernel stopped the last cell's worker"
+    after = run(kc, 'System.out.println("next cell runs " + idle.isAlive());\nidle.kill();')
+    assert after.status == "ok" and after.stdout == "next cell runs true\n", (after.stdout, after.error)

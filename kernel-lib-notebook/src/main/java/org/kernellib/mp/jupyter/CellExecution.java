@@ -25,21 +25,24 @@ record CellExecution(int count) {
     private static final String SNIPPET_CLASS_PREFIX = "REPL.$JShell$";
 
     /**
-     * The identity for {@code kernel}: the running cell on a thread that runs one, else the
-     * thread. Null when this JJava keeps no execution count where we look (then the thread is the
-     * identity everywhere, as before).
+     * The identity of a unit of work: the running cell on a thread that runs one, else the
+     * thread.
+     *
+     * @param next the kernel's {@link #executionCounter}
      */
-    static Supplier<Object> identities(final BaseKernel kernel) {
-        AtomicInteger next = executionCounter(kernel);
-        if (next == null) {
-            return null;
-        }
-        // The kernel takes the count with getAndIncrement() before evaluating, so during a cell
-        // the counter is one past that cell's number.
-        return () -> runsACell() ? new CellExecution(next.get() - 1) : Thread.currentThread();
+    static Supplier<Object> identities(final AtomicInteger next) {
+        return () -> runsACell() ? running(next) : Thread.currentThread();
     }
 
-    private static AtomicInteger executionCounter(final BaseKernel kernel) {
+    /** The cell the kernel is executing, from its counter (see {@link #executionCounter}). */
+    static CellExecution running(final AtomicInteger next) {
+        // The kernel takes the count with getAndIncrement() before evaluating, so during a cell
+        // the counter is one past that cell's number.
+        return new CellExecution(next.get() - 1);
+    }
+
+    /** JJava's count of executions; null when this JJava keeps none where we look. */
+    static AtomicInteger executionCounter(final BaseKernel kernel) {
         try {
             Field f = BaseKernel.class.getDeclaredField("executionCount");
             f.setAccessible(true);

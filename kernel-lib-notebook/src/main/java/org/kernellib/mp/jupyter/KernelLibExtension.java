@@ -2,7 +2,7 @@ package org.kernellib.mp.jupyter;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dflib.jjava.jupyter.Extension;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.display.mime.MIMEType;
@@ -110,10 +110,12 @@ public final class KernelLibExtension implements Extension {
         for (String snippet : IMPORTS) {
             kernel.eval(snippet);
         }
-        // An interrupt stops the workers of the cell it interrupts, not those of earlier cells.
-        Supplier<Object> cells = CellExecution.identities(kernel);
-        if (cells != null) {
-            Executions.identifyBy(cells);
+        // An interrupt stops the workers of the cell it interrupts, not those of earlier cells,
+        // whatever the cell is blocked in. Without JJava's count, the thread stays the unit.
+        AtomicInteger executions = CellExecution.executionCounter(kernel);
+        if (executions != null) {
+            Executions.identifyBy(CellExecution.identities(executions));
+            CellInterrupts.install(kernel, () -> CellExecution.running(executions));
         }
         // A worker's exception names notebook lines as JJava does: #12:3, not $JShell$12.java:7.
         NotebookSnippetLines lines = NotebookSnippetLines.of(kernel);

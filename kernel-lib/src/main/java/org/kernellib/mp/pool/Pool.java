@@ -13,7 +13,6 @@ import java.util.function.Supplier;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ClassShipper;
-import org.kernellib.mp.serial.ProcessLocal;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.Starters;
@@ -45,9 +44,10 @@ import org.kernellib.mp.start.WorkerCommand;
  * class-path classes or the JVM is seen by later tasks, but notebook variables are re-copied
  * from the notebook at every call, so it cannot set those for the tasks.
  *
- * <p>A pool cannot travel to a worker: when a function's code also reads a notebook variable
- * holding a pool (a method that calls {@code pool.map} and defines the lambda, say), the workers'
- * copy of that variable is {@code null}.
+ * <p>A pool cannot travel to a worker. A function that captures one is refused when it is
+ * submitted; a worker whose copied notebook variables include one (a method that calls
+ * {@code pool.map} and defines the lambda, say) gets a copy whose every use throws an
+ * {@link IllegalStateException} saying so (see {@link PoolCopy}).
  *
  * <p><b>Chunks.</b> Items are sent in chunks; {@code map} uses Python's default chunk size
  * {@code ceil(n / (4 * processes))}, {@code imap}/{@code imapUnordered} use 1 unless told. A chunk
@@ -98,6 +98,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     private final transient WorkerBackend workers;
     /** Runs the callbacks of async calls (Python's result-handler thread). */
     private final transient ResultHandler results;
+    /** Null in the pool itself; in a worker's copy of it, the pool it copies (and book, workers, results are null). */
+    private final transient PoolCopy original;
 
     /** A pool with one worker per available processor. */
     public Pool() {
@@ -129,6 +131,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     Pool(final PoolBuilder b) {
         this.name = b.name != null ? b.name : "Pool-" + POOLS.incrementAndGet();
         this.processes = b.processes;
+        this.original = null;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         ClassLoader contextLoader = cl != null ? cl : ClassLoader.getSystemClassLoader();
         this.book = new JobBook(name, created, contextLoader);
@@ -198,6 +201,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     private <T, R> AsyncResult<List<R>> mapAsync(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize, final String label) {
+        usableHere();
         CallArguments.given(fn, "fn", label);
         List<Object> list = CallArguments.toList(items, label);
         Job job = book.submit(label, fn, list, CallArguments.chunksize(chunksize, defaultChunksize(list.size())));
@@ -222,6 +226,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code starmap} without waiting. */
     public <A, B, R> AsyncResult<List<R>> starmapAsync(final SerializableBiFunction<? super A, ? super B, ? extends R> fn,
             final Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, final int chunksize) {
+        usableHere();
         CallArguments.given(fn, "fn", "starmap");
         CallArguments.given(pairs, "pairs", "starmap");
         int size = CallArguments.chunksize(chunksize, 0);
@@ -250,6 +255,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * List.of(List.of(1, 2, 3), List.of(4, 5, 6)))}.
      */
     public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
+        usableHere();
         CallArguments.given(fn, "fn", "starmap");
         CallArguments.given(argLists, "argLists", "starmap");
         List<Object> args = new ArrayList<>();
@@ -276,6 +282,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code applyAsync} with a callback and an error callback, as {@code mapAsync} takes them. */
     public <T, R> AsyncResult<R> applyAsync(final SerializableFunction<? super T, ? extends R> fn, final T arg,
             final Consumer<? super R> callback, final Consumer<? super Throwable> errorCallback) {
+        usableHere();
         CallArguments.given(fn, "fn", "apply");
         List<Object> one = new ArrayList<>(1);
         one.add(arg);
@@ -300,6 +307,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code imap} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imap(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
+        usableHere();
         CallArguments.given(fn, "fn", "imap");
         CallArguments.Prefix read = CallArguments.toPrefix(items, "imap");
         return new ResultIterator<>(book.submit("imap", fn, read.items(), CallArguments.chunksize(chunksize, 1)), true,
@@ -315,6 +323,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     /** {@code imapUnordered} with a given chunk size (0: 1). */
     public <T, R> ResultIterator<R> imapUnordered(final SerializableFunction<? super T, ? extends R> fn,
             final Iterable<? extends T> items, final int chunksize) {
+        usableHere();
         CallArguments.given(fn, "fn", "imapUnordered");
         CallArguments.Prefix read = CallArguments.toPrefix(items, "imapUnordered");
         return new ResultIterator<>(book.submit("imapUnordered", fn, read.items(), CallArguments.chunksize(chunksize, 1)), false,
@@ -335,6 +344,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      */
     @Override
     public void close() {
+        usableHere();
         for (Job j : book.close()) {
             try {
                 j.finished.get();
@@ -358,6 +368,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** Stops at once: pending and running calls fail, workers are killed. */
     public void terminate() {
+        usableHere();
         for (Job j : book.terminate()) {
             j.reportProgress();
         }
@@ -375,6 +386,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * @throws IllegalStateException unless {@code close()} or {@code terminate()} came first
      */
     public void join() {
+        usableHere();
         synchronized (book.lock) {
             if (book.stateLocked() == JobBook.State.RUN) {
                 throw new IllegalStateException(name + " is still running: call close() or terminate() before join()");
@@ -431,16 +443,19 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** The running workers (name and pid). */
     public List<ProcessInfo> workers() {
+        usableHere();
         return workers.workers();
     }
 
     /** The pids of every worker JVM this pool ever started, replaced ones included. */
     public List<Long> allWorkerPids() {
+        usableHere();
         return workers.allPids();
     }
 
     /** Every chunk run so far, in order of completion (the most recent 200 000). */
     public List<TimelineEntry> timeline() {
+        usableHere();
         return book.timeline();
     }
 
@@ -460,25 +475,33 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     @Override
     public String toString() {
+        if (original != null) {
+            return "<Pool " + name + ", a copy of the pool in " + original.owner() + ": unusable here>";
+        }
         synchronized (book.lock) {
             return "<Pool " + name + " state=" + book.stateLocked().name().toLowerCase() + " workers=" + workers.size()
                     + "/" + processes + " calls=" + book.openCallsLocked() + ">";
         }
     }
 
-    /** What a pool becomes when a snapshot of notebook variables includes it: null in the worker. */
+    /** What a pool becomes in another process: see {@link PoolCopy}. */
     private Object writeReplace() {
-        return new Detached(name);
+        return PoolCopy.of(this);
     }
 
-    private record Detached(String name) implements java.io.Serializable, ProcessLocal {
-        @Override
-        public String typeName() {
-            return Pool.class.getName();
-        }
+    /** The copy of a pool that another process gets: every use throws {@link PoolCopy#unusable}. */
+    Pool(final PoolCopy original) {
+        this.name = original.name();
+        this.processes = original.processes();
+        this.original = original;
+        this.book = null;
+        this.workers = null;
+        this.results = null;
+    }
 
-        private Object readResolve() {
-            return null;
+    private void usableHere() {
+        if (original != null) {
+            throw original.unusable();
         }
     }
 }

@@ -62,8 +62,7 @@ public final class Children {
         Object unit = Executions.current();
         // The joined worker too, even if another unit started it: the user asked to stop waiting
         // for it, and leaving it running would orphan it from the user's point of view.
-        List<Process> mine = STARTED.stream().filter(p -> (unit.equals(p.startedIn()) || p == joined) && p.isAlive())
-                .collect(Collectors.toList());
+        List<Process> mine = startedBy(unit, joined);
         stop(mine);
         Thread.currentThread().interrupt();
         String names = mine.stream().map(p -> p.name() + " (pid " + p.pid() + ")").collect(Collectors.joining(", "));
@@ -71,6 +70,22 @@ public final class Children {
         return new JoinInterruptedException("join() of " + joined.name() + " was interrupted; "
                 + (mine.isEmpty() ? "no worker started by " + by + " was still running"
                         : "stopped the workers started by " + by + " or joined: " + names), cause);
+    }
+
+    /**
+     * Stops every child that {@code unit} started and that still runs (see
+     * {@link Executions#interrupted}); returns them.
+     */
+    static List<Process> stopStartedBy(final Object unit) {
+        List<Process> theirs = startedBy(unit, null);
+        stop(theirs);
+        return theirs;
+    }
+
+    /** The running children started by {@code unit}, and {@code also} if it runs. */
+    private static List<Process> startedBy(final Object unit, final Process also) {
+        return STARTED.stream().filter(p -> (unit.equals(p.startedIn()) || p == also) && p.isAlive())
+                .collect(Collectors.toList());
     }
 
     /** SIGTERM, up to GRACE_MS for them to go, then SIGKILL and up to GRACE_MS more. */

@@ -16,6 +16,11 @@ import java.util.function.Supplier;
  *
  * <p>An identity is any value with {@code equals}; it is taken when a worker starts and compared
  * when a thread is interrupted.
+ *
+ * <p>A thread learns of its interrupt only if it looks: an interrupted {@code join()} does, but a
+ * cell blocked in {@code Thread.sleep}, a queue's {@code get} or a busy loop never reaches
+ * kernel-lib code, so nothing here would stop its workers. Whoever interrupts a unit therefore
+ * says so with {@link #interrupted}: the kernel extension does when Jupyter interrupts a cell.
  */
 public final class Executions {
     private static volatile Supplier<Object> identity = Thread::currentThread;
@@ -30,6 +35,16 @@ public final class Executions {
      */
     public static void identifyBy(final Supplier<Object> supplier) {
         identity = Objects.requireNonNull(supplier, "supplier");
+    }
+
+    /**
+     * Stops, at once and whatever its thread is doing, every worker that {@code unit} started and
+     * their descendants (each worker stops its own children as it ends); workers of other units go
+     * on. For whoever interrupts a unit of work, such as the kernel extension when a cell is
+     * interrupted. Returns the number of workers stopped.
+     */
+    public static int interrupted(final Object unit) {
+        return Children.stopStartedBy(Objects.requireNonNull(unit, "unit")).size();
     }
 
     /** The calling thread's unit of work: its cell execution in a notebook, else the thread. */

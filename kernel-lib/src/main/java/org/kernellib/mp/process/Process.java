@@ -67,6 +67,12 @@ public class Process implements AutoCloseable, Serializable {
     private volatile boolean daemon;
     /** The start method chosen for this process alone (a context's), or null for this JVM's. */
     private volatile String startMethod;
+    /**
+     * The process this object was made in. A copy that travels to another process (a worker's
+     * copy of a notebook variable) cannot start, join or stop anything there: as Python says,
+     * only the creator can start a process and only its parent can join it.
+     */
+    private final long createdIn = ProcessHandle.current().pid();
     // The state of the worker as seen from the parent: never copied into a worker.
     private transient volatile WorkerHandle worker;
     /** The unit of work that started it (see {@link Executions}): whose interrupt stops it. */
@@ -391,6 +397,12 @@ public class Process implements AutoCloseable, Serializable {
     }
 
     private void requireOpen(final String what) {
+        if (createdIn != ProcessHandle.current().pid()) {
+            throw new IllegalStateException("cannot " + what + " " + name + " in this process (pid "
+                    + ProcessHandle.current().pid() + "): it is a copy of a Process made in pid " + createdIn
+                    + ", and only that process can start, join or stop it (Python: 'can only join a child process')."
+                    + " Create a new Process here, or tell the other process through a shared Event or Queue.");
+        }
         if (closed) {
             throw new IllegalStateException("cannot " + what + " " + name + ": the process is closed (close() released"
                     + " it); only its name, output and start time can still be read."

@@ -22,8 +22,9 @@ class SnippetAwareObjectOutputStream extends ObjectOutputStream {
     }
 
     /**
-     * @param refuseProcessLocal true for messages ({@link ObjectCodec}): a {@link ProcessLocal}
-     *     stand-in is refused; a snapshot of variables writes it
+     * @param refuseProcessLocal true for messages ({@link ObjectCodec}) and for the task itself
+     *     ({@link TaskWriter}: what a task captures, it uses): a {@link ProcessLocal} stand-in is
+     *     refused; a snapshot of variables writes it (see {@link ProcessLocal} for why)
      */
     SnippetAwareObjectOutputStream(final OutputStream out, final boolean refuseProcessLocal) throws IOException {
         super(out);
@@ -38,7 +39,7 @@ class SnippetAwareObjectOutputStream extends ObjectOutputStream {
         }
         if (refuseProcessLocal && obj instanceof ProcessLocal) {
             // Seen here as the stand-in its writeReplace made: name what it stands for.
-            throw new NotSerializableException(((ProcessLocal) obj).typeName());
+            throw new Refused(((ProcessLocal) obj).typeName());
         }
         Class<?> c = obj.getClass();
         boolean copy = copyable.computeIfAbsent(c, k -> SnippetObject.canCopy(k, SnippetAwareObjectOutputStream::isNotebookClass));
@@ -53,5 +54,14 @@ class SnippetAwareObjectOutputStream extends ObjectOutputStream {
         ClassLoader l = c.getClassLoader();
         return l instanceof ShippedClassLoader
                 || l != null && new ClassShipper(List.of(l)).shipped(c.getName()).isPresent();
+    }
+
+    /** A {@link ProcessLocal} refused: its message is the type's name, as the JDK's own is. */
+    static final class Refused extends NotSerializableException {
+        private static final long serialVersionUID = 1L;
+
+        Refused(final String typeName) {
+            super(typeName);
+        }
     }
 }

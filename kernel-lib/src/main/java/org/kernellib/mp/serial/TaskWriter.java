@@ -55,9 +55,13 @@ public final class TaskWriter {
         }
     }
 
-    /** Serializes one value, throwing what serialization throws; used to find the culprit. */
+    /** Serializes one value as a snapshot does, throwing what serialization throws; used to find the culprit. */
     static void trySerialize(final Object value) throws IOException {
-        try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(OutputStream.nullOutputStream())) {
+        trySerialize(value, false);
+    }
+
+    private static void trySerialize(final Object value, final boolean refuseProcessLocal) throws IOException {
+        try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(OutputStream.nullOutputStream(), refuseProcessLocal)) {
             out.writeObject(value);
         }
     }
@@ -68,7 +72,7 @@ public final class TaskWriter {
             for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
                 Object arg = lambda.getCapturedArg(i);
                 try {
-                    trySerialize(arg);
+                    trySerialize(arg, true);
                 } catch (IOException failure) {
                     String what = i == 0 && arg != null && lambda.getImplMethodKind() != 6 /* static */
                             && arg.getClass().getName().equals(lambda.getImplClass().replace('/', '.'))
@@ -76,9 +80,11 @@ public final class TaskWriter {
                     return "the task cannot be sent to the worker: it captures " + what + " of type "
                             + (arg == null ? "null" : arg.getClass().getName()) + " (lambda "
                             + lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName()
-                            + "), which cannot be serialized: " + failure
-                            + ". Captured values are copied into the worker with Java serialization: "
-                            + "make the class Serializable, or create the value inside the task.";
+                            + "), which cannot be serialized: " + failure + ". " + (failure instanceof SnippetAwareObjectOutputStream.Refused
+                                    ? "A " + failure.getMessage().substring(failure.getMessage().lastIndexOf('.') + 1) + " belongs to the process that made it and cannot be sent to"
+                                            + " another: create one inside the task, or pass the task the data instead."
+                                    : "Captured values are copied into the worker with Java serialization: "
+                                            + "make the class Serializable, or create the value inside the task.");
                 }
             }
         }
@@ -106,7 +112,7 @@ public final class TaskWriter {
         private final Set<String> objectClasses = new LinkedHashSet<>();
 
         Recording(final OutputStream out, final Set<String> names, final Set<ClassLoader> loaders) throws IOException {
-            super(out);
+            super(out, true); // what the task captures, it uses: a pool among it is refused now
             this.names = names;
             this.loaders = loaders;
         }

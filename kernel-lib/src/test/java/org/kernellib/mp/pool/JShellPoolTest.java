@@ -103,4 +103,40 @@ class JShellPoolTest {
             assertEquals("\"[2, 3, 4]\"", eval("plusOne().toString()"));
         });
     }
+
+    @Test
+    void aWorkerThatUsesItsCopyOfThePoolGetsAnErrorSayingWhatToDo() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            // The worker's copy of 'pool' used to be null: a bare NullPointerException in the worker.
+            eval("List<Integer> viaPool(int n) { return pool.map(x -> x + n, List.of(1, 2)); }");
+            eval("String failure = \"\";");
+            eval("try { pool.apply(n -> viaPool(n).toString(), 10); } catch (PoolTaskException e) {"
+                    + " failure = e.getCause().getClass().getName() + \": \" + e.getCause().getMessage(); }");
+            String failure = eval("failure");
+            assertTrue(failure.startsWith("\"java.lang.IllegalStateException: " + eval("pool.name()").replace("\"", "")
+                    + " cannot be used in "), failure);
+            assertTrue(failure.contains("it is a copy of a pool that runs in MainProcess (pid " + ProcessHandle.current().pid()
+                    + ")"), failure);
+            assertTrue(failure.contains("Create a new Pool inside the task"), failure);
+            // In the worker the copy says what it is; the pool itself still works here.
+            eval("Object poolVariable() { return pool; }");
+            String shown = eval("pool.apply(n -> String.valueOf(poolVariable()), 1)");
+            assertTrue(shown.contains(", a copy of the pool in MainProcess (pid "), shown);
+            assertEquals("\"[11, 12]\"", eval("viaPool(10).toString()"));
+        });
+    }
+
+    @Test
+    void aTaskThatCapturesAPoolIsRefusedWhenSubmitted() {
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            eval("String refusal = \"\";");
+            eval("String capturing() { Pool mine = pool; return pool.apply(x -> mine.name() + x, 1); }");
+            eval("try { capturing(); } catch (PoolException e) { refusal = e.getMessage(); }");
+            String refusal = eval("refusal");
+            assertTrue(refusal.contains("captures captured value #1 of type org.kernellib.mp.pool.Pool"), refusal);
+            assertTrue(refusal.contains("A Pool belongs to the process that made it and cannot be sent to another:"
+                    + " create one inside the task, or pass the task the data instead."), refusal);
+            assertTrue(!refusal.contains("make the class Serializable"), refusal);
+        });
+    }
 }

@@ -208,4 +208,26 @@ class JShellProcessTest {
         assertTrue(msg.startsWith(ProcessStartException.class.getName()), msg);
         assertTrue(msg.contains("captured value #1 of type java.lang.Object"), msg);
     }
+
+    @Test
+    void aWorkersCopyOfAProcessVariableRefusesToStartOrJoinAndSaysWhy() {
+        try (OutputCapture cap = new OutputCapture()) {
+            shell.eval("var sleeper = new Process(() -> Thread.sleep(60_000));");
+            shell.eval("sleeper.start();");
+            shell.eval("var never = new Process(() -> System.out.println(\"the copy ran\"));");
+            shell.eval("var asker = new Process(() -> {"
+                    + " try { sleeper.join(); } catch (IllegalStateException e) { System.out.println(\"join: \" + e.getMessage()); }"
+                    + " try { never.start(); } catch (IllegalStateException e) { System.out.println(\"start: \" + e.getMessage()); }"
+                    + "});");
+            shell.eval("asker.start(); asker.join();");
+            shell.eval("sleeper.kill();");
+            String me = "it is a copy of a Process made in pid " + ProcessHandle.current().pid()
+                    + ", and only that process can start, join or stop it";
+            assertTrue(cap.out().contains("join: cannot join " + shell.eval("sleeper.name()").replace("\"", "")
+                    + " in this process (pid " + shell.eval("asker.pid()") + "): " + me), cap.out() + cap.err());
+            assertTrue(cap.out().contains("start: cannot start " + shell.eval("never.name()").replace("\"", "")), cap.out());
+            assertTrue(!cap.out().contains("the copy ran"), "a worker started a copy of the kernel's Process: " + cap.out());
+            assertEquals("0", shell.eval("asker.exitCode().getAsInt()"), cap.err());
+        }
+    }
 }
