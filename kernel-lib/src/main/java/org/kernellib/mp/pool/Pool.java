@@ -434,6 +434,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     /** The start method of this pool's workers. */
     public String startMethod() {
+        usableHere();
         return starter.name();
     }
 
@@ -497,6 +498,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
         this.book = null;
         this.workers = null;
         this.results = null;
+        this.starter = null;
     }
 
     private void usableHere() {
