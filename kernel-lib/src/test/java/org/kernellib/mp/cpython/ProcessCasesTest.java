@@ -14,11 +14,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.Context;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.connection.Connection;
 import org.kernellib.mp.connection.Connections;
+import org.kernellib.mp.process.OutputLine;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.shared.SharedState;
@@ -367,6 +370,41 @@ class ProcessCasesTest {
         plain.start();
         plain.join();
         assertEquals(OptionalInt.of(0), plain.exitCode());
+    }
+
+    // ---- _TestSubclassingProcess.test_stderr_flush ------------------------------------------
+
+    static int divide(final int x) {
+        return 1 / x; // MARKER
+    }
+
+    @Test
+    void testStderrFlush() {
+        Process proc = new Process(() -> System.out.println(divide(0)));
+        proc.start();
+        proc.join();
+        assertEquals(OptionalInt.of(1), proc.exitCode());
+        String err = proc.output().stream().filter(l -> l.stream().equals("stderr")).map(OutputLine::text)
+                .collect(Collectors.joining("\n"));
+        // the whole trace was printed before the worker ended
+        assertTrue(err.contains("ArithmeticException"), err);
+        assertTrue(err.contains("divide"), err);
+    }
+
+    // ---- TestStartMethod.test_context, test_get_all -----------------------------------------
+
+    @Test
+    void testStartMethodContext() {
+        for (String method : Multiprocessing.getAllStartMethods()) {
+            Context ctx = Multiprocessing.getContext(method);
+            assertEquals(method, ctx.getStartMethod());
+            Process p = ctx.process(() -> { });
+            p.start();
+            p.join();
+            assertEquals(OptionalInt.of(0), p.exitCode(), method);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Multiprocessing.getContext("fork"));
+        assertEquals(List.of("spawn", "prestart"), Multiprocessing.getAllStartMethods());
     }
 
     // ---- _TestSubclassingProcess.test_subclassing -------------------------------------------
