@@ -407,6 +407,33 @@ class ProcessCasesTest {
         assertEquals(List.of("spawn", "prestart"), Multiprocessing.getAllStartMethods());
     }
 
+    @Test
+    void testStartMethodSetGet() {
+        String oldMethod = Multiprocessing.getStartMethod();
+        int count = 0;
+        try {
+            for (String method : List.of("fork", "spawn", "forkserver", "prestart")) {
+                try {
+                    Multiprocessing.setStartMethod(method);
+                } catch (IllegalArgumentException e) {
+                    assertTrue(e.getMessage().contains("spawn"), "the error lists the valid methods: " + e.getMessage());
+                    continue;
+                }
+                String canonical = method.equals("forkserver") ? "prestart" : method;
+                assertEquals(canonical, Multiprocessing.getStartMethod());
+                assertEquals(canonical, Multiprocessing.getContext().getStartMethod());
+                Process p = new Process(() -> { });
+                p.start();
+                p.join();
+                assertEquals(OptionalInt.of(0), p.exitCode(), method);
+                count++;
+            }
+        } finally {
+            Multiprocessing.setStartMethod(oldMethod);
+        }
+        assertEquals(3, count);
+    }
+
     // ---- _TestSubclassingProcess.test_subclassing -------------------------------------------
 
     static final class UpperCaser extends Process implements Serializable {

@@ -267,6 +267,17 @@ class QueueCasesTest {
         proc.join();
     }
 
+    // ---- _TestSimpleQueue.test_empty_exceptions ---------------------------------------------
+
+    /** Python raises OSError for empty() on a closed SimpleQueue; here it answers, as for Queue. */
+    @Test
+    void testSimpleQueueEmptyExceptions() {
+        SimpleQueue<Object> q = SharedState.simpleQueue();
+        q.close();
+        assertTrue(q.empty());
+        assertThrows(IllegalStateException.class, () -> q.put("foo"));
+    }
+
     // ---- _TestSimpleQueue.test_close --------------------------------------------------------
 
     @Test
