@@ -2,6 +2,7 @@ package org.kernellib.mp.cpython;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -146,7 +147,7 @@ class SharedCtypesCasesTest {
         assertSame(lock, val3.getLock());
 
         SharedData arr5 = SharedDataFactories.rawIntValue(5);
-        assertTrue(!hasGetLock(arr5.getClass()), "a raw value has no lock");
+        assertFalse(hasGetLock(arr5.getClass()), "a raw value has no lock");
         assertTrue(hasGetLock(val1.getClass()));
     }
 
@@ -223,7 +224,7 @@ class SharedCtypesCasesTest {
         Lock lock = SharedState.lock();
         IntArray arr3 = IntArray.create(10, lock);
         assertSame(lock, arr3.getLock());
-        assertTrue(!hasGetLock(SharedDataFactories.rawIntArray(10).getClass()), "a raw array has no lock");
+        assertFalse(hasGetLock(SharedDataFactories.rawIntArray(10).getClass()), "a raw array has no lock");
     }
 
     @Test
