@@ -33,9 +33,13 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * waiting behind a record that a live producer does not commit gets {@link EmptyException} at its
  * deadline, never a hang. A consumer killed between taking a record and releasing it loses that
  * item; producers waiting for room give its space back. A process killed while reclaiming space is
- * detected and the next reclaimer walks on. Gaps that remain: a JoinableQueue producer killed
- * between counting its task and committing leaves the unfinished count one too high; a process
- * killed while waiting for room in a bounded queue keeps its place in the count; and when more
+ * detected and the next reclaimer walks on. {@link #qsize()} counts an item of an unbounded
+ * queue from the instruction before its record names its producer, so a producer killed before
+ * then is not counted, one killed after is uncounted when its record is skipped. Gaps that
+ * remain: a JoinableQueue producer killed between counting its task and committing leaves the
+ * unfinished count one too high; a bounded queue counts an item before it reserves its record
+ * (the count is the bound), so a process killed while waiting for room, or in the instructions
+ * before its reservation, keeps its place in the count; and when more
  * than 64 operations run at once (every slot taken), a process killed in a window of its
  * operation leaves a record no one can name, as before the slots (consumers time out with a clear
  * error).
@@ -138,12 +142,23 @@ public class Queue<E> extends MappedObject {
             throw new ItemTooLargeException("queue item of " + size + " bytes is too large: this queue takes items of at most "
                     + ring.maxPayload() + " bytes (half its " + ring.capacity() + "-byte ring); create it with a larger capacity");
         }
+        // The slot first: taking one may read /proc, and a producer killed between counting its
+        // item and reserving its record would leave the count one too high.
+        final int slot = ring.lease();
+        try {
+            put(prepared, size, timeoutNanos, slot);
+        } finally {
+            ring.endLease(slot);
+        }
+    }
+
+    private void put(final Object prepared, final int size, final long timeoutNanos, final int slot) {
         long deadline = Long.MIN_VALUE; // computed on first wait only
         Backoff backoff = null;
-        // 1. An item slot: always counted (qsize), bounded when maxsize > 0.
-        if (maxsize == 0) {
-            file.getAndAddInt(ITEMS_OFFSET, 1);
-        } else {
+        // 1. An item slot when maxsize > 0: counted (qsize) before the record is reserved. An
+        //    unbounded queue counts the item in the instruction before its record names its
+        //    producer, so that a recoverer knows whether a dead producer's item was counted.
+        if (maxsize > 0) {
             while (true) {
                 int n = file.getIntVolatile(ITEMS_OFFSET);
                 if (n < maxsize) {
@@ -166,7 +181,7 @@ public class Queue<E> extends MappedObject {
             }
         }
         // 2. Ring space.
-        int record = ring.tryClaimWrite(size);
+        int record = ring.tryClaimWrite(size, slot, maxsize == 0);
         if (record < 0) {
             try {
                 if (backoff == null) {
@@ -175,7 +190,7 @@ public class Queue<E> extends MappedObject {
                 }
                 backoff.reset();
                 long nextCheck = RECLAIM_CHECK_NANOS;
-                while ((record = ring.tryClaimWrite(size)) < 0) {
+                while ((record = ring.tryClaimWrite(size, slot, maxsize == 0)) < 0) {
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
                         recoverFromDeadConsumers();
@@ -187,7 +202,9 @@ public class Queue<E> extends MappedObject {
                     backoff.idle(deadline);
                 }
             } catch (RuntimeException e) {
-                file.getAndAddInt(ITEMS_OFFSET, -1);
+                if (maxsize > 0) {
+                    file.getAndAddInt(ITEMS_OFFSET, -1);
+                }
                 throw e;
             }
         }
@@ -237,7 +254,7 @@ public class Queue<E> extends MappedObject {
     @SuppressWarnings("unchecked")
     final E get0(final long timeoutNanos) {
         checkOpen("get from");
-        final int slot = ring.beginGet();
+        final int slot = ring.lease();
         try {
             int record = ring.tryClaimRead(slot);
             if (record < 0) {
@@ -251,9 +268,10 @@ public class Queue<E> extends MappedObject {
             } finally {
                 ring.release(record);
                 file.getAndAddInt(ITEMS_OFFSET, -1);
+                ring.reclaimIfDue();
             }
         } finally {
-            ring.endGet(slot);
+            ring.endLease(slot);
         }
     }
 
@@ -289,8 +307,11 @@ public class Queue<E> extends MappedObject {
                 boolean expired = Backoff.expired(deadline);
                 if (expired || backoff.parkedNanos() >= nextCheck) {
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    if (ring.skipDeadReservation() != 0) {
-                        file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+                    int skipped = ring.skipDeadReservation();
+                    if (skipped != 0) {
+                        if (skipped > 0 || maxsize > 0) {
+                            file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+                        }
                         backoff.reset();
                         continue;
                     }

@@ -2,6 +2,7 @@ package org.kernellib.mp.shared.queue;
 
 import static org.kernellib.mp.shared.queue.QueueDescriptor.CLAIM_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.HEAD_OFFSET;
+import static org.kernellib.mp.shared.queue.QueueDescriptor.ITEMS_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.PADDING_LENGTH;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RECLAIM_FLAG_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RECLAIM_START_OFFSET;
@@ -74,7 +75,7 @@ final class RingBuffer {
     static final int EMPTY = -1;
     /** Returned by {@link #tryClaimRead(int)} when a producer is still writing the next record. */
     static final int IN_PROGRESS = -2;
-    /** Returned by {@link #tryClaimWrite(int)} when there is no room now. */
+    /** Returned by {@link #tryClaimWrite(int, int, boolean)} when there is no room now. */
     static final int FULL = -1;
 
     /** This process's start stamp as records carry it (never 0). */
@@ -111,61 +112,61 @@ final class RingBuffer {
     /**
      * Reserves a record for {@code payload} bytes and stamps it with this process's identity.
      *
+     * @param slot from {@link #lease()}
+     * @param countItem add one to the queue's item count just before the record names its producer
      * @return the file offset of the record (its payload starts {@link #HEADER} bytes later), or
      *         {@link #FULL}
      */
-    int tryClaimWrite(final int payload) {
+    int tryClaimWrite(final int payload, final int slot, final boolean countItem) {
         final SharedFile f = file;
         final int length = align(HEADER + payload);
-        final int slot = announcements.lease(f);
-        try {
-            boolean reclaimed = false;
-            boolean announced = false;
-            while (true) {
-                long tail = f.getLongVolatile(TAIL_OFFSET);
-                long head = f.getLongVolatile(HEAD_OFFSET);
-                int index = (int) (tail & mask);
-                int toEnd = capacity - index;
-                int need = length <= toEnd ? length : toEnd + length;
-                if (tail + need - head > capacity) {
-                    if (reclaimed) {
-                        if (announced) {
-                            Announcements.withdrawTail(f, slot);
-                        }
-                        return FULL;
+        boolean reclaimed = false;
+        boolean announced = false;
+        while (true) {
+            long tail = f.getLongVolatile(TAIL_OFFSET);
+            long head = f.getLongVolatile(HEAD_OFFSET);
+            int index = (int) (tail & mask);
+            int toEnd = capacity - index;
+            int need = length <= toEnd ? length : toEnd + length;
+            if (tail + need - head > capacity) {
+                if (reclaimed) {
+                    if (announced) {
+                        Announcements.withdrawTail(f, slot);
                     }
-                    tryReclaim();
-                    reclaimed = true;
-                    continue;
+                    return FULL;
                 }
-                Announcements.announceTail(f, slot, tail, need);
-                announced = true;
-                if (f.compareAndSetLong(TAIL_OFFSET, tail, tail + need)) {
-                    if (QueueFaults.PAUSE_AFTER_TAIL_CAS) {
-                        QueueFaults.pause("AFTER-TAIL-CAS");
-                    }
-                    if (need != length) {
-                        // Pad to the ring's end and publish the padding at once: it carries nothing.
-                        f.setIntPlain(RING_OFFSET + index + RECORD_LENGTH_OFFSET, PADDING_LENGTH);
-                        f.setIntRelease(RING_OFFSET + index, toEnd);
-                        if (QueueFaults.PAUSE_AFTER_PADDING) {
-                            QueueFaults.pause("AFTER-PADDING");
-                        }
-                        index = 0;
-                    }
-                    int record = RING_OFFSET + index;
-                    f.setIntPlain(record + RECORD_LENGTH_OFFSET, payload);
-                    f.setIntPlain(record + RECORD_RESERVER_START_OFFSET, START_STAMP);
-                    f.setIntRelease(record + RECORD_RESERVER_PID_OFFSET, PID);
-                    return record;
-                }
+                tryReclaim();
+                reclaimed = true;
+                continue;
             }
-        } finally {
-            announcements.release(f, slot);
+            Announcements.announceTail(f, slot, tail, need);
+            announced = true;
+            if (f.compareAndSetLong(TAIL_OFFSET, tail, tail + need)) {
+                if (QueueFaults.PAUSE_AFTER_TAIL_CAS) {
+                    QueueFaults.pause("AFTER-TAIL-CAS");
+                }
+                if (need != length) {
+                    // Pad to the ring's end and publish the padding at once: it carries nothing.
+                    f.setIntPlain(RING_OFFSET + index + RECORD_LENGTH_OFFSET, PADDING_LENGTH);
+                    f.setIntRelease(RING_OFFSET + index, toEnd);
+                    if (QueueFaults.PAUSE_AFTER_PADDING) {
+                        QueueFaults.pause("AFTER-PADDING");
+                    }
+                    index = 0;
+                }
+                int record = RING_OFFSET + index;
+                f.setIntPlain(record + RECORD_LENGTH_OFFSET, payload);
+                f.setIntPlain(record + RECORD_RESERVER_START_OFFSET, START_STAMP);
+                if (countItem) {
+                    f.getAndAddInt(ITEMS_OFFSET, 1); // adjacent to the pid: named means counted
+                }
+                f.setIntRelease(record + RECORD_RESERVER_PID_OFFSET, PID);
+                return record;
+            }
         }
     }
 
-    /** Publishes a record reserved by {@link #tryClaimWrite(int)}. */
+    /** Publishes a record reserved by {@link #tryClaimWrite(int, int, boolean)}. */
     void commit(final int record) {
         file.setIntRelease(record, align(HEADER + file.getIntPlain(record + RECORD_LENGTH_OFFSET)));
     }
@@ -178,22 +179,23 @@ final class RingBuffer {
     }
 
     /**
-     * A slot for one get: the consumer's announcements must stay put from its compare-and-set
-     * until it has released the record it took. Pass it to {@link #tryClaimRead(int)}; end it with
-     * {@link #endGet(int)} after {@link #release(int)}.
+     * A slot for one put or get: its announcements must stay put from its compare-and-set until
+     * the record names its owner (a put) or is released (a get). Pass it to
+     * {@link #tryClaimWrite(int, int, boolean)} or {@link #tryClaimRead(int)}; end it with
+     * {@link #endLease(int)} when the operation is over.
      */
-    int beginGet() {
+    int lease() {
         return announcements.lease(file);
     }
 
-    void endGet(final int slot) {
+    void endLease(final int slot) {
         announcements.release(file, slot);
     }
 
     /**
      * Takes the next committed record.
      *
-     * @param slot from {@link #beginGet()}
+     * @param slot from {@link #lease()}
      * @return its file offset, {@link #EMPTY} or {@link #IN_PROGRESS}
      */
     int tryClaimRead(final int slot) {
@@ -250,9 +252,12 @@ final class RingBuffer {
 
     /** Gives a consumed record back: zeroes its body and marks it consumed. */
     void release(final int record) {
+        consume(record, align(HEADER + file.getIntPlain(record + RECORD_LENGTH_OFFSET)));
+    }
+
+    /** Reclaims after a release, amortized: once a quarter of the ring waits to be given back. */
+    void reclaimIfDue() {
         final SharedFile f = file;
-        consume(record, align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET)));
-        // Amortize reclaiming: do it once a quarter of the ring waits to be given back.
         long claim = f.getLongVolatile(CLAIM_OFFSET);
         if (claim - f.getLongVolatile(HEAD_OFFSET) > (capacity >> 2)) {
             tryReclaim();
@@ -370,7 +375,9 @@ final class RingBuffer {
      * waiting a while). The reserver is known from the record once it wrote its pid there, else
      * from the announcements (see the class comment).
      *
-     * @return the dead reserver's pid when its record was given up, else 0
+     * @return when its record was given up, the dead reserver's pid if the record named it (its
+     *         item was counted, if the queue counts at naming) or minus its pid if only its
+     *         announcement did (not counted then); else 0
      */
     int skipDeadReservation() {
         final SharedFile f = file;
@@ -396,7 +403,7 @@ final class RingBuffer {
                 return 0;
             }
         }
-        return publishAsPadding(claim, pid, dead) ? dead[0] : 0;
+        return publishAsPadding(claim, pid, dead) ? (pid > 0 ? pid : -dead[0]) : 0;
     }
 
     /**

@@ -65,6 +65,24 @@ class QueueKillWindowTest {
     }
 
     @Test
+    void aProducerKilledRightAfterWinningTheTailOfABoundedQueueIsUncounted() {
+        // A bounded queue counts an item before reserving its record (the count is the bound).
+        try (Queue<Object> q = Queue.create(5, RING);
+             ChildJvm producer = ChildJvm.start(pausingAt("afterTailCas", 120_000), QueueFaultTest.class, "putOne", q, "lost")) {
+            producer.awaitLine("AFTER-TAIL-CAS", 60_000);
+            q.put("after");
+            assertEquals(2, q.qsize());
+            producer.kill();
+            assertEquals("after", q.get(Duration.ofSeconds(20)));
+            assertEquals(0, q.qsize(), "the lost item must not be counted");
+            for (int i = 0; i < 5; i++) {
+                q.putNowait("room for maxsize items again");
+            }
+            q.unlink();
+        }
+    }
+
+    @Test
     void aProducerKilledBeforePublishingItsPaddingIsSkipped() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             moveTailTo(q, RING - 16); // the next record does not fit before the ring's end
@@ -90,7 +108,7 @@ class QueueKillWindowTest {
     /** Puts "after" behind the child's record, shows a get waits while the child lives, kills it, and gets "after". */
     private static void killAndExpectTheNextItem(final Queue<Object> q, final ChildJvm producer) {
         q.put("after");
-        assertEquals(2, q.qsize());
+        assertEquals(1, q.qsize(), "an unbounded queue counts an item once its record names its producer");
         EmptyException alive = assertThrows(EmptyException.class, () -> q.get(Duration.ofMillis(300)));
         assertTrue(alive.getMessage().contains("process " + producer.pid()), alive.getMessage());
         producer.kill();
@@ -274,7 +292,9 @@ class QueueKillWindowTest {
             }
             int gap = (index - at) & mask;
             int length = gap >= RingBuffer.HEADER ? Math.min(gap, 1024) : 1024;
-            int record = ring.tryClaimWrite(length - RingBuffer.HEADER);
+            int slot = ring.lease();
+            int record = ring.tryClaimWrite(length - RingBuffer.HEADER, slot, false);
+            ring.endLease(slot);
             assertTrue(record > 0, "no room while moving the tail");
             ring.commitAsPadding(record);
             assertThrows(EmptyException.class, q::getNowait); // consumes the padding
