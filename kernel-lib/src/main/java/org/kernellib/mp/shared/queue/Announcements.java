@@ -29,9 +29,9 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * process whose announcement explains it. {@link RingBuffer} says how recoverers use this.
  *
  * <p>An announcement must stay put while it may matter, so each operation in flight has a slot to
- * itself: a thread leases one of this process's slots for one reservation or one get (the
- * process's first slot with one local compare-and-set; further slots only while threads of this
- * process overlap). A thread that finds no slot at all counts itself in the overflow word while it
+ * itself: a thread leases one of this process's slots for one put or one get (the thread that
+ * first used the queue in this process keeps its first slot, with no atomic instruction; other
+ * threads lease further slots with a local compare-and-set). A thread that finds no slot at all counts itself in the overflow word while it
  * reserves or gets; while that word is not zero, recoverers do not act on records nothing names,
  * and consumers behind such a record time out with a clear error, as they would without slots.
  *
@@ -49,12 +49,19 @@ final class Announcements {
     /** This process's slots per queue file. */
     private static final ConcurrentHashMap<Path, Announcements> OF_THIS_PROCESS = new ConcurrentHashMap<>();
 
-    /** 1 while a thread of this process has leased slot i. */
+    /** 1 while a thread of this process has leased slot i (slots other than the primary one). */
     private final AtomicIntegerArray leased = new AtomicIntegerArray(ANNOUNCE_SLOTS);
     /** Slots this process owns in the file; guarded by this. */
     private final boolean[] owned = new boolean[ANNOUNCE_SLOTS];
-    /** The first slot this process took, leased without a lock; -1 before the first operation. */
-    private volatile int primary = -1;
+    /**
+     * The thread that took this process's first slot: only it leases that slot, with plain
+     * accesses to {@link #primaryBusy} (it is confined to that thread), so the common case of one
+     * thread per process costs no atomic instruction. Null before the first operation.
+     */
+    private volatile Thread primaryThread;
+    private int primaryOffset = -1;
+    /** True while {@link #primaryThread} runs an operation with the primary slot (a nested one takes another). */
+    private boolean primaryBusy;
 
     private Announcements() {
     }
@@ -77,9 +84,9 @@ final class Announcements {
 
     /** A slot for one operation of the calling thread: its file offset, or {@link #OVERFLOW}. */
     int lease(final SharedFile f) {
-        int p = primary;
-        if (p >= 0 && leased.compareAndSet(p, 0, 1)) {
-            return slotOffset(p);
+        if (primaryThread == Thread.currentThread() && !primaryBusy) {
+            primaryBusy = true;
+            return primaryOffset;
         }
         return leaseSlow(f);
     }
@@ -88,6 +95,8 @@ final class Announcements {
     void release(final SharedFile f, final int slot) {
         if (slot == OVERFLOW) {
             f.getAndAddInt(ANNOUNCE_OVERFLOW_OFFSET, -1);
+        } else if (slot == primaryOffset) {
+            primaryBusy = false; // only the primary thread leases this slot
         } else {
             leased.setRelease((slot - ANNOUNCE_SLOTS_OFFSET) / ANNOUNCE_SLOT_LENGTH, 0);
         }
@@ -128,7 +137,7 @@ final class Announcements {
 
     private synchronized int leaseSlow(final SharedFile f) {
         for (int i = 0; i < ANNOUNCE_SLOTS; i++) {
-            if (owned[i] && leased.compareAndSet(i, 0, 1)) {
+            if (owned[i] && slotOffset(i) != primaryOffset && leased.compareAndSet(i, 0, 1)) {
                 return slotOffset(i);
             }
         }
@@ -138,9 +147,12 @@ final class Announcements {
             return OVERFLOW;
         }
         owned[i] = true;
-        leased.set(i, 1);
-        if (primary < 0) {
-            primary = i;
+        if (primaryThread == null) {
+            primaryOffset = slotOffset(i);
+            primaryBusy = true;
+            primaryThread = Thread.currentThread(); // volatile: publishes the two fields above
+        } else {
+            leased.set(i, 1);
         }
         return slotOffset(i);
     }
