@@ -31,9 +31,10 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * <p>An announcement must stay put while it may matter, so each operation in flight has a slot to
  * itself: a thread leases one of this process's slots for one put or one get (the thread that
  * first used the queue in this process keeps its first slot, with no atomic instruction; other
- * threads lease further slots with a local compare-and-set). A thread that finds no slot at all counts itself in the overflow word while it
- * reserves or gets; while that word is not zero, recoverers do not act on records nothing names,
- * and consumers behind such a record time out with a clear error, as they would without slots.
+ * threads lease further slots with a local compare-and-set). A thread that finds no slot at all
+ * counts itself in the overflow word while it reserves or gets; while that word is not zero,
+ * recoverers do not act on records nothing names, and consumers behind such a record time out
+ * with a clear error, as they would without slots.
  *
  * <p>A process keeps its slots for its lifetime, shared by all its handles of the queue. A dead
  * process's slot is taken over only once its announcements lie behind the consumers (what it

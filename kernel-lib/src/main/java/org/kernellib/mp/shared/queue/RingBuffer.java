@@ -44,9 +44,9 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * reserve (with its size) or take into an announcement slot of its own before its compare-and-set
  * ({@link Announcements}); the compare-and-set publishes the announcement with the position. A
  * recoverer that finds an unnamed record at position p has read the tail (or the claim position)
- * past p, so the winner's announcement is visible to it; it scans the slots: if a live process announced p, it waits (that process may be the
- * winner, still writing); if only dead processes did, it reads the record again, and if the record
- * still names no one, its owner is dead. Why: the winner's announcement is visible from before its
+ * past p, so the winner's announcement is visible to it; it scans the slots: if a live process
+ * announced p, it waits (that process may be the winner, still writing); if only dead processes
+ * did, it reads the record again, and if the record still names no one, its owner is dead. Why: the winner's announcement is visible from before its
  * compare-and-set until its next one, which comes after it signed the record; a newer
  * announcement is read with acquire and so shows that signature too; and a dead process's slot is
  * taken over only once its announcements lie behind the consumers. Then the reserved record is

@@ -26,7 +26,10 @@ class QueueKillWindowTest {
     /** What "no wait past a short bound" means on two loaded cores: a recovery is checked every 5 ms. */
     private static final long RECOVERY_BOUND_MILLIS = 3_000;
 
-    /** Child: puts args[1] in a thread named "pausing" (the fault point is limited to it) while another thread puts args[2] numbered items. */
+    /**
+     * Child: puts args[1] in a thread named "pausing-..." (the fault point is limited to it) while
+     * another thread puts args[2] numbered items.
+     */
     static void putWhileAnotherThreadPuts(final Object[] args) throws Exception {
         @SuppressWarnings("unchecked")
         Queue<Object> q = (Queue<Object>) args[0];
