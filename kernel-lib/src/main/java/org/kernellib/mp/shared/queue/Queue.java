@@ -39,10 +39,9 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * remain: a JoinableQueue producer killed between counting its task and committing leaves the
  * unfinished count one too high; a bounded queue counts an item before it reserves its record
  * (the count is the bound), so a process killed while waiting for room, or in the instructions
- * before its reservation, keeps its place in the count; and when more
- * than 64 operations run at once (every slot taken), a process killed in a window of its
- * operation leaves a record no one can name, as before the slots (consumers time out with a clear
- * error).
+ * before its reservation, keeps its place in the count; and when more than 64 operations run at
+ * once (every slot taken), a process killed in a window of its operation leaves a record no one
+ * can name, as before the slots (consumers time out with a clear error).
  */
 public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
