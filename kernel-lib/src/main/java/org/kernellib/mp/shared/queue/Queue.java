@@ -26,16 +26,22 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * <p>{@link #close()} means this process will use this handle no more (as in Python, puts and gets
  * on it then throw); other processes keep using the queue.
  *
- * <p>A process killed in the middle of a put loses at most that one item: its record carries the
- * producer's identity, and consumers waiting behind it skip it once the producer is dead (and
- * correct {@link #qsize()}). A consumer waiting behind a record that a live producer does not
- * commit gets {@link EmptyException} at its deadline, never a hang. A process killed while
- * reclaiming space is detected and the next reclaimer walks on. Two gaps remain, each a few
- * instructions wide: a producer killed between reserving its record and writing its pid into it
- * leaves a record no one can skip, and a JoinableQueue producer killed between counting its task
- * and committing leaves the unfinished count one too high. A process killed while waiting for
- * room in a bounded queue keeps its slot in the count. A consumer killed between taking a record
- * and releasing it loses that item; producers waiting for room give its space back.
+ * <p>A process killed in the middle of a put loses at most that one item: consumers waiting
+ * behind its record skip it once the producer is dead (and correct {@link #qsize()}), whether the
+ * record already carries the producer's identity or the producer was killed in the instructions
+ * before it wrote it (then the position it announced names it, see {@link RingBuffer}). A consumer
+ * waiting behind a record that a live producer does not commit gets {@link EmptyException} at its
+ * deadline, never a hang. A consumer killed between taking a record and releasing it loses that
+ * item; producers waiting for room give its space back. A process killed while reclaiming space is
+ * detected and the next reclaimer walks on. {@link #qsize()} counts an item of an unbounded
+ * queue from the instruction before its record names its producer, so a producer killed before
+ * then is not counted, one killed after is uncounted when its record is skipped. Gaps that
+ * remain: a JoinableQueue producer killed between counting its task and committing leaves the
+ * unfinished count one too high; a bounded queue counts an item before it reserves its record
+ * (the count is the bound), so a process killed while waiting for room, or in the instructions
+ * before its reservation, keeps its place in the count; and when more than 64 operations run at
+ * once (every slot taken), a process killed in a window of its operation leaves a record no one
+ * can name, as before the slots (consumers time out with a clear error).
  */
 public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
@@ -135,12 +141,23 @@ public class Queue<E> extends MappedObject {
             throw new ItemTooLargeException("queue item of " + size + " bytes is too large: this queue takes items of at most "
                     + ring.maxPayload() + " bytes (half its " + ring.capacity() + "-byte ring); create it with a larger capacity");
         }
+        // The slot first: taking one may read /proc, and a producer killed between counting its
+        // item and reserving its record would leave the count one too high.
+        final int slot = ring.lease();
+        try {
+            put(prepared, size, timeoutNanos, slot);
+        } finally {
+            ring.endLease(slot);
+        }
+    }
+
+    private void put(final Object prepared, final int size, final long timeoutNanos, final int slot) {
         long deadline = Long.MIN_VALUE; // computed on first wait only
         Backoff backoff = null;
-        // 1. An item slot: always counted (qsize), bounded when maxsize > 0.
-        if (maxsize == 0) {
-            file.getAndAddInt(ITEMS_OFFSET, 1);
-        } else {
+        // 1. An item slot when maxsize > 0: counted (qsize) before the record is reserved. An
+        //    unbounded queue counts the item in the instruction before its record names its
+        //    producer, so that a recoverer knows whether a dead producer's item was counted.
+        if (maxsize > 0) {
             while (true) {
                 int n = file.getIntVolatile(ITEMS_OFFSET);
                 if (n < maxsize) {
@@ -163,7 +180,7 @@ public class Queue<E> extends MappedObject {
             }
         }
         // 2. Ring space.
-        int record = ring.tryClaimWrite(size);
+        int record = ring.tryClaimWrite(size, slot, maxsize == 0);
         if (record < 0) {
             try {
                 if (backoff == null) {
@@ -172,14 +189,10 @@ public class Queue<E> extends MappedObject {
                 }
                 backoff.reset();
                 long nextCheck = RECLAIM_CHECK_NANOS;
-                while ((record = ring.tryClaimWrite(size)) < 0) {
+                while ((record = ring.tryClaimWrite(size, slot, maxsize == 0)) < 0) {
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
-                        ring.recoverReclaimFlag();
-                        int lost = ring.reclaimFromDeadConsumers();
-                        if (lost > 0) {
-                            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along
-                        }
+                        recoverFromDeadConsumers();
                     }
                     if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                         throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
@@ -188,7 +201,9 @@ public class Queue<E> extends MappedObject {
                     backoff.idle(deadline);
                 }
             } catch (RuntimeException e) {
-                file.getAndAddInt(ITEMS_OFFSET, -1);
+                if (maxsize > 0) {
+                    file.getAndAddInt(ITEMS_OFFSET, -1);
+                }
                 throw e;
             }
         }
@@ -238,18 +253,24 @@ public class Queue<E> extends MappedObject {
     @SuppressWarnings("unchecked")
     final E get0(final long timeoutNanos) {
         checkOpen("get from");
-        int record = ring.tryClaimRead();
-        if (record < 0) {
-            record = awaitRecord(timeoutNanos);
-        }
-        if (QueueFaults.PAUSE_AFTER_CLAIM) {
-            QueueFaults.pause("MID-GET");
-        }
+        final int slot = ring.lease();
         try {
-            return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
+            int record = ring.tryClaimRead(slot);
+            if (record < 0) {
+                record = awaitRecord(timeoutNanos, slot);
+            }
+            if (QueueFaults.PAUSE_AFTER_CLAIM) {
+                QueueFaults.pause("MID-GET");
+            }
+            try {
+                return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
+            } finally {
+                ring.release(record);
+                file.getAndAddInt(ITEMS_OFFSET, -1);
+                ring.reclaimIfDue();
+            }
         } finally {
-            ring.release(record);
-            file.getAndAddInt(ITEMS_OFFSET, -1);
+            ring.endLease(slot);
         }
     }
 
@@ -258,17 +279,23 @@ public class Queue<E> extends MappedObject {
      * before committing it is skipped (and uncounted); one whose producer lives but does not
      * commit ends the wait at the deadline with an error that says so.
      */
-    private int awaitRecord(final long timeoutNanos) {
+    private int awaitRecord(final long timeoutNanos, final int slot) {
         Backoff backoff = new Backoff("an item in " + this);
         long deadline = Backoff.deadline(timeoutNanos);
         long nextCheck = RESERVER_CHECK_NANOS;
         boolean graceGiven = false;
         int record;
-        while ((record = ring.tryClaimRead()) < 0) {
+        while ((record = ring.tryClaimRead(slot)) < 0) {
             if (record == RingBuffer.EMPTY) {
                 if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                     throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
                             : "queue stayed empty for " + Duration.ofNanos(timeoutNanos));
+                }
+                if (backoff.parkedNanos() >= nextCheck) {
+                    // Idle anyway: give back what dead consumers took, so that qsize() is right
+                    // even when no producer ever waits for room.
+                    nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
+                    recoverFromDeadConsumers();
                 }
             } else {
                 if (timeoutNanos == 0 && !graceGiven) {
@@ -279,8 +306,11 @@ public class Queue<E> extends MappedObject {
                 boolean expired = Backoff.expired(deadline);
                 if (expired || backoff.parkedNanos() >= nextCheck) {
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    if (ring.skipDeadReservation() != 0) {
-                        file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+                    int skipped = ring.skipDeadReservation();
+                    if (skipped != 0) {
+                        if (skipped > 0 || maxsize > 0) {
+                            file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+                        }
                         backoff.reset();
                         continue;
                     }
@@ -293,6 +323,15 @@ public class Queue<E> extends MappedObject {
             backoff.idle(deadline);
         }
         return record;
+    }
+
+    /** Frees a dead reclaimer's flag and gives back records whose consumers died (slow: reads /proc). */
+    private void recoverFromDeadConsumers() {
+        ring.recoverReclaimFlag();
+        int lost = ring.reclaimFromDeadConsumers();
+        if (lost > 0) {
+            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along
+        }
     }
 
     private String midPutMessage(final long timeoutNanos) {
@@ -363,6 +402,13 @@ public class Queue<E> extends MappedObject {
     @Override
     public void close() {
         closed = true;
+    }
+
+    /** Removes the queue's file name, and this process's note of its announcement slots. */
+    @Override
+    public void unlink() {
+        super.unlink();
+        Announcements.forget(path());
     }
 
     @Override

@@ -36,7 +36,28 @@ package org.kernellib.mp.shared.queue;
  *  |   7 writer slots of 16 bytes: pid (CAS from 0), start stamp,  | 400  one slot per process
  *  |                     8 bytes reserved                          ...
  *  +===============================================================+
- *  |                     Ring: capacity bytes of records           ... 512..
+ *  |  Announcement overflow: operations running without a slot     | 512  all, getAndAdd
+ *  +===============================================================+
+ *  |  64 announcement slots of 64 bytes, one cache line each:      | 576  see below
+ *  |  slot i at 576 + 64 i                                         ...
+ *  +===============================================================+
+ *  |                     Ring: capacity bytes of records           ... 4672..
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <p>Announcement slot ({@link Announcements}; offsets from the slot's start):
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |  Owner: process token (pid, start stamp), 0 = free  (64 bits) | +0   CAS
+ *  +---------------------------------------------------------------+
+ *  |  Producer: tail position about to be reserved, -1 = none      | +8   owner only
+ *  |                           (64 bits)                           |
+ *  |  Producer: bytes it reserves there (padding included)         | +16  owner only
+ *  |                     4 bytes reserved                          | +20
+ *  +---------------------------------------------------------------+
+ *  |  Consumer: claim position about to be taken, -1 = none        | +24  owner only
+ *  |                           (64 bits)                           |
+ *  |                    32 bytes reserved                          | +32
  *  +---------------------------------------------------------------+
  * </pre>
  *
@@ -63,13 +84,25 @@ package org.kernellib.mp.shared.queue;
  * </pre>
  *
  * <p>What a reserved record reads as before its producer writes it: zeros, except that a word may
- * still hold the negative state of a record of the previous lap (consumers zero every record's
- * body when they release it, and reclaiming does not write the ring at all). Hence "reserved"
- * is any state &lt;= 0 at a position below the tail, and a reserver pid is known only once it is
- * positive. The producer writes length and start stamp first and the pid last, with a release
- * store, so a consumer that reads a positive pid (acquire) also sees the record's length. A
- * consumer that takes a record signs it the same way, stamp first and its pid negated last, so a
- * reclaimer that reads a negative pid (acquire) knows whose stamp it sees.
+ * still hold the negative state of a record of the previous lap, or the -1 length of consumed
+ * padding (consumers zero every record's body when they release it, padding's length word
+ * excepted, and reclaiming does not write the ring at all). Both are negative, and both sit
+ * only where a state, length, stamp or payload word may be. Hence "reserved" is any state &lt;= 0
+ * at a position below the tail, and a reserver pid is known only once it is positive. The
+ * producer writes length and start stamp first and the pid last, with a release store, so a
+ * consumer that reads a positive pid (acquire) also sees the record's length. A consumer that
+ * takes a record signs it the same way, stamp first and its pid negated last, so a reclaimer that
+ * reads a negative pid (acquire) knows whose stamp it sees. Padding is never signed, and its
+ * owner word is not cleared when it is published: a reclaimer does not read it.
+ *
+ * <p>The announcement slots ({@link Announcements}) name the owner of a record during the
+ * instructions in which the record cannot: a producer writes the tail position it is about to
+ * reserve and the bytes it reserves there (padding to the ring's end included) before its
+ * compare-and-set of the tail, a consumer the claim position before its compare-and-set of the
+ * claim; {@link RingBuffer} says how a recoverer reads them. A slot belongs to a process (its
+ * {@code ProcessIdentity} token, claimed by one compare-and-set, so pid reuse is told apart); a
+ * dead owner's slot is taken over only when the reservation it announced lies wholly below the
+ * claim position and the position it announced taking lies below the head.
  *
  * <p>The writer slots serve {@link QueueWriters}: which processes hold an open handle that writes
  * to this queue (the sending end of a pipe), so that the receiving end can tell "nothing yet"
@@ -105,7 +138,16 @@ final class QueueDescriptor {
     static final int WRITER_SLOT_START_OFFSET = 4;
     static final int WRITER_SLOTS = 7;
 
-    static final int RING_OFFSET = 512;
+    static final int ANNOUNCE_OVERFLOW_OFFSET = 512;
+    static final int ANNOUNCE_SLOTS_OFFSET = 576;
+    static final int ANNOUNCE_SLOT_LENGTH = 64;
+    static final int ANNOUNCE_SLOTS = 64;
+    static final int SLOT_OWNER_OFFSET = 0;
+    static final int SLOT_TAIL_OFFSET = 8;
+    static final int SLOT_NEED_OFFSET = 16;
+    static final int SLOT_CLAIM_OFFSET = 24;
+
+    static final int RING_OFFSET = ANNOUNCE_SLOTS_OFFSET + ANNOUNCE_SLOTS * ANNOUNCE_SLOT_LENGTH; // 4672
 
     static final int RECORD_STATE_OFFSET = 0;
     static final int RECORD_LENGTH_OFFSET = 4;

@@ -2,6 +2,7 @@ package org.kernellib.mp.shared.queue;
 
 import static org.kernellib.mp.shared.queue.QueueDescriptor.CLAIM_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.HEAD_OFFSET;
+import static org.kernellib.mp.shared.queue.QueueDescriptor.ITEMS_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.PADDING_LENGTH;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RECLAIM_FLAG_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RECLAIM_START_OFFSET;
@@ -31,25 +32,50 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * {@link #recoverReclaimFlag()}) walks the same records again.
  *
  * <p>Faults. A record whose reserver died before committing it would stop every consumer behind
- * it; {@link #skipDeadReservation()} consumes it instead (its item is lost). A record whose
- * consumer died between taking and releasing it would keep its space from the producers for
- * ever; the consumer signs the record when it takes it, and
- * {@link #reclaimFromDeadConsumers()} gives that space back. The reserver is
- * unknown only between the tail compare-and-set and the pid store a few instructions later, in
- * the same compiled method; a producer killed exactly there leaves a record no one can skip, and
- * consumers then time out with a clear error instead of skipping. Likewise a consumer killed
- * between its claim compare-and-set and signing the record keeps that record's space.
+ * it; {@link #skipDeadReservation()} publishes it as padding on the dead reserver's behalf (its
+ * item is lost), and consumers pass over it. A record whose consumer died between taking and
+ * releasing it would keep its space from the producers for ever; the consumer signs the record
+ * when it takes it, and {@link #reclaimFromDeadConsumers()} gives that space back.
+ *
+ * <p>Neither signature exists in the instructions between a compare-and-set and the identity
+ * store after it (or while a consumer zeroes a record it releases, which erases its signature):
+ * a producer killed there leaves a reserved record that names no one, a consumer killed there a
+ * taken record that names no one. For these, every process writes the position it is about to
+ * reserve (with its size) or take into an announcement slot of its own before its compare-and-set
+ * ({@link Announcements}); the compare-and-set publishes the announcement with the position. A
+ * recoverer that finds an unnamed record at position p has read the tail (or the claim position)
+ * past p, so the winner's announcement is visible to it; it scans the slots: if a live process
+ * announced p, it waits (that process may be the winner, still writing); if only dead processes
+ * did, it reads the record again, and if the record still names no one, its owner is dead. Why: the winner's announcement is visible from before its
+ * compare-and-set until its next one, which comes after it signed the record; a newer
+ * announcement is read with acquire and so shows that signature too; and a dead process's slot is
+ * taken over only once its announcements lie behind the consumers. Then the reserved record is
+ * published as padding of the announced size (a reservation that wrapped is padding to the ring's
+ * end plus its record at the ring's start: whichever part is unpublished), and the taken record is
+ * consumed (its item lost). An announcement only says "p", so a live process that merely lost its
+ * compare-and-set at p delays the recovery until it moves on (it withdraws what it announced when
+ * it gives up); two dead announcements of p with different sizes, or an operation running without
+ * a slot, leave the record alone: consumers then time out with a clear error, as before.
+ *
+ * <p>Who may write a record another process reserved: only the holder of the reclaim flag, after
+ * checking under it that the claim position still stands at the record and the record is still
+ * unpublished. Positions only grow, so that check names this very reservation, and two recoverers
+ * never both write it (a recoverer killed half-way leaves an unpublished record that the next flag
+ * holder writes again). The reclaim walk itself runs under the same flag. (Moving the claim
+ * position past the record first and zeroing it after would leave, were the skipper killed in
+ * between, an unconsumed record below the claim whose state word may still hold a negative state
+ * of the previous lap, which the walk would take for a consumed record of another length.)
  *
  * <p>A record may take at most half the ring, so that padding to the ring's end plus the record
  * always fits into an empty ring.
  */
 final class RingBuffer {
     static final int HEADER = RECORD_HEADER_LENGTH;
-    /** Returned by {@link #tryClaimRead()} when nothing is committed and nothing in progress. */
+    /** Returned by {@link #tryClaimRead(int)} when nothing is committed and nothing in progress. */
     static final int EMPTY = -1;
-    /** Returned by {@link #tryClaimRead()} when a producer is still writing the next record. */
+    /** Returned by {@link #tryClaimRead(int)} when a producer is still writing the next record. */
     static final int IN_PROGRESS = -2;
-    /** Returned by {@link #tryClaimWrite(int)} when there is no room now. */
+    /** Returned by {@link #tryClaimWrite(int, int, boolean)} when there is no room now. */
     static final int FULL = -1;
 
     /** This process's start stamp as records carry it (never 0). */
@@ -59,6 +85,7 @@ final class RingBuffer {
     private final SharedFile file;
     private final int capacity;
     private final int mask;
+    private final Announcements announcements;
     /** The highest tail this handle has read; a hint that spares most reads of the producers' line. */
     private volatile long tailSeen;
 
@@ -66,6 +93,7 @@ final class RingBuffer {
         this.file = file;
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.announcements = Announcements.of(file);
     }
 
     int capacity() {
@@ -84,13 +112,16 @@ final class RingBuffer {
     /**
      * Reserves a record for {@code payload} bytes and stamps it with this process's identity.
      *
+     * @param slot from {@link #lease()}
+     * @param countItem add one to the queue's item count just before the record names its producer
      * @return the file offset of the record (its payload starts {@link #HEADER} bytes later), or
      *         {@link #FULL}
      */
-    int tryClaimWrite(final int payload) {
+    int tryClaimWrite(final int payload, final int slot, final boolean countItem) {
         final SharedFile f = file;
         final int length = align(HEADER + payload);
         boolean reclaimed = false;
+        boolean announced = false;
         while (true) {
             long tail = f.getLongVolatile(TAIL_OFFSET);
             long head = f.getLongVolatile(HEAD_OFFSET);
@@ -99,29 +130,43 @@ final class RingBuffer {
             int need = length <= toEnd ? length : toEnd + length;
             if (tail + need - head > capacity) {
                 if (reclaimed) {
+                    if (announced) {
+                        Announcements.withdrawTail(f, slot);
+                    }
                     return FULL;
                 }
                 tryReclaim();
                 reclaimed = true;
                 continue;
             }
+            Announcements.announceTail(f, slot, tail, need);
+            announced = true;
             if (f.compareAndSetLong(TAIL_OFFSET, tail, tail + need)) {
+                if (QueueFaults.PAUSE_AFTER_TAIL_CAS) {
+                    QueueFaults.pause("AFTER-TAIL-CAS");
+                }
                 if (need != length) {
                     // Pad to the ring's end and publish the padding at once: it carries nothing.
                     f.setIntPlain(RING_OFFSET + index + RECORD_LENGTH_OFFSET, PADDING_LENGTH);
                     f.setIntRelease(RING_OFFSET + index, toEnd);
+                    if (QueueFaults.PAUSE_AFTER_PADDING) {
+                        QueueFaults.pause("AFTER-PADDING");
+                    }
                     index = 0;
                 }
                 int record = RING_OFFSET + index;
                 f.setIntPlain(record + RECORD_LENGTH_OFFSET, payload);
                 f.setIntPlain(record + RECORD_RESERVER_START_OFFSET, START_STAMP);
+                if (countItem) {
+                    f.getAndAddInt(ITEMS_OFFSET, 1); // adjacent to the pid: named means counted
+                }
                 f.setIntRelease(record + RECORD_RESERVER_PID_OFFSET, PID);
                 return record;
             }
         }
     }
 
-    /** Publishes a record reserved by {@link #tryClaimWrite(int)}. */
+    /** Publishes a record reserved by {@link #tryClaimWrite(int, int, boolean)}. */
     void commit(final int record) {
         file.setIntRelease(record, align(HEADER + file.getIntPlain(record + RECORD_LENGTH_OFFSET)));
     }
@@ -134,12 +179,28 @@ final class RingBuffer {
     }
 
     /**
+     * A slot for one put or get: its announcements must stay put from its compare-and-set until
+     * the record names its owner (a put) or is released (a get). Pass it to
+     * {@link #tryClaimWrite(int, int, boolean)} or {@link #tryClaimRead(int)}; end it with
+     * {@link #endLease(int)} when the operation is over.
+     */
+    int lease() {
+        return announcements.lease(file);
+    }
+
+    void endLease(final int slot) {
+        announcements.release(file, slot);
+    }
+
+    /**
      * Takes the next committed record.
      *
+     * @param slot from {@link #lease()}
      * @return its file offset, {@link #EMPTY} or {@link #IN_PROGRESS}
      */
-    int tryClaimRead() {
+    int tryClaimRead(final int slot) {
         final SharedFile f = file;
+        boolean announced = false;
         while (true) {
             long claim = f.getLongVolatile(CLAIM_OFFSET);
             // The tail must be read before the state: at claim == tail the ring still holds the
@@ -149,15 +210,20 @@ final class RingBuffer {
             if (claim >= tailSeen) {
                 tailSeen = f.getLongVolatile(TAIL_OFFSET);
                 if (claim >= tailSeen) {
-                    return EMPTY;
+                    return emptyHanded(slot, announced, EMPTY);
                 }
             }
             int index = (int) (claim & mask);
             int state = f.getIntVolatile(RING_OFFSET + index);
             if (state <= 0) {
-                return IN_PROGRESS; // reserved by a producer, not committed yet
+                return emptyHanded(slot, announced, IN_PROGRESS); // reserved, not committed yet
             }
+            Announcements.announceClaim(f, slot, claim);
+            announced = true;
             if (f.compareAndSetLong(CLAIM_OFFSET, claim, claim + state)) {
+                if (QueueFaults.PAUSE_AFTER_CLAIM_CAS) {
+                    QueueFaults.pause("AFTER-CLAIM-CAS");
+                }
                 int record = RING_OFFSET + index;
                 if (f.getIntPlain(record + RECORD_LENGTH_OFFSET) == PADDING_LENGTH) {
                     consume(record, state);
@@ -172,6 +238,13 @@ final class RingBuffer {
         }
     }
 
+    private int emptyHanded(final int slot, final boolean announced, final int result) {
+        if (announced) {
+            Announcements.withdrawClaim(file, slot);
+        }
+        return result;
+    }
+
     /** Payload length of a claimed record. */
     int payloadLength(final int record) {
         return file.getIntPlain(record + RECORD_LENGTH_OFFSET);
@@ -179,9 +252,12 @@ final class RingBuffer {
 
     /** Gives a consumed record back: zeroes its body and marks it consumed. */
     void release(final int record) {
+        consume(record, align(HEADER + file.getIntPlain(record + RECORD_LENGTH_OFFSET)));
+    }
+
+    /** Reclaims after a release, amortized: once a quarter of the ring waits to be given back. */
+    void reclaimIfDue() {
         final SharedFile f = file;
-        consume(record, align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET)));
-        // Amortize reclaiming: do it once a quarter of the ring waits to be given back.
         long claim = f.getLongVolatile(CLAIM_OFFSET);
         if (claim - f.getLongVolatile(HEAD_OFFSET) > (capacity >> 2)) {
             tryReclaim();
@@ -189,12 +265,21 @@ final class RingBuffer {
     }
 
     /**
-     * Zeroes everything after the state word, so that a later record reserved over these bytes
-     * reads as zeros until written, then marks the record consumed (release: the zeros first).
+     * Zeroes the record after its length word, then its length (padding keeps its -1, so a
+     * recoverer can tell padding from an item however far the zeroing got), so that a later
+     * record reserved over these bytes reads as zeros (or negative) until written; then marks
+     * the record consumed (release: the zeros first).
      */
     private void consume(final int record, final int length) {
-        file.setMemoryPlain(record + RECORD_LENGTH_OFFSET, length - RECORD_LENGTH_OFFSET, (byte) 0);
-        file.setIntRelease(record, -length);
+        final SharedFile f = file;
+        f.setMemoryPlain(record + RECORD_RESERVER_PID_OFFSET, length - RECORD_RESERVER_PID_OFFSET, (byte) 0);
+        if (QueueFaults.PAUSE_MID_RELEASE) {
+            QueueFaults.pause("MID-RELEASE");
+        }
+        if (f.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH) {
+            f.setIntPlain(record + RECORD_LENGTH_OFFSET, 0);
+        }
+        f.setIntRelease(record, -length);
     }
 
     /** Advances the head over consumed records, if no one else is doing it right now. */
@@ -206,7 +291,7 @@ final class RingBuffer {
      * Advances the head as {@link #tryReclaim()} does, and also over records whose consumer died
      * between taking and releasing them (slow: reads /proc; call only after waiting for room).
      *
-     * @return how many such records were given back (their items are lost), or 0
+     * @return how many items such records held (they are lost), or 0
      */
     int reclaimFromDeadConsumers() {
         return tryReclaim(true);
@@ -217,7 +302,7 @@ final class RingBuffer {
         if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, PID)) {
             return 0;
         }
-        int recovered = 0;
+        int lost = 0;
         f.setIntPlain(RECLAIM_START_OFFSET, START_STAMP);
         try {
             final long start = f.getLongVolatile(HEAD_OFFSET);
@@ -227,13 +312,17 @@ final class RingBuffer {
                 int record = RING_OFFSET + (int) (head & mask);
                 int state = f.getIntVolatile(record);
                 if (state >= 0) {
-                    // Claimed but still being read: wait for its consumer, unless that died.
-                    if (!recoverDeadConsumers || state == 0 || !consumerDied(record)) {
+                    // Taken but still being read: wait for its consumer, unless that died.
+                    if (!recoverDeadConsumers || state == 0 || !consumerDied(record, head)) {
                         break;
                     }
-                    consume(record, state);
-                    recovered++;
-                    state = -state;
+                    state = f.getIntVolatile(record); // its consumer may have finished meanwhile
+                    if (state > 0) {
+                        boolean item = f.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH;
+                        consume(record, state);
+                        lost += item ? 1 : 0;
+                        state = -state;
+                    }
                 }
                 head -= state;
                 if (QueueFaults.PAUSE_MID_RECLAIM) {
@@ -249,13 +338,22 @@ final class RingBuffer {
             f.setIntPlain(RECLAIM_START_OFFSET, 0);
             f.setIntRelease(RECLAIM_FLAG_OFFSET, 0);
         }
-        return recovered;
+        return lost;
     }
 
-    /** True when the consumer that signed a claimed record is dead (false while it has not signed yet). */
-    private boolean consumerDied(final int record) {
-        int signed = file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
-        return signed < 0 && isDead(-signed, file.getIntPlain(record + RECORD_RESERVER_START_OFFSET));
+    /**
+     * True when the consumer of the taken record at {@code position} is dead: it signed the
+     * record and is dead, or nothing names it and only dead processes announced taking it. Padding
+     * is never signed (the word there may be left from an earlier lap). False while unsure.
+     */
+    private boolean consumerDied(final int record, final long position) {
+        if (file.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH) {
+            int signed = file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
+            if (signed < 0) {
+                return isDead(-signed, file.getIntPlain(record + RECORD_RESERVER_START_OFFSET));
+            }
+        }
+        return Announcements.takenOnlyByDead(file, position);
     }
 
     /**
@@ -272,32 +370,86 @@ final class RingBuffer {
     }
 
     /**
-     * If the record at the claim position was reserved by a process that has died without
-     * committing it, claims it and consumes it, so consumers move on (slow: reads /proc; call only
-     * after waiting a while).
+     * If the record at the claim position was reserved by a process that died before committing
+     * it, publishes it as padding so that consumers move on (slow: reads /proc; call only after
+     * waiting a while). The reserver is known from the record once it wrote its pid there, else
+     * from the announcements (see the class comment).
      *
-     * @return the dead reserver's pid when a record was skipped, else 0
+     * @return when its record was given up, the dead reserver's pid if the record named it (its
+     *         item was counted, if the queue counts at naming) or minus its pid if only its
+     *         announcement did (not counted then); else 0
      */
     int skipDeadReservation() {
         final SharedFile f = file;
-        long claim = f.getLongVolatile(CLAIM_OFFSET);
+        final long claim = f.getLongVolatile(CLAIM_OFFSET);
         if (claim >= f.getLongVolatile(TAIL_OFFSET)) {
             return 0;
         }
-        int record = RING_OFFSET + (int) (claim & mask);
+        final int index = (int) (claim & mask);
+        final int record = RING_OFFSET + index;
         if (f.getIntVolatile(record) > 0) {
             return 0; // committed meanwhile
         }
-        int pid = f.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
-        if (pid <= 0 || !isDead(pid, f.getIntPlain(record + RECORD_RESERVER_START_OFFSET))) {
-            return 0;
+        int pid = Math.max(0, reserverPid(record, index));
+        int[] dead;
+        if (pid > 0) {
+            if (!isDead(pid, f.getIntPlain(record + RECORD_RESERVER_START_OFFSET))) {
+                return 0;
+            }
+            dead = new int[] {pid, align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET)), 0};
+        } else {
+            dead = Announcements.deadReservationAt(f, capacity, claim);
+            if (dead == null) {
+                return 0;
+            }
         }
-        int length = align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET));
-        if (!f.compareAndSetLong(CLAIM_OFFSET, claim, claim + length)) {
-            return 0; // another consumer skipped it first
+        return publishAsPadding(claim, pid, dead) ? (pid > 0 ? pid : -dead[0]) : 0;
+    }
+
+    /**
+     * Under the reclaim flag: if the claim position still stands at {@code claim} and the record
+     * there is unpublished and still names {@code pid} (or no one, for 0), writes it as padding of
+     * {@code layout[1]} bytes and the record at the ring's start after it as padding of
+     * {@code layout[2]} bytes (when not 0), that one first.
+     */
+    private boolean publishAsPadding(final long claim, final int pid, final int[] layout) {
+        final SharedFile f = file;
+        if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, PID)) {
+            recoverReclaimFlag();
+            if (!f.compareAndSetInt(RECLAIM_FLAG_OFFSET, 0, PID)) {
+                return false; // busy: the caller asks again later
+            }
         }
-        consume(record, length);
-        return pid;
+        f.setIntPlain(RECLAIM_START_OFFSET, START_STAMP);
+        try {
+            int index = (int) (claim & mask);
+            int record = RING_OFFSET + index;
+            if (f.getLongVolatile(CLAIM_OFFSET) != claim || f.getIntVolatile(record) > 0
+                    || Math.max(0, reserverPid(record, index)) != pid) {
+                return false;
+            }
+            if (layout[2] != 0) {
+                writePadding(RING_OFFSET, layout[2]);
+            }
+            writePadding(record, layout[1]);
+            return true;
+        } finally {
+            f.setIntPlain(RECLAIM_START_OFFSET, 0);
+            f.setIntRelease(RECLAIM_FLAG_OFFSET, 0);
+        }
+    }
+
+    private void writePadding(final int record, final int length) {
+        file.setIntPlain(record + RECORD_LENGTH_OFFSET, PADDING_LENGTH);
+        if (length >= HEADER) {
+            file.setIntPlain(record + RECORD_RESERVER_PID_OFFSET, 0);
+        }
+        file.setIntRelease(record, length);
+    }
+
+    /** The pid a reserved record names (0 or less: not written yet); padding to the end has none. */
+    private int reserverPid(final int record, final int index) {
+        return capacity - index < HEADER ? 0 : file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
     }
 
     /** The pid of the producer writing the record at the claim position, or 0 when unknown. */
@@ -307,7 +459,9 @@ final class RingBuffer {
         if (claim >= f.getLongVolatile(TAIL_OFFSET)) {
             return 0;
         }
-        return Math.max(0, f.getIntAcquire(RING_OFFSET + (int) (claim & mask) + RECORD_RESERVER_PID_OFFSET));
+        int index = (int) (claim & mask);
+        int pid = reserverPid(RING_OFFSET + index, index);
+        return pid > 0 ? pid : Announcements.liveReserverAt(f, capacity, claim);
     }
 
     /** True when nothing is committed or reserved beyond the consumers' claim. */

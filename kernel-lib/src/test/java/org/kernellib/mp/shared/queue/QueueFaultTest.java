@@ -179,8 +179,10 @@ class QueueFaultTest {
     @Test
     void aFailedWriteCommitsPaddingSoConsumersMoveOn() {
         try (Queue<Object> q = Queue.create(0, 4096)) {
-            int record = q.ring.tryClaimWrite(10);
+            int slot = q.ring.lease();
+            int record = q.ring.tryClaimWrite(10, slot, false);
             q.ring.commitAsPadding(record);
+            q.ring.endLease(slot);
             q.put("after padding");
             assertEquals("after padding", q.get(Duration.ofSeconds(5)));
             assertThrows(EmptyException.class, q::getNowait);
