@@ -127,7 +127,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     Pool(final PoolBuilder b) {
         this.name = b.name != null ? b.name : "Pool-" + POOLS.incrementAndGet();
-        this.processes = b.processes;
+        if (b.cluster != null && (b.maxTasksPerChild > 0 || b.taskTimeout != null)) {
+            throw new IllegalArgumentException("maxTasksPerChild and taskTimeout do not apply to a pool on a cluster: "
+                    + "its nodes are not the pool's to replace; leave them out");
+        }
+        ChunkRunner runner = b.cluster == null ? null : b.cluster.open(name);
+        this.processes = runner != null && !b.processesGiven ? Math.max(1, runner.slots()) : b.processes;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         ClassLoader contextLoader = cl != null ? cl : ClassLoader.getSystemClassLoader();
         this.book = new JobBook(name, created, contextLoader);
@@ -139,8 +144,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             init = p.encode();
             initClasses = p.shipper();
         }
-        this.workers = new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses,
-                b.taskTimeout);
+        this.workers = runner != null ? new RunnerWorkers(book, runner, b.processesGiven ? processes : 0, init, initClasses)
+                : new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses, b.taskTimeout);
         book.attach(workers);
         try {
             workers.start();
@@ -153,7 +158,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             throw e;
         }
         Starter starter = Starters.current();
-        if (!starter.startsFresh()) {
+        if (runner == null && !starter.startsFresh()) {
             starter.keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
         }
     }

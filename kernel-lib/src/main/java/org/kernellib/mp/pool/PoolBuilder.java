@@ -6,11 +6,14 @@ import org.kernellib.mp.process.Task;
 
 /**
  * The options of a {@link Pool}, from {@link Pool#builder()}: how many workers, an initializer,
- * how many chunks a worker runs before it is replaced, a per-chunk time limit, a name.
+ * how many chunks a worker runs before it is replaced, a per-chunk time limit, a name, and
+ * whether the chunks run on a cluster instead.
  */
 public final class PoolBuilder {
     // Read by Pool's constructor, in this package.
     int processes = Runtime.getRuntime().availableProcessors();
+    boolean processesGiven;
+    ChunkRunner.Factory cluster;
     Task initializer;
     int maxTasksPerChild;
     String name;
@@ -22,6 +25,7 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("processes must be at least 1, not " + n);
         }
         this.processes = n;
+        this.processesGiven = true;
         return this;
     }
 
@@ -51,6 +55,17 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("taskTimeout must be positive, or null or zero for none, not " + limit);
         }
         this.taskTimeout = limit == null || limit.isZero() ? null : limit;
+        return this;
+    }
+
+    /**
+     * Runs the chunks on a cluster's nodes (kernel-lib-cluster's {@code Cluster}) instead of
+     * worker JVMs of this machine, with the same API. {@code processes} then bounds the chunks
+     * running at once (default: the cluster's CPUs); {@code maxTasksPerChild} and
+     * {@code taskTimeout} do not apply, since the nodes are not the pool's to replace.
+     */
+    public PoolBuilder cluster(final ChunkRunner.Factory c) {
+        this.cluster = c;
         return this;
     }
 
