@@ -1,12 +1,12 @@
 package org.kernellib.mp.cluster;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,6 +14,7 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterNode;
+import org.kernellib.mp.pool.ChunkRunner;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.shared.memory.RuntimeDir;
 
@@ -25,6 +26,7 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
  * var cluster = Cluster.startLocal(2);             // two server JVMs on this machine
  * var cluster = Cluster.connect("10.0.0.5:47500");  // or join a cluster that runs elsewhere
  * var cluster = Cluster.fromEnvironment(2);         // KERNELLIB_CLUSTER if set, else startLocal(2)
+ * var pool = Pool.builder().cluster(cluster).build(); // the same Pool API, chunks run on the servers
  * ...
  * cluster.close();                                  // ends what it started, nothing else
  * }</pre>
@@ -40,7 +42,7 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
  * <p><b>Security.</b> Whoever can reach a node's ports can run code on it: a cluster belongs on a
  * private network, or behind Ignite's authentication and TLS (see the README).
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
     /** The environment variable with the addresses of a cluster to join, comma separated. */
     public static final String ADDRESS_VARIABLE = "KERNELLIB_CLUSTER";
     /** How long a local cluster may take to form (server JVMs start in 1-7 s on two loaded cores). */
@@ -211,6 +213,65 @@ public final class Cluster implements AutoCloseable {
         }
         throw new IllegalArgumentException(server + " is not a server this cluster handle started; "
                 + "it can kill only those: " + localServers());
+    }
+
+    /** A pool's chunks on this cluster's servers: {@code Pool.builder().cluster(cluster).build()}. */
+    @Override
+    public ChunkRunner open(final String poolName) {
+        return new ClusterRunner(this, poolName);
+    }
+
+    /**
+     * The cluster's long named {@code name}, created holding 0 if there is none yet (an existing
+     * one keeps its value): the same object for every node and every handle that names it.
+     */
+    public ClusterLongValue longValue(final String name) {
+        return longValue(name, 0);
+    }
+
+    /** The cluster's long named {@code name}, created holding {@code initial} if there is none yet. */
+    public ClusterLongValue longValue(final String name, final long initial) {
+        return new ClusterLongValue(this, name, initial);
+    }
+
+    /** The cluster's lock named {@code name} (failover-safe: a dead holder's lock is released). */
+    public ClusterLock lock(final String name) {
+        return new ClusterLock(this, name);
+    }
+
+    /** The cluster's semaphore named {@code name}, created with {@code permits} if there is none yet. */
+    public ClusterSemaphore semaphore(final String name, final int permits) {
+        return new ClusterSemaphore(this, name, permits);
+    }
+
+    /** The cluster's unbounded queue named {@code name}. */
+    public <E> ClusterQueue<E> queue(final String name) {
+        return queue(name, 0);
+    }
+
+    /** The cluster's queue named {@code name}, holding at most {@code maxsize} items (0: unbounded). */
+    public <E> ClusterQueue<E> queue(final String name, final int maxsize) {
+        return new ClusterQueue<>(this, name, maxsize);
+    }
+
+    /**
+     * Runs {@code action} once every server this handle started has ended (never for a handle
+     * that only connected): on this machine the kernel learns that at once, Ignite only after its
+     * network timeout.
+     */
+    void whenLocalServersGone(final Runnable action) {
+        if (servers.isEmpty()) {
+            return;
+        }
+        CompletableFuture<?>[] all = new CompletableFuture<?>[servers.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = servers.get(i).exited();
+        }
+        CompletableFuture.allOf(all).thenRun(action);
+    }
+
+    boolean localServersGone() {
+        return !servers.isEmpty() && servers.stream().noneMatch(LocalServer::isAlive);
     }
 
     /** The client node of this JVM (for this package). */

@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * What every JVM that runs an Ignite node needs on Java 17+: the module options of Ignite's own
  * start script ({@code ignite.sh}, after its documentation for Java 11 and later), the update
- * notifier off, so that no node ever calls home, and IPv4 (nodes here talk on 127.0.0.1). Local servers are started with them; the
- * kernel's JVM gets them from its kernelspec (tools/install_kernel.py), a test JVM from the
- * module's pom, which lists the same options.
+ * notifier off, so that no node ever calls home, and IPv4 (nodes here talk on 127.0.0.1). Local
+ * servers are started with them; the kernel's JVM gets them from its kernelspec
+ * (tools/install_kernel.py), a test JVM from the module's pom, which lists the same options.
  */
 public final class JvmOptions {
     /** Packages Ignite reaches into by reflection, as {@code module/package}. */

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.kernellib.mp.process.CurrentProcess;
@@ -89,6 +90,12 @@ final class LocalServer {
 
     boolean isAlive() {
         return handle.isAlive();
+    }
+
+    /** Completes when the JVM has ended (at once if it already has). */
+    CompletableFuture<?> exited() {
+        return ProcessHandle.of(handle.pid()).<CompletableFuture<?>>map(ProcessHandle::onExit)
+                .orElse(CompletableFuture.completedFuture(null));
     }
 
     /** Ends the JVM: SIGTERM (Ignite's and the worker's shutdown hooks run), SIGKILL after a few seconds. */

@@ -82,6 +82,7 @@ final class NodeConfig {
         c.setPeerClassLoadingEnabled(false);
         c.setMetricsLogFrequency(0);
         c.setDataStorageConfiguration(storage);
+        c.setAtomicConfiguration(ClusterObject.atomics()); // locks and semaphores take theirs from here
         c.setGridLogger(new WarningLogger(nodeName));
         c.setWorkDirectory(workDir.toString());
         c.setClassLoader(NodeConfig.class.getClassLoader());

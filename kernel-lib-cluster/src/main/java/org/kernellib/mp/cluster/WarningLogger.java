@@ -42,8 +42,9 @@ final class WarningLogger implements IgniteLogger {
     }
 
     private void print(final String level, final String msg, final Throwable e) {
-        if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message"))) {
-            return; // advice for production servers, and a benign race of a client joining, on every start
+        if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message")
+                || msg.startsWith("Possible too long JVM pause"))) {
+            return; // advice for production servers, a benign race of a client joining, and a busy machine's pauses
         }
         System.err.println("[ignite " + node + " " + level + "] " + msg + (e == null ? "" : ": " + e));
     }
