@@ -136,7 +136,9 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
             return new Cluster(ignite, addresses, servers, work);
         } catch (IgniteException e) {
             RuntimeDir.deleteTree(work);
-            throw new ClusterException("cannot join the cluster at " + String.join(",", addresses) + ": " + e.getMessage(), e);
+            throw new ClusterException("cannot join the cluster at " + String.join(",", addresses) + " within "
+                    + NodeConfig.JOIN_TIMEOUT_MS / 1000 + " s: is a server running there, and can this machine reach "
+                    + "its discovery port? (" + e.getMessage() + ")", e);
         }
     }
 

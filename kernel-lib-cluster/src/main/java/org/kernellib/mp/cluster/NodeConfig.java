@@ -35,6 +35,8 @@ final class NodeConfig {
     /** Node attributes: the JVM's pid and kernel-lib's name for the node, for timelines and messages. */
     static final String PID = "kernellib.pid";
     static final String NAME = "kernellib.name";
+    /** How long a node tries to join before its start fails. */
+    static final long JOIN_TIMEOUT_MS = 60_000;
     private static final long MIB = 1024L * 1024;
 
     private NodeConfig() {
@@ -52,6 +54,9 @@ final class NodeConfig {
         TcpDiscoverySpi discovery = new TcpDiscoverySpi();
         discovery.setIpFinder(finder);
         discovery.setLocalAddress("127.0.0.1");
+        // Ignite's default is to wait for a server forever: a wrong address would hang the cell.
+        // A minute covers local servers still booting on two loaded cores.
+        discovery.setJoinTimeout(JOIN_TIMEOUT_MS);
         if (discoveryPort > 0) {
             discovery.setLocalPort(discoveryPort);
             discovery.setLocalPortRange(0); // exactly this port: never wander into another cluster's
