@@ -141,6 +141,11 @@ final class PoolWorkerLoop {
         }
 
         private void init(final byte[] payload) throws IOException {
+            if (payload.length == 0) {
+                // No lambda made on a cold worker's way to ready (see run): most pools have no initializer.
+                connection.send(PoolProtocol.INIT_OK);
+                return;
+            }
             ChunkExecution.Reply r = execution.init(payload, n -> fetch(0, n));
             connection.send(r.type(), 0, r.payload());
         }
