@@ -272,10 +272,6 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         CompletableFuture.allOf(all).thenRun(action);
     }
 
-    boolean localServersGone() {
-        return !servers.isEmpty() && servers.stream().noneMatch(LocalServer::isAlive);
-    }
-
     /** The client node of this JVM (for this package). */
     Ignite ignite() {
         if (closed) {

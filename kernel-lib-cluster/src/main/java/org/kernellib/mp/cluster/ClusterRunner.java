@@ -8,6 +8,9 @@ import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteClientDisconnectedException;
@@ -36,6 +39,13 @@ final class ClusterRunner implements ChunkRunner {
     private final Set<String> open = ConcurrentHashMap.newKeySet();
     /** Chunks out now, so that they fail at once when the last local server is gone. */
     private final Set<CompletableFuture<Outcome>> running = ConcurrentHashMap.newKeySet();
+    /** Every server this kernel started has ended (never set for a cluster it only joined). */
+    private volatile boolean serversGone;
+    private final ExecutorService submitter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kernel-lib-cluster-submit");
+        t.setDaemon(true);
+        return t;
+    });
 
     ClusterRunner(final Cluster cluster, final String poolName) {
         this.cluster = cluster;
@@ -43,13 +53,14 @@ final class ClusterRunner implements ChunkRunner {
         this.poolName = poolName;
         this.kernel = ignite.cluster().localNode().id();
         cluster.whenLocalServersGone(() -> {
+            serversGone = true; // before looking at running: run() adds first, then looks at this
             for (CompletableFuture<Outcome> r : running) {
-                r.completeExceptionally(serversGone());
+                r.completeExceptionally(noServerLeft());
             }
         });
     }
 
-    private PoolException serversGone() {
+    private PoolException noServerLeft() {
         return new PoolException("no server node is left to run " + poolName + "'s chunks: every local server of "
                 + cluster.addresses() + " has ended " + cluster.localServers() + "; the call fails");
     }
@@ -96,30 +107,45 @@ final class ClusterRunner implements ChunkRunner {
     public CompletableFuture<Outcome> run(final Call call, final byte[] chunk) {
         register(call);
         CompletableFuture<Outcome> r = new CompletableFuture<>();
-        if (cluster.localServersGone()) {
-            r.completeExceptionally(serversGone());
-            return r;
-        }
         running.add(r);
         r.whenComplete((o, e) -> running.remove(r));
-        IgniteFuture<byte[]> f;
-        try {
-            f = ignite.compute(servers()).callAsync(new ChunkJob(call.key(), kernel, call.payload(), chunk));
-        } catch (IgniteException e) {
-            r.completeExceptionally(failure(e));
+        if (serversGone) {
+            r.completeExceptionally(noServerLeft());
             return r;
         }
-        f.listen(done -> {
-            try {
-                r.complete(NodeCalls.decode(done.get()));
-            } catch (RuntimeException e) {
-                r.completeExceptionally(failure(e));
+        // Submitted on a thread of its own: the pool calls run() with its lock held, and Ignite may
+        // block a submission for seconds while the client reconnects (the last server just died).
+        AtomicReference<IgniteFuture<byte[]>> job = new AtomicReference<>();
+        r.whenComplete((o, e) -> {
+            IgniteFuture<byte[]> f = job.get();
+            if (e instanceof CancellationException && f != null) {
+                // interrupts the job on its node; off this thread, which may hold the pool's lock,
+                // since Ignite blocks a cancel while the client reconnects
+                submitter.execute(f::cancel);
             }
         });
-        r.whenComplete((o, e) -> {
-            if (e instanceof CancellationException) {
-                f.cancel(); // interrupts the job on its node
+        submitter.execute(() -> {
+            if (r.isDone()) {
+                return;
             }
+            IgniteFuture<byte[]> f;
+            try {
+                f = ignite.compute(servers()).callAsync(new ChunkJob(call.key(), kernel, call.payload(), chunk));
+            } catch (RuntimeException e) {
+                r.completeExceptionally(failure(e));
+                return;
+            }
+            job.set(f);
+            if (r.isCancelled()) {
+                f.cancel();
+            }
+            f.listen(done -> {
+                try {
+                    r.complete(NodeCalls.decode(done.get()));
+                } catch (RuntimeException e) {
+                    r.completeExceptionally(failure(e));
+                }
+            });
         });
         return r;
     }
@@ -146,6 +172,7 @@ final class ClusterRunner implements ChunkRunner {
 
     @Override
     public void close() {
+        submitter.shutdown();
         for (String key : open) {
             ClassRequest.close(key);
         }

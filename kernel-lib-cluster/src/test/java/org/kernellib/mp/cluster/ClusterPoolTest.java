@@ -160,6 +160,21 @@ class ClusterPoolTest {
 
     @Test
     @Order(5)
+    void anInterruptCancelsTheCallsJobsAndThePoolCarriesOn() {
+        eval("var cancelled = new java.util.concurrent.atomic.AtomicLong(-1);");
+        eval("var waiter = new Thread(() -> { long t = 0; try { pool.map((Integer n) -> { try { Thread.sleep(5_000); } "
+                + "catch (InterruptedException e) { throw new RuntimeException(e); } return n; }, List.of(1, 2, 3, 4), 1); } "
+                + "catch (PoolInterruptedException e) { cancelled.set(System.nanoTime()); } });");
+        eval("waiter.start(); Thread.sleep(1000);");
+        eval("long interruptedAt = 0;");
+        eval("{ interruptedAt = System.nanoTime(); waiter.interrupt(); waiter.join(10_000); }");
+        long ms = Long.parseLong(eval("cancelled.get() < 0 ? -1 : (cancelled.get() - interruptedAt) / 1_000_000"));
+        assertTrue(ms >= 0 && ms < 2000, "the interrupted map ended " + ms + " ms after the interrupt (-1: it did not)");
+        assertEquals("[2, 3]", eval("pool.map((Integer n) -> n + 1, List.of(1, 2))"), "the pool stays usable");
+    }
+
+    @Test
+    @Order(6)
     void aServerKilledMidMapLeavesTheMapToTheSurvivor() {
         eval("var slow = new ArrayList<Integer>(); for (int i = 0; i < 40; i++) slow.add(i);");
         eval("var pending = pool.mapAsync((Integer n) -> { try { Thread.sleep(100); } catch (InterruptedException e) { throw new RuntimeException(e); } return n * 3; }, slow, 1);");
@@ -174,7 +189,7 @@ class ClusterPoolTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void withNoServerLeftACallFailsWithinASecond() {
         eval("var last = cluster.localServers().get(1);");
         eval("var running = pool.mapAsync((Integer n) -> { try { Thread.sleep(200); } catch (InterruptedException e) { throw new RuntimeException(e); } return n; }, slow, 1);");
@@ -186,6 +201,6 @@ class ClusterPoolTest {
         String msg = eval("lost");
         long ms = Long.parseLong(eval("failedMs"));
         assertTrue(msg != null && msg.contains("no server node"), msg);
-        assertTrue(ms < 1000, "the call failed " + ms + " ms after the last server was killed");
+        assertTrue(ms < 1000, "the call failed " + ms + " ms after the last server was killed: " + msg);
     }
 }
