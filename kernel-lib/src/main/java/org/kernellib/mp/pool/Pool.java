@@ -130,7 +130,12 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     Pool(final PoolBuilder b) {
         this.name = b.name != null ? b.name : "Pool-" + POOLS.incrementAndGet();
-        this.processes = b.processes;
+        if (b.cluster != null && (b.maxTasksPerChild > 0 || b.taskTimeout != null || b.startMethod != null)) {
+            throw new IllegalArgumentException("maxTasksPerChild, taskTimeout and startMethod do not apply to a pool on a "
+                    + "cluster: its nodes are not the pool's to start or replace; leave them out");
+        }
+        ChunkRunner runner = b.cluster == null ? null : b.cluster.open(name);
+        this.processes = runner != null && !b.processesGiven ? Math.max(1, runner.slots()) : b.processes;
         this.original = null;
         ClassLoader cl = Thread.currentThread().getContextClassLoader();
         ClassLoader contextLoader = cl != null ? cl : ClassLoader.getSystemClassLoader();
@@ -144,8 +149,9 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             initClasses = p.shipper();
         }
         this.starter = b.startMethod == null ? Starters.current() : Starters.forContext(b.startMethod);
-        this.workers = new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses,
-                b.taskTimeout, starter);
+        this.workers = runner != null ? new RunnerWorkers(book, runner, b.processesGiven ? processes : 0, init, initClasses)
+                : new LocalWorkers(book, processes, b.maxTasksPerChild, contextLoader, init, initClasses,
+                        b.taskTimeout, starter);
         book.attach(workers);
         try {
             workers.start();
@@ -157,7 +163,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             terminate();
             throw e;
         }
-        if (!starter.startsFresh()) {
+        if (runner == null && !starter.startsFresh()) {
             starter.keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
         }
     }

@@ -7,11 +7,14 @@ import org.kernellib.mp.start.Starters;
 
 /**
  * The options of a {@link Pool}, from {@link Pool#builder()}: how many workers, an initializer,
- * how many chunks a worker runs before it is replaced, a per-chunk time limit, a start method, a name.
+ * how many chunks a worker runs before it is replaced, a per-chunk time limit, a start method, a
+ * name, and whether the chunks run on a cluster instead.
  */
 public final class PoolBuilder {
     // Read by Pool's constructor, in this package.
     int processes = Runtime.getRuntime().availableProcessors();
+    boolean processesGiven;
+    ChunkRunner.Factory cluster;
     Task initializer;
     int maxTasksPerChild;
     String name;
@@ -24,6 +27,7 @@ public final class PoolBuilder {
             throw new IllegalArgumentException("processes must be at least 1, not " + n);
         }
         this.processes = n;
+        this.processesGiven = true;
         return this;
     }
 
@@ -62,6 +66,17 @@ public final class PoolBuilder {
      */
     public PoolBuilder startMethod(final String method) {
         this.startMethod = Starters.canonical(method);
+        return this;
+    }
+
+    /**
+     * Runs the chunks on a cluster's nodes (kernel-lib-cluster's {@code Cluster}) instead of
+     * worker JVMs of this machine, with the same API. {@code processes} then bounds the chunks
+     * running at once (default: the cluster's CPUs); {@code maxTasksPerChild} and
+     * {@code taskTimeout} do not apply, since the nodes are not the pool's to replace.
+     */
+    public PoolBuilder cluster(final ChunkRunner.Factory c) {
+        this.cluster = c;
         return this;
     }
 

@@ -1,24 +1,10 @@
 package org.kernellib.mp.pool;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +17,6 @@ import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Task;
-import org.kernellib.mp.serial.ObjectCodec;
-import org.kernellib.mp.serial.ShippedClassLoader;
-import org.kernellib.mp.serial.TaskPayload;
 
 /**
  * What a pool worker JVM runs: connects back to the pool over its own socket and runs chunks
@@ -75,8 +58,8 @@ final class PoolWorkerLoop {
         private final Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
         private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
         private final AtomicInteger requests = new AtomicInteger();
-        private final Map<Integer, Job> jobs = new HashMap<>();
-        private final Map<List<String>, ClassLoader> bases = new HashMap<>();
+        private final Map<Integer, ChunkExecution.Call> jobs = new HashMap<>();
+        private final ChunkExecution execution = new ChunkExecution();
 
         Loop(final FrameChannel connection) {
             this.connection = connection;
@@ -100,7 +83,10 @@ final class PoolWorkerLoop {
                 }
                 switch (f.type()) {
                     case PoolProtocol.INIT -> init(f.payload());
-                    case PoolProtocol.JOB -> jobs.put(f.requestId(), prepare(f.requestId(), f.payload()));
+                    case PoolProtocol.JOB -> {
+                        int id = f.requestId();
+                        jobs.put(id, execution.prepare(f.payload(), n -> fetch(id, n)));
+                    }
                     case PoolProtocol.FORGET -> {
                         jobs.remove(f.requestId());
                         cancelled.remove(f.requestId());
@@ -156,170 +142,21 @@ final class PoolWorkerLoop {
 
         private void init(final byte[] payload) throws IOException {
             if (payload.length == 0) {
+                // No lambda made on a cold worker's way to ready (see run): most pools have no initializer.
                 connection.send(PoolProtocol.INIT_OK);
                 return;
             }
-            try {
-                Job j = prepare(0, payload);
-                if (j.failure != null) {
-                    throw j.failure;
-                }
-                ((Task) j.function).run();
-            } catch (Throwable e) {
-                ByteArrayOutputStream bos = new ByteArrayOutputStream();
-                try (DataOutputStream d = new DataOutputStream(bos)) {
-                    d.writeUTF(e.getClass().getName());
-                    d.writeUTF(PoolProtocol.truncate(trace(e), 30_000));
-                }
-                connection.send(PoolProtocol.INIT_FAILED, 0, bos.toByteArray());
-                return;
-            }
-            connection.send(PoolProtocol.INIT_OK);
+            ChunkExecution.Reply r = execution.init(payload, n -> fetch(0, n));
+            connection.send(r.type(), 0, r.payload());
         }
 
-        /** Decodes a call's function in a fresh loader, so each call sees the snippet versions of its time. */
-        private Job prepare(final int id, final byte[] payload) {
-            Job j = new Job();
-            try {
-                TaskPayload p = TaskPayload.decode(payload);
-                j.loader = new ShippedClassLoader(base(p.classPath()), n -> fetch(id, n));
-                ClassLoader before = Thread.currentThread().getContextClassLoader();
-                Thread.currentThread().setContextClassLoader(j.loader);
-                try {
-                    p.snapshot().restore(j.loader);
-                    j.function = p.readTask(j.loader);
-                } finally {
-                    Thread.currentThread().setContextClassLoader(before);
-                }
-            } catch (Throwable e) {
-                j.failure = e;
-            }
-            return j;
-        }
-
-        /** The system loader, or a child with the class path entries this worker does not have yet. */
-        private ClassLoader base(final List<String> classPath) {
-            Set<String> have = new HashSet<>(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
-            List<String> missing = new ArrayList<>();
-            for (String e : classPath) {
-                if (!have.contains(e)) {
-                    missing.add(e);
-                }
-            }
-            ClassLoader system = ClassLoader.getSystemClassLoader();
-            if (missing.isEmpty()) {
-                return system;
-            }
-            return bases.computeIfAbsent(missing, m -> {
-                URL[] urls = new URL[m.size()];
-                for (int i = 0; i < urls.length; i++) {
-                    try {
-                        urls[i] = Paths.get(m.get(i)).toUri().toURL();
-                    } catch (MalformedURLException ex) {
-                        throw new IllegalArgumentException(ex);
-                    }
-                }
-                return new URLClassLoader("kernel-lib-pool-classpath", urls, system);
-            });
-        }
-
-        @SuppressWarnings("unchecked")
         private void chunk(final int jobId, final byte[] payload) throws IOException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-            int chunk = in.readInt();
-            int first = in.readInt();
-            if (cancelled.contains(jobId)) {
-                connection.send(PoolProtocol.SKIPPED, jobId, PoolProtocol.frame(chunk, 0, 0, new byte[0]));
-                return;
-            }
-            Instant start = Instant.now();
-            Job j = jobs.get(jobId);
-            int item = -1;
-            Thread t = Thread.currentThread();
-            ClassLoader before = t.getContextClassLoader();
-            try {
-                if (j == null) {
-                    throw new IllegalStateException("the worker never received call #" + jobId);
-                }
-                if (j.failure != null) {
-                    throw j.failure;
-                }
-                t.setContextClassLoader(j.loader);
-                Object[] items;
-                items = PoolCodec.decode(PoolProtocol.tail(payload, 8), j.loader);
-                SerializableFunction<Object, Object> fn = (SerializableFunction<Object, Object>) j.function;
-                Object[] results = new Object[items.length];
-                for (int i = 0; i < items.length; i++) {
-                    item = first + i;
-                    results[i] = fn.apply(items[i]);
-                }
-                item = -1;
-                byte[] bytes;
-                try {
-                    bytes = PoolCodec.encode(results);
-                } catch (IOException | RuntimeException e) {
-                    int bad = unserializable(results);
-                    item = first + bad;
-                    throw ObjectCodec.cannotCopy("the result of item #" + item, results[bad], e);
-                }
-                connection.send(PoolProtocol.RESULT, jobId,
-                        PoolProtocol.frame(chunk, PoolProtocol.epochNanos(start), PoolProtocol.epochNanos(Instant.now()), bytes));
-            } catch (Throwable e) {
-                sendError(jobId, chunk, start, item, e);
-                if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError)) {
-                    // Out of memory or worse: this JVM is not to be trusted with more work.
-                    Runtime.getRuntime().halt(3);
-                }
-            } finally {
-                t.setContextClassLoader(before);
+            ChunkExecution.Reply r = execution.run(jobs.get(jobId), payload, cancelled.contains(jobId));
+            connection.send(r.type(), jobId, r.payload());
+            if (r.fatal()) {
+                // Out of memory or worse: this JVM is not to be trusted with more work.
+                Runtime.getRuntime().halt(3);
             }
         }
-
-        private static int unserializable(final Object[] results) {
-            for (int i = 0; i < results.length; i++) {
-                try {
-                    PoolProtocol.serialize(results[i]);
-                } catch (IOException | RuntimeException e) {
-                    return i;
-                }
-            }
-            return 0;
-        }
-
-        private void sendError(final int jobId, final int chunk, final Instant start, final int item, final Throwable e)
-                throws IOException {
-            byte[] copy;
-            try {
-                copy = PoolProtocol.serialize(e);
-            } catch (Throwable notSerializable) {
-                copy = new byte[0];
-            }
-            ByteArrayOutputStream bos = new ByteArrayOutputStream();
-            try (DataOutputStream d = new DataOutputStream(bos)) {
-                d.writeInt(item);
-                d.writeUTF(e.getClass().getName());
-                d.writeUTF(PoolProtocol.truncate(e.getMessage(), 10_000));
-                byte[] text = trace(e).getBytes(StandardCharsets.UTF_8);
-                d.writeInt(text.length);
-                d.write(text);
-                d.writeInt(copy.length);
-                d.write(copy);
-            }
-            connection.send(PoolProtocol.ERROR, jobId, PoolProtocol.frame(chunk, PoolProtocol.epochNanos(start),
-                    PoolProtocol.epochNanos(Instant.now()), bos.toByteArray()));
-        }
-
-        private static String trace(final Throwable e) {
-            StringWriter w = new StringWriter();
-            e.printStackTrace(new PrintWriter(w));
-            return w.toString();
-        }
-    }
-
-    /** A call as the worker holds it. */
-    private static final class Job {
-        ClassLoader loader;
-        Object function;
-        Throwable failure;
     }
 }

@@ -32,13 +32,8 @@ final class ResultReader {
                 switch (f.type()) {
                     case PoolProtocol.INIT_OK -> s.ready.complete(null);
                     case PoolProtocol.INIT_FAILED -> {
-                        DataInputStream in = new DataInputStream(PoolProtocol.tail(f.payload(), 0));
-                        String cls = in.readUTF();
-                        String trace = in.readUTF();
                         s.initFailed = true;
-                        s.ready.completeExceptionally(new PoolException("the initializer of " + book.poolName()
-                                + " failed in worker " + s.name + " (pid " + s.pid + "): " + firstLine(trace),
-                                new RemoteException(s.name, s.pid, cls, trace)));
+                        s.ready.completeExceptionally(initFailure(book.poolName(), s.name, s.pid, f.payload()));
                     }
                     case PoolProtocol.CLASS_REQUEST -> answerClassRequest(s, f);
                     case PoolProtocol.RESULT, PoolProtocol.ERROR, PoolProtocol.SKIPPED -> chunkDone(s, f);
@@ -69,30 +64,15 @@ final class ResultReader {
     }
 
     private void chunkDone(final LocalWorker s, final Frame f) throws IOException {
-        DataInputStream in = new DataInputStream(PoolProtocol.tail(f.payload(), 0));
-        int index = in.readInt();
-        Instant start = PoolProtocol.instant(in.readLong());
-        Instant end = PoolProtocol.instant(in.readLong());
         Job job;
         synchronized (book.lock) {
             job = book.jobLocked(f.requestId());
         }
-        Object[] results = null;
-        PoolException error = null;
-        if (job != null && f.type() == PoolProtocol.RESULT) {
-            try {
-                results = PoolCodec.decode(PoolProtocol.tail(f.payload(), 20), job.resultLoader);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                error = new PoolException("cannot read the results of chunk " + index + " of call #" + job.id
-                        + " from worker " + s.name + " (pid " + s.pid + "): " + e, e);
-            }
-        } else if (job != null && f.type() == PoolProtocol.ERROR) {
-            error = taskError(s, job, in);
-        }
+        Answer a = decode(s.name, s.pid, job, f.type(), f.payload());
         synchronized (book.lock) {
-            Chunk c = s.takeInflight(f.requestId(), index);
+            Chunk c = s.takeInflight(f.requestId(), a.index());
             if (c != null) {
-                book.chunkEndedLocked(c, s.name, s.pid, start, end, f.type() == PoolProtocol.SKIPPED, results, error);
+                book.chunkEndedLocked(c, s.name, s.pid, a.start(), a.end(), a.skipped(), a.results(), a.error());
             }
             workers.chunkEndedLocked(s);
         }
@@ -101,7 +81,44 @@ final class ResultReader {
         }
     }
 
-    private static PoolTaskException taskError(final LocalWorker s, final Job job, final DataInputStream in)
+    /** A chunk's answer (RESULT, ERROR or SKIPPED), decoded outside the pool's lock. */
+    record Answer(int index, Instant start, Instant end, boolean skipped, Object[] results, PoolException error) {
+    }
+
+    /** Decodes a chunk's answer from {@code worker}; {@code job} is null when the call is over already. */
+    static Answer decode(final String worker, final long pid, final Job job, final byte type, final byte[] payload)
+            throws IOException {
+        DataInputStream in = new DataInputStream(PoolProtocol.tail(payload, 0));
+        int index = in.readInt();
+        Instant start = PoolProtocol.instant(in.readLong());
+        Instant end = PoolProtocol.instant(in.readLong());
+        Object[] results = null;
+        PoolException error = null;
+        if (job != null && type == PoolProtocol.RESULT) {
+            try {
+                results = PoolCodec.decode(PoolProtocol.tail(payload, 20), job.resultLoader);
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                error = new PoolException("cannot read the results of chunk " + index + " of call #" + job.id
+                        + " from worker " + worker + " (pid " + pid + "): " + e, e);
+            }
+        } else if (job != null && type == PoolProtocol.ERROR) {
+            error = taskError(worker, pid, job, in);
+        }
+        return new Answer(index, start, end, type == PoolProtocol.SKIPPED, results, error);
+    }
+
+    /** What an INIT_FAILED payload says, as the exception the pool throws. */
+    static PoolException initFailure(final String poolName, final String worker, final long pid, final byte[] payload)
+            throws IOException {
+        DataInputStream in = new DataInputStream(PoolProtocol.tail(payload, 0));
+        String cls = in.readUTF();
+        String trace = in.readUTF();
+        return new PoolException("the initializer of " + poolName + " failed in worker " + worker + " (pid " + pid
+                + "): " + firstLine(trace), new RemoteException(worker, pid, cls, trace));
+    }
+
+    /** What an ERROR payload says after its chunk, start and end, as the exception the call fails with. */
+    static PoolTaskException taskError(final String worker, final long pid, final Job job, final DataInputStream in)
             throws IOException {
         int item = in.readInt();
         String cls = in.readUTF();
@@ -111,7 +128,7 @@ final class ResultReader {
         byte[] copy = new byte[in.readInt()];
         in.readFully(copy);
         String trace = new String(text, StandardCharsets.UTF_8);
-        RemoteException remote = new RemoteException(s.name, s.pid, cls, trace);
+        RemoteException remote = new RemoteException(worker, pid, cls, trace);
         Throwable cause = remote;
         if (copy.length > 0) {
             try (ObjectInputStream oin = new ShippingObjectInputStream(PoolProtocol.tail(copy, 0), job.resultLoader)) {
@@ -123,9 +140,9 @@ final class ResultReader {
             }
         }
         String where = item >= 0 ? " on item #" + item : "";
-        return new PoolTaskException("task failed in worker " + s.name + " (pid " + s.pid + ")" + where + " of pool call #"
+        return new PoolTaskException("task failed in worker " + worker + " (pid " + pid + ")" + where + " of pool call #"
                 + job.id + " (" + job.label + "): " + cls + (message.isEmpty() ? "" : ": " + message),
-                cause, s.name, s.pid, item, trace);
+                cause, worker, pid, item, trace);
     }
 
     private static String firstLine(final String s) {

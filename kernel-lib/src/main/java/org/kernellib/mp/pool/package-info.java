@@ -11,8 +11,10 @@
  * (the function threw; cause and {@link org.kernellib.mp.pool.RemoteException} carry the worker's
  * trace), {@link org.kernellib.mp.pool.WorkerDiedException} and
  * {@link org.kernellib.mp.pool.PoolInterruptedException}, the records
- * {@link org.kernellib.mp.pool.TimelineEntry}, and the SPI
- * {@link org.kernellib.mp.pool.ProgressListener}.
+ * {@link org.kernellib.mp.pool.TimelineEntry}, and the SPIs
+ * {@link org.kernellib.mp.pool.ProgressListener} and {@link org.kernellib.mp.pool.ChunkRunner}
+ * (chunks run elsewhere: {@code kernel-lib-cluster}'s nodes, which run them with
+ * {@link org.kernellib.mp.pool.ChunkExecution}).
  *
  * <p>Inside, in rooms: {@code Pool} is the API only; {@code JobBook} keeps the calls
  * ({@code Job}) and their chunks ({@code Chunk}): what is queued, what came back, the timeline and
@@ -20,7 +22,8 @@
  * {@code WorkerBackend}, the seam through which another kind of worker (a cluster node) can serve
  * the same API: {@code LocalWorkers} is the kind on this machine, worker JVMs with their
  * lifecycle (start through {@code start.Launcher} like any process, hand out chunks, watch, replace,
- * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads;
+ * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads, and
+ * {@code RunnerWorkers}, which hands chunks to a {@code ChunkRunner};
  * {@code WorkerWatch} kills a worker that is stopped or over the task timeout. {@code CallArguments}
  * checks and adapts what a call is given.
  *

@@ -188,6 +188,16 @@ public final class WorkerCommand {
         }
     }
 
+    /**
+     * This command with more JVM flags after its own (the last of two conflicting flags wins), for
+     * a long-lived worker that needs module options, such as a cluster's server node.
+     */
+    public WorkerCommand withFlags(final List<String> more) {
+        List<String> f = new ArrayList<>(flags);
+        f.addAll(more);
+        return new WorkerCommand(java, bootClassPath, f, userClassPath);
+    }
+
     /** What the worker JVM is started with: kernel-lib and ASM. */
     public List<String> bootClassPath() {
         return bootClassPath;

@@ -1,0 +1,64 @@
+package org.kernellib.mp.cluster;
+
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ignite.IgniteLock;
+
+/**
+ * A lock of the whole cluster, with the methods of kernel-lib's {@code Lock}: held by one thread
+ * of one JVM at a time. Failover-safe ({@code IgniteLock}): when the node holding it dies, the lock
+ * is released and the next waiter gets it. Reentrant, like {@code RLock}: release it on the thread
+ * that took it.
+ */
+public final class ClusterLock extends ClusterObject {
+    private static final long serialVersionUID = 1L;
+
+    private transient IgniteLock lock;
+
+    ClusterLock(final Cluster cluster, final String name) {
+        super(cluster, name);
+    }
+
+    private IgniteLock lock() {
+        IgniteLock l = lock;
+        if (l == null || l.removed()) {
+            l = ignite().reentrantLock(name, true, false, true);
+            lock = l;
+        }
+        return l;
+    }
+
+    /** Blocks until the lock is taken; always true (as Python's {@code acquire()}). */
+    public boolean acquire() {
+        lock().lock();
+        return true;
+    }
+
+    public boolean tryAcquire() {
+        return lock().tryLock();
+    }
+
+    public boolean tryAcquire(final long timeout, final TimeUnit unit) {
+        return lock().tryLock(timeout, unit);
+    }
+
+    public void release() {
+        lock().unlock();
+    }
+
+    /** Takes the lock for try-with-resources: {@code try (var held = lock.hold()) { ... }}. */
+    public ClusterHeld hold() {
+        acquire();
+        return new ClusterHeld(this::release);
+    }
+
+    /** Whether any thread of any node holds it now. */
+    public boolean isLocked() {
+        return lock().isLocked();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterLock(" + name + ")";
+    }
+}

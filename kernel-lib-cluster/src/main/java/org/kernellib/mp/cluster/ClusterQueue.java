@@ -1,0 +1,120 @@
+package org.kernellib.mp.cluster;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.ignite.IgniteQueue;
+import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.configuration.CollectionConfiguration;
+import org.kernellib.mp.serial.ObjectCodec;
+import org.kernellib.mp.shared.queue.EmptyException;
+import org.kernellib.mp.shared.queue.FullException;
+
+/**
+ * A FIFO queue of the whole cluster, with the methods of kernel-lib's {@code Queue}. Items travel
+ * as kernel-lib encodes them (the codec of a {@code Process}'s copied variables), so Ignite only
+ * ever holds bytes and needs no class of the notebook; they are decoded in the JVM that takes them.
+ * The queue ({@code IgniteQueue}) keeps one backup of its items, in a cache group of its own
+ * ({@code kernel-lib-queues}), so it survives one node's death.
+ */
+public final class ClusterQueue<E> extends ClusterObject {
+    private static final long serialVersionUID = 1L;
+    /** Queues with other backup counts would need a cache group of their own (an Ignite rule). */
+    private static final String GROUP = "kernel-lib-queues";
+
+    private final int maxsize;
+    private transient IgniteQueue<byte[]> queue;
+
+    ClusterQueue(final Cluster cluster, final String name, final int maxsize) {
+        super(cluster, name);
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be 0 (unbounded) or positive, not " + maxsize);
+        }
+        this.maxsize = maxsize;
+        queue();
+    }
+
+    private IgniteQueue<byte[]> queue() {
+        IgniteQueue<byte[]> q = queue;
+        if (q == null || q.removed()) {
+            CollectionConfiguration c = new CollectionConfiguration();
+            c.setBackups(BACKUPS);
+            c.setCacheMode(CacheMode.PARTITIONED);
+            c.setGroupName(GROUP);
+            q = ignite().queue(name, maxsize, c);
+            queue = q;
+        }
+        return q;
+    }
+
+    /** Adds an item, waiting while the queue is full. */
+    public void put(final E item) {
+        queue().put(ObjectCodec.write(item, "an item of cluster queue '" + name + "'"));
+    }
+
+    /** Adds an item now, or throws {@link FullException}. */
+    public void putNowait(final E item) {
+        if (!queue().offer(ObjectCodec.write(item, "an item of cluster queue '" + name + "'"))) {
+            throw new FullException("cluster queue '" + name + "' is full (maxsize " + maxsize + ")");
+        }
+    }
+
+    /** Takes the next item, waiting while the queue is empty. */
+    public E get() {
+        return decode(queue().take());
+    }
+
+    /** Takes the next item, waiting at most {@code timeout}; throws {@link EmptyException} after it. */
+    public E get(final Duration timeout) {
+        byte[] b = queue().poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (b == null) {
+            throw new EmptyException("cluster queue '" + name + "' stayed empty for " + timeout.toMillis() + " ms");
+        }
+        return decode(b);
+    }
+
+    /** Takes the next item now, or throws {@link EmptyException}. */
+    public E getNowait() {
+        byte[] b = queue().poll();
+        if (b == null) {
+            throw new EmptyException("cluster queue '" + name + "' is empty");
+        }
+        return decode(b);
+    }
+
+    @SuppressWarnings("unchecked")
+    private E decode(final byte[] b) {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        try {
+            return (E) ObjectCodec.read(new ByteArrayInputStream(b), l != null ? l : ClusterQueue.class.getClassLoader(),
+                    "an item of cluster queue '" + name + "'");
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("cannot read an item of cluster queue '" + name + "': " + e, e);
+        }
+    }
+
+    /** The number of items now. */
+    public int qsize() {
+        return queue().size();
+    }
+
+    public boolean empty() {
+        return queue().isEmpty();
+    }
+
+    public boolean full() {
+        return maxsize > 0 && queue().size() >= maxsize;
+    }
+
+    /** The bound given at creation; 0 for unbounded. */
+    public int maxsize() {
+        return maxsize;
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterQueue(" + name + ")";
+    }
+}

@@ -1,0 +1,181 @@
+package org.kernellib.mp.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteClientDisconnectedException;
+import org.apache.ignite.IgniteException;
+import org.apache.ignite.cluster.ClusterGroup;
+import org.apache.ignite.cluster.ClusterGroupEmptyException;
+import org.apache.ignite.cluster.ClusterTopologyException;
+import org.apache.ignite.lang.IgniteFuture;
+import org.kernellib.mp.pool.ChunkRunner;
+import org.kernellib.mp.pool.PoolException;
+import org.kernellib.mp.process.ProcessInfo;
+
+/**
+ * A pool's chunks on the cluster's server nodes: each chunk is one {@link ChunkJob} submitted
+ * through Ignite's compute grid, which picks the node (round robin) and, when a node leaves
+ * while it runs a chunk, runs that chunk again on another (Ignite's default failover): a map
+ * completes on the survivors, and a chunk's side effects may happen twice (at least once).
+ * With no server left a chunk fails with an error that says so: at once when the servers were
+ * started by this kernel (it sees their JVMs end), else when Ignite's client gives up reconnecting.
+ */
+final class ClusterRunner implements ChunkRunner {
+    private final Cluster cluster;
+    private final Ignite ignite;
+    private final String poolName;
+    private final UUID kernel;
+    private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Chunks out now, so that they fail at once when the last local server is gone. */
+    private final Set<CompletableFuture<Outcome>> running = ConcurrentHashMap.newKeySet();
+    /** Every server this kernel started has ended (never set for a cluster it only joined). */
+    private volatile boolean serversGone;
+    private final ExecutorService submitter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "kernel-lib-cluster-submit");
+        t.setDaemon(true);
+        return t;
+    });
+
+    ClusterRunner(final Cluster cluster, final String poolName) {
+        this.cluster = cluster;
+        this.ignite = cluster.ignite();
+        this.poolName = poolName;
+        this.kernel = ignite.cluster().localNode().id();
+        cluster.whenLocalServersGone(() -> {
+            serversGone = true; // before looking at running: run() adds first, then looks at this
+            for (CompletableFuture<Outcome> r : running) {
+                r.completeExceptionally(noServerLeft());
+            }
+        });
+    }
+
+    private PoolException noServerLeft() {
+        return new PoolException("no server node is left to run " + poolName + "'s chunks: every local server of "
+                + cluster.addresses() + " has ended " + cluster.localServers() + "; the call fails");
+    }
+
+    private ClusterGroup servers() {
+        return ignite.cluster().forServers();
+    }
+
+    private void register(final Call call) {
+        if (open.add(call.key())) {
+            ClassRequest.open(call.key(), call.classes());
+        }
+    }
+
+    @Override
+    public List<Outcome> initialize(final Call initializer) {
+        register(initializer);
+        try {
+            Collection<byte[]> replies = ignite.compute(servers()).broadcast(new InitJob(initializer.key(), kernel,
+                    initializer.payload()));
+            List<Outcome> r = new ArrayList<>();
+            for (byte[] b : replies) {
+                r.add(NodeCalls.decode(b));
+            }
+            return r;
+        } catch (IgniteException e) {
+            throw new PoolException("cannot run the initializer of " + poolName + " on " + cluster + ": " + e.getMessage(), e);
+        } finally {
+            forget(initializer);
+        }
+    }
+
+    @Override
+    public int slots() {
+        return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+    }
+
+    @Override
+    public List<ProcessInfo> workers() {
+        return cluster.nodes();
+    }
+
+    @Override
+    public CompletableFuture<Outcome> run(final Call call, final byte[] chunk) {
+        register(call);
+        CompletableFuture<Outcome> r = new CompletableFuture<>();
+        running.add(r);
+        r.whenComplete((o, e) -> running.remove(r));
+        if (serversGone) {
+            r.completeExceptionally(noServerLeft());
+            return r;
+        }
+        // Submitted on a thread of its own: the pool calls run() with its lock held, and Ignite may
+        // block a submission for seconds while the client reconnects (the last server just died).
+        AtomicReference<IgniteFuture<byte[]>> job = new AtomicReference<>();
+        r.whenComplete((o, e) -> {
+            IgniteFuture<byte[]> f = job.get();
+            if (e instanceof CancellationException && f != null) {
+                // interrupts the job on its node; off this thread, which may hold the pool's lock,
+                // since Ignite blocks a cancel while the client reconnects
+                submitter.execute(f::cancel);
+            }
+        });
+        submitter.execute(() -> {
+            if (r.isDone()) {
+                return;
+            }
+            IgniteFuture<byte[]> f;
+            try {
+                f = ignite.compute(servers()).callAsync(new ChunkJob(call.key(), kernel, call.payload(), chunk));
+            } catch (RuntimeException e) {
+                r.completeExceptionally(failure(e));
+                return;
+            }
+            job.set(f);
+            if (r.isCancelled()) {
+                f.cancel();
+            }
+            f.listen(done -> {
+                try {
+                    r.complete(NodeCalls.decode(done.get()));
+                } catch (RuntimeException e) {
+                    r.completeExceptionally(failure(e));
+                }
+            });
+        });
+        return r;
+    }
+
+    private PoolException failure(final RuntimeException e) {
+        if (e instanceof IgniteClientDisconnectedException || e.getCause() instanceof IgniteClientDisconnectedException) {
+            return new PoolException("this kernel lost its connection to the cluster at " + cluster.addresses()
+                    + " while " + poolName + "'s chunk ran (" + e.getMessage() + "); the call fails", e);
+        }
+        if (e instanceof ClusterGroupEmptyException || e instanceof ClusterTopologyException
+                || e.getCause() instanceof ClusterTopologyException) {
+            return new PoolException("no server node of " + cluster.addresses() + " is left to run " + poolName
+                    + "'s chunk (" + e.getMessage() + "); the call fails, the pool takes new calls once servers are back", e);
+        }
+        return new PoolException(poolName + "'s chunk could not run on the cluster: " + e, e);
+    }
+
+    @Override
+    public void forget(final Call call) {
+        if (open.remove(call.key())) {
+            ClassRequest.close(call.key());
+        }
+    }
+
+    @Override
+    public void close() {
+        submitter.shutdown();
+        for (String key : open) {
+            ClassRequest.close(key);
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,109 @@
+package org.kernellib.mp.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.kernellib.mp.process.CurrentProcess;
+import org.kernellib.mp.serial.TaskPayload;
+import org.kernellib.mp.start.Launcher;
+import org.kernellib.mp.start.WorkerCommand;
+import org.kernellib.mp.start.WorkerHandle;
+
+/**
+ * One server JVM of a local cluster, as its owner sees it. It is started like any kernel-lib
+ * worker ({@link Launcher}, a {@link WorkerHandle}), with Ignite's module options and a modest heap
+ * added, so it inherits what every worker has: its output relayed to the owner's, and its end
+ * tied to the owner's: the worker halts when its stdin pipe from the owner closes, which the OS
+ * does when the owner exits or is killed.
+ */
+final class LocalServer {
+    /** Heap of a server JVM: nodes keep values, locks, queues and a pool's chunks, not data sets. */
+    static final String HEAP = "-Xmx256m";
+
+    final String name;
+    final int discoveryPort;
+    final WorkerHandle handle;
+
+    private LocalServer(final String name, final int discoveryPort, final WorkerHandle handle) {
+        this.name = name;
+        this.discoveryPort = discoveryPort;
+        this.handle = handle;
+    }
+
+    /** Starts the JVM of server {@code name}; returns without waiting for its node to join. */
+    static LocalServer start(final String name, final List<String> addresses, final int discoveryPort) throws IOException {
+        Thread t = Thread.currentThread();
+        ClassLoader context = t.getContextClassLoader();
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(LocalServer.class.getClassLoader());
+        if (context != null) {
+            loaders.add(context);
+        }
+        WorkerCommand[] command = new WorkerCommand[1];
+        TaskPayload payload = TaskPayload.prepare(ServerNode.task(name, String.join(",", addresses), discoveryPort),
+                name, true, CurrentProcess.get().name(), used -> {
+                    List<ClassLoader> all = new ArrayList<>(loaders);
+                    all.addAll(used);
+                    List<String> flags = new ArrayList<>(JvmOptions.all());
+                    flags.add(HEAP);
+                    command[0] = WorkerCommand.forLoaders(all).withFlags(flags);
+                    return command[0].userClassPath();
+                });
+        return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));
+    }
+
+    /**
+     * {@code n} discovery ports on 127.0.0.1 that nothing listens on now, from
+     * {@link NodeConfig#DISCOVERY_PORTS}, starting at a random place so that two clusters started at
+     * the same time by different users rarely race for the same ports (a server that loses such a
+     * race fails to start, and says so).
+     */
+    static List<Integer> freeDiscoveryPorts(final int n) {
+        int first = NodeConfig.DISCOVERY_PORTS[0];
+        int span = NodeConfig.DISCOVERY_PORTS[1] - first + 1;
+        int offset = ThreadLocalRandom.current().nextInt(span);
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < span && ports.size() < n; i++) {
+            int port = first + (offset + i) % span;
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                ports.add(port);
+            } catch (IOException taken) {
+                // in use: try the next one
+            }
+        }
+        if (ports.size() < n) {
+            throw new IllegalStateException("only " + ports.size() + " of the discovery ports " + first + "-"
+                    + NodeConfig.DISCOVERY_PORTS[1] + " on 127.0.0.1 are free, " + n + " are needed: "
+                    + "close clusters you no longer use");
+        }
+        return ports;
+    }
+
+    long pid() {
+        return handle.pid();
+    }
+
+    boolean isAlive() {
+        return handle.isAlive();
+    }
+
+    /** Completes when the JVM has ended (at once if it already has). */
+    CompletableFuture<?> exited() {
+        return ProcessHandle.of(handle.pid()).<CompletableFuture<?>>map(ProcessHandle::onExit)
+                .orElse(CompletableFuture.completedFuture(null));
+    }
+
+    /** Ends the JVM: SIGTERM (Ignite's and the worker's shutdown hooks run), SIGKILL after a few seconds. */
+    void stop() throws InterruptedException {
+        handle.terminate();
+        if (!handle.awaitExit(5000)) {
+            handle.kill();
+            handle.awaitExit(2000);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package org.kernellib.mp.cluster;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.ignite.configuration.DataRegionConfiguration;
+import org.apache.ignite.configuration.DataStorageConfiguration;
+import org.apache.ignite.configuration.IgniteConfiguration;
+import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
+import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+
+/**
+ * The Ignite configuration of every node kernel-lib starts, server or client. What it fixes, and
+ * why:
+ * <ul>
+ * <li>Discovery through a static list of addresses ({@code TcpDiscoveryVmIpFinder}), never
+ *     Ignite's default multicast finder, which sends to a multicast group; a local cluster lists
+ *     127.0.0.1 ports only, from {@link #DISCOVERY_PORTS}, and binds 127.0.0.1 only.</li>
+ * <li>Communication on {@link #COMMUNICATION_PORTS}, bound like discovery.</li>
+ * <li>No REST connector and no thin-client/JDBC listener: no port beyond those two.</li>
+ * <li>No peer class loading: it cannot ship notebook code (JJava's snippet loader serves no class
+ *     bytes), and kernel-lib ships its own task payload in fixed job classes instead.</li>
+ * <li>Small data regions (a node holds values, locks and queues, not data sets), metrics logging
+ *     off, Ignite's log at warnings and above, the work directory in kernel-lib's private runtime
+ *     directory of the JVM.</li>
+ * </ul>
+ */
+final class NodeConfig {
+    /** Discovery ports of local servers: {@code [first, last]}. */
+    static final int[] DISCOVERY_PORTS = {47600, 47699};
+    /** Communication ports of every local node, the kernel's client included. */
+    static final int[] COMMUNICATION_PORTS = {47700, 47799};
+    /** Node attributes: the JVM's pid and kernel-lib's name for the node, for timelines and messages. */
+    static final String PID = "kernellib.pid";
+    static final String NAME = "kernellib.name";
+    /** How long a node tries to join before its start fails. */
+    static final long JOIN_TIMEOUT_MS = 60_000;
+    private static final long MIB = 1024L * 1024;
+
+    private NodeConfig() {
+    }
+
+    /**
+     * @param addresses the discovery addresses of the servers, as Ignite takes them
+     *     ({@code host:port} or {@code host:port1..port2})
+     * @param discoveryPort the port this server listens on for discovery (0 for a client)
+     */
+    static IgniteConfiguration of(final String instanceName, final String nodeName, final boolean client,
+            final List<String> addresses, final int discoveryPort, final Path workDir) {
+        TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
+        finder.setAddresses(addresses);
+        TcpDiscoverySpi discovery = new TcpDiscoverySpi();
+        discovery.setIpFinder(finder);
+        discovery.setLocalAddress("127.0.0.1");
+        // Ignite's default is to wait for a server forever: a wrong address would hang the cell.
+        // A minute covers local servers still booting on two loaded cores.
+        discovery.setJoinTimeout(JOIN_TIMEOUT_MS);
+        if (discoveryPort > 0) {
+            discovery.setLocalPort(discoveryPort);
+            discovery.setLocalPortRange(0); // exactly this port: never wander into another cluster's
+        }
+        TcpCommunicationSpi communication = new TcpCommunicationSpi();
+        communication.setLocalAddress("127.0.0.1");
+        communication.setLocalPort(COMMUNICATION_PORTS[0]);
+        communication.setLocalPortRange(COMMUNICATION_PORTS[1] - COMMUNICATION_PORTS[0]);
+        communication.setMessageQueueLimit(1024); // bounded, as Ignite advises at every start otherwise
+
+        DataStorageConfiguration storage = new DataStorageConfiguration();
+        storage.setSystemRegionInitialSize(16 * MIB);
+        storage.setSystemRegionMaxSize(32 * MIB);
+        DataRegionConfiguration region = new DataRegionConfiguration();
+        region.setName("default");
+        region.setInitialSize(16 * MIB);
+        region.setMaxSize(64 * MIB);
+        storage.setDefaultDataRegionConfiguration(region);
+
+        IgniteConfiguration c = new IgniteConfiguration();
+        c.setIgniteInstanceName(instanceName);
+        c.setClientMode(client);
+        c.setLocalHost("127.0.0.1");
+        c.setDiscoverySpi(discovery);
+        c.setCommunicationSpi(communication);
+        c.setConnectorConfiguration(null);
+        c.setClientConnectorConfiguration(null);
+        c.setPeerClassLoadingEnabled(false);
+        c.setMetricsLogFrequency(0);
+        c.setDataStorageConfiguration(storage);
+        c.setAtomicConfiguration(ClusterObject.atomics()); // locks and semaphores take theirs from here
+        c.setGridLogger(new WarningLogger(nodeName));
+        c.setWorkDirectory(workDir.toString());
+        c.setClassLoader(NodeConfig.class.getClassLoader());
+        c.setUserAttributes(Map.of(PID, ProcessHandle.current().pid(), NAME, nodeName));
+        return c;
+    }
+}

@@ -1,0 +1,117 @@
+package org.kernellib.mp.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.kernellib.mp.process.ProcessInfo;
+
+/** A local cluster's servers join, a second handle joins them by address, and no server outlives its owner. */
+class ClusterLifecycleTest {
+    @Test
+    void startsJoinsAndCloseEndsOnlyWhatItStarted() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (Cluster c = Cluster.startLocal(2)) {
+            assertEquals(2, c.nodes().size(), c.toString());
+            for (ProcessInfo s : c.localServers()) {
+                pids.add(s.pid());
+                assertTrue(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false));
+            }
+            assertEquals(pids.stream().sorted().toList(), c.nodes().stream().map(ProcessInfo::pid).sorted().toList(),
+                    "the nodes' pid attributes name the server JVMs");
+            for (String a : c.addresses()) {
+                assertTrue(a.startsWith("127.0.0.1:"), a);
+                int port = Integer.parseInt(a.substring(a.indexOf(':') + 1));
+                assertTrue(port >= 47600 && port <= 47699, a);
+            }
+            try (Cluster other = Cluster.connect(c.addresses().toArray(new String[0]))) {
+                assertEquals(2, other.nodes().size());
+                assertTrue(other.localServers().isEmpty());
+            }
+            // closing the handle that only connected stopped no server
+            assertEquals(2, c.nodes().size());
+            for (long pid : pids) {
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            }
+        }
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " still runs");
+        }
+    }
+
+    @Test
+    void badArgumentsSayWhatIsWrong() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cluster.startLocal(0));
+        assertTrue(e.getMessage().contains("at least 1"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Cluster.connect());
+        assertTrue(e.getMessage().contains("KERNELLIB_CLUSTER"), e.getMessage());
+    }
+
+    @Test
+    void jvmOptionsAgreeWithThePom() throws Exception {
+        // The surefire argLine carries the pom's list; this JVM must have every option JvmOptions lists.
+        List<String> args = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        for (String o : JvmOptions.all()) {
+            assertTrue(args.contains(o), "the pom's ignite.jvm.options lacks " + o);
+        }
+    }
+
+    @Test
+    void serversDieWhenTheirOwnerIsKilled() throws Exception {
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m"));
+        cmd.addAll(JvmOptions.all());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), OwnerMain.class.getName()));
+        Process owner = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<Long> servers = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(owner.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null && !line.equals("ready")) {
+                if (line.startsWith("server ")) {
+                    servers.add(Long.parseLong(line.substring(7)));
+                }
+            }
+            assertEquals(2, servers.size(), "the owner did not report its servers");
+            owner.destroyForcibly(); // SIGKILL: no hook of the owner runs
+            assertTrue(owner.waitFor(10, TimeUnit.SECONDS));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (long pid : servers) {
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < end) {
+                    Thread.sleep(20);
+                }
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+                        "server " + pid + " outlived its SIGKILLed owner");
+            }
+        } finally {
+            owner.destroyForcibly();
+            for (long pid : servers) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** An owner JVM for the test above: starts a local cluster, names its servers, waits to be killed. */
+    public static final class OwnerMain {
+        public static void main(final String[] args) throws Exception {
+            Cluster c = Cluster.startLocal(2);
+            for (ProcessInfo s : c.localServers()) {
+                System.out.println("server " + s.pid());
+            }
+            System.out.println("ready");
+            System.out.flush();
+            Thread.sleep(120_000);
+            c.close();
+        }
+    }
+}
