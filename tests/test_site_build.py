@@ -33,18 +33,20 @@ def interval(nb):
     return tuple(int(x) for x in re.search(r"pid (\d+) from (\d+)\s+to (\d+)", text).groups())
 
 
-def live_children():
-    """Pids of this process's children that are still running (not yet reaped zombies included)."""
-    found = []
+def live_kernels():
+    """Pids of this process's running children (zombies left out) that are JJava kernels: other
+    tests of the session may have children of their own."""
+    found = set()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
                 stat = open(f"/proc/{entry}/stat").read()
+                command = open(f"/proc/{entry}/cmdline", "rb").read()
             except OSError:
                 continue
             fields = stat[stat.rindex(")") + 2:].split()
-            if int(fields[1]) == os.getpid() and fields[0] != "Z":
-                found.append(int(entry))
+            if int(fields[1]) == os.getpid() and fields[0] != "Z" and b"jjava.jar" in command:
+                found.add(int(entry))
     return found
 
 
@@ -52,6 +54,7 @@ def test_lessons_that_measure_time_run_alone_each_in_a_fresh_kernel(tmp_path):
     paths = [timed(tmp_path, f"{i:02d}.ipynb", 1500) for i in range(4)]
     measuring = {"01.ipynb", "03.ipynb"}
     finished = []
+    before = live_kernels()
     executed = asyncio.run(build_site.execute_all(paths, done=lambda p, s: finished.append(p.name),
                                                   alone=measuring))
     assert list(executed) == paths, "the executed copies come back in reading order"
@@ -62,13 +65,14 @@ def test_lessons_that_measure_time_run_alone_each_in_a_fresh_kernel(tmp_path):
         _, start, end = runs[name]
         others = [(s, e) for other, (_, s, e) in runs.items() if other != name]
         assert all(e < start or s > end for s, e in others), f"{name} ran beside another notebook: {runs}"
-    assert not live_children(), "every kernel is shut down"
+    assert not live_kernels() - before, "every kernel is shut down"
 
 
 def test_a_failing_notebook_fails_the_build_and_leaves_no_kernel_running(tmp_path):
     paths = [timed(tmp_path, "00.ipynb", 10),
              notebook(tmp_path, "01.ipynb", 'throw new IllegalStateException("this lesson is broken");'),
              timed(tmp_path, "02.ipynb", 10)]
+    before = live_kernels()
     with pytest.raises(CellExecutionError, match="this lesson is broken"):
         asyncio.run(build_site.execute_all(paths, alone={"02.ipynb"}))
-    assert not live_children(), "the kernel started ahead for the lesson that never ran is shut down"
+    assert not live_kernels() - before, "the kernel started ahead for the lesson that never ran is shut down"

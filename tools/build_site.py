@@ -87,7 +87,7 @@ async def execute_all(paths: list, log=None, done=None, alone=MEASURES_TIME) -> 
     AT_A_TIME at once, heaviest (latest) first to keep both going to the end,
     while the kernels of the lessons named in `alone` start beside them; those lessons then run one
     by one on a machine with nothing else of this build running. `done(path, seconds)` is called
-    as each notebook finishes. The first failure cancels the rest and is raised.
+    as each notebook finishes. The first failure ends the build and is raised.
     """
     shared = [p for p in reversed(paths) if p.name not in alone]
     alone = [p for p in paths if p.name in alone]
@@ -111,8 +111,9 @@ async def execute_all(paths: list, log=None, done=None, alone=MEASURES_TIME) -> 
         for path in alone:
             await run(path, starting.pop(path))
     finally:
-        for running in slots:  # a failure in one slot stops the other (its kernel is shut down)
-            running.cancel()
+        # After a failure the other slot takes no new notebook and finishes the one it runs: nothing
+        # here is cancelled, since a cancelled start or shut-down would leave a kernel running.
+        shared.clear()
         await asyncio.gather(*slots, return_exceptions=True)
         for kernel in starting.values():  # started for a lesson that a failure kept from running
             await _shut_down(kernel)
