@@ -16,7 +16,6 @@ import org.kernellib.mp.serial.ClassShipper;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.Starter;
 import org.kernellib.mp.start.Starters;
-import org.kernellib.mp.start.WorkerCommand;
 
 /**
  * A pool of long-lived worker JVMs that apply a function to many items: Python's
@@ -130,10 +129,6 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
 
     Pool(final PoolBuilder b) {
         this.name = b.name != null ? b.name : "Pool-" + POOLS.incrementAndGet();
-        if (b.cluster != null && (b.maxTasksPerChild > 0 || b.taskTimeout != null || b.startMethod != null)) {
-            throw new IllegalArgumentException("maxTasksPerChild, taskTimeout and startMethod do not apply to a pool on a "
-                    + "cluster: its nodes are not the pool's to start or replace; leave them out");
-        }
         ChunkRunner runner = b.cluster == null ? null : b.cluster.open(name);
         this.processes = runner != null && !b.processesGiven ? Math.max(1, runner.slots()) : b.processes;
         this.original = null;
@@ -164,7 +159,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             throw e;
         }
         if (runner == null && !starter.startsFresh()) {
-            starter.keep(commandFor(contextLoader), processes); // the next pool starts warm too (prestart)
+            PoolStandbys.keep(starter, contextLoader, processes); // the next pool starts warm too (prestart)
         }
     }
 
@@ -415,16 +410,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
      * JVM; changing the start method drops them, and with any other start method this does nothing.
      */
     public static void prestart(final int n) {
-        Starter starter = Starters.current();
-        if (!starter.startsFresh()) { // a starter that starts every JVM fresh keeps none
-            ClassLoader cl = Thread.currentThread().getContextClassLoader();
-            starter.keep(commandFor(cl != null ? cl : ClassLoader.getSystemClassLoader()), n);
-        }
-    }
-
-    /** The command of this pool's workers: the caller's class path and kernel-lib's. */
-    private static WorkerCommand commandFor(final ClassLoader context) {
-        return WorkerCommand.forLoaders(List.of(context, Pool.class.getClassLoader()));
+        PoolStandbys.prestart(n);
     }
 
     /** Waits until the spares asked for by {@link #prestart} are up (for benchmarks); false after the timeout. */

@@ -88,6 +88,10 @@ public final class PoolBuilder {
 
     /** Starts the pool (see {@link Pool}). */
     public Pool build() {
+        if (cluster != null && (maxTasksPerChild > 0 || taskTimeout != null || startMethod != null)) {
+            throw new IllegalArgumentException("maxTasksPerChild, taskTimeout and startMethod do not apply to a pool on a "
+                    + "cluster: its nodes are not the pool's to start or replace; leave them out");
+        }
         return new Pool(this);
     }
 }
