@@ -24,10 +24,10 @@ import org.kernellib.mp.shared.sync.Semaphore;
  *
  * <p>Each round is judged on its own: after a round that lost a permit, the next round gets a new
  * semaphore. (The first version of this check kept the semaphore, so one permit lost in one round
- * made every later round report a loss: in a 10-minute run at load average 25–37, one loss at
- * round 24 read as "27 of 51 rounds ended with a permit lost". Giving the permit back instead
- * would not work: a release by the parent, which holds none, rightly switches the semaphore's
- * recovery off for good.)
+ * made every later round report a loss: a 10-minute run at load average 25 to 37 read "27 of 51
+ * rounds ended with a permit lost", and a semaphore-only run that lost one permit in its 34th
+ * round of 54 reported 20 such rounds. Giving the permit back instead would not work: a release
+ * by the parent, which holds none, rightly switches the semaphore's recovery off for good.)
  */
 final class SemaphoreWorkload extends Workload {
     private static final int PERMITS = 2;
