@@ -150,9 +150,11 @@ public class Semaphore extends SemLock {
     }
 
     /**
-     * Claims this process's holder slot. Done before the first permit is taken, not after: claiming
-     * can take milliseconds in a fresh JVM (a scan of the table, perhaps of /proc), and a process
-     * killed between taking a permit and counting it loses that permit for good.
+     * Claims this process's holder slot and readies the counting. Done before the first permit is
+     * taken, not after: claiming can take milliseconds in a fresh JVM (a scan of the table, perhaps
+     * of /proc), and so can the first use of each shared-memory access the counting makes
+     * ({@link PermitHolders#warmUp}); a process killed between taking a permit and counting it
+     * loses that permit for good.
      */
     private void claimHolderSlot() {
         PermitHolders.ProcessSlot p = PermitHolders.recoveryOn(file) ? PermitHolders.claimSlot(file) : null;
@@ -160,8 +162,8 @@ public class Semaphore extends SemLock {
             counting = false;
             return;
         }
+        PermitHolders.warmUp(file, wordOf(p));
         holder = p;
-        wordOf(p);
     }
 
     /** Records the permit just taken in this process's holder slot. */
