@@ -339,24 +339,10 @@ public final class ShareableList extends AbstractList<Object> implements RandomA
 
     /** Travels as its block's name and attaches at the other end, as Python pickles it. */
     private Object writeReplace() throws ObjectStreamException {
-        return new ByName(name());
+        return new BlockByName(name(), true);
     }
 
     private void readObject(final java.io.ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a ShareableList travels as its name only");
-    }
-
-    /** The serialized form: the block's name, attached on arrival. */
-    private static final class ByName implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String name;
-
-        ByName(final String name) {
-            this.name = name;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            return attach(name);
-        }
     }
 }

@@ -235,24 +235,10 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
     /** Travels as its name and attaches at the other end, as Python pickles it. */
     private Object writeReplace() throws ObjectStreamException {
-        return new ByName(name);
+        return new BlockByName(name, false);
     }
 
     private void readObject(final java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
         throw new java.io.InvalidObjectException("a SharedMemory travels as its name only");
-    }
-
-    /** The serialized form: the name, attached on arrival. */
-    private static final class ByName implements Serializable {
-        private static final long serialVersionUID = 1L;
-        private final String name;
-
-        ByName(final String name) {
-            this.name = name;
-        }
-
-        private Object readResolve() throws ObjectStreamException {
-            return attach(name);
-        }
     }
 }
