@@ -26,6 +26,7 @@ final class FaultInjector {
     private final List<Workload> workloads;
     /** When each killed pid was signalled ({@link System#nanoTime()}), for latency measurements. */
     private final Map<Long, Long> killedAt;
+    private final Freezes freezes;
     private final Map<String, int[]> tally = new LinkedHashMap<>();
     private final Map<Long, Boolean> frozen = new ConcurrentHashMap<>();
     private final ScheduledExecutorService thaw = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -34,8 +35,10 @@ final class FaultInjector {
         return t;
     });
 
-    FaultInjector(final Random random, final List<Workload> workloads, final Map<Long, Long> killedAt) {
+    FaultInjector(final Random random, final List<Workload> workloads, final Map<Long, Long> killedAt,
+            final Freezes freezes) {
         this.random = random;
+        this.freezes = freezes;
         this.workloads = workloads;
         this.killedAt = killedAt;
         for (Workload w : workloads) {
@@ -66,9 +69,11 @@ final class FaultInjector {
 
     private void freeze(final long pid, final int millis) {
         frozen.put(pid, true);
+        long from = System.nanoTime();
         signal("STOP", pid);
         thaw.schedule(() -> {
             signal("CONT", pid);
+            freezes.add(pid, from, System.nanoTime());
             frozen.remove(pid);
         }, millis, TimeUnit.MILLISECONDS);
     }

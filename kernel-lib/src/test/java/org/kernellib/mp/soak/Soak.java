@@ -37,8 +37,9 @@ public final class Soak {
         System.out.printf(Locale.ROOT, "soak: %d s, seed %d, pid %d%n", seconds, seed, ProcessHandle.current().pid());
 
         Map<Long, Long> killedAt = new ConcurrentHashMap<>();
+        Freezes freezes = new Freezes();
         List<Workload> all = List.of(new PoolWorkload(), new QueueWorkload(), new CounterWorkload(),
-                new SemaphoreWorkload(), new BarrierWorkload(killedAt));
+                new SemaphoreWorkload(), new BarrierWorkload(killedAt, freezes));
         // -Dsoak.only=semaphore,barrier runs only the workloads whose names start with these words.
         String only = System.getProperty("soak.only", "");
         List<Workload> workloads = new ArrayList<>();
@@ -49,7 +50,7 @@ public final class Soak {
                 w.close();
             }
         }
-        FaultInjector injector = new FaultInjector(random, workloads, killedAt);
+        FaultInjector injector = new FaultInjector(random, workloads, killedAt, freezes);
 
         Instant deadline = Instant.now().plusSeconds(seconds);
         ExecutorService threads = Executors.newCachedThreadPool();
