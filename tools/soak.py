@@ -74,6 +74,10 @@ def main():
             print(line, end="", flush=True)
     status = soak.wait()
     done.set()
+    if status != 0:
+        # A soak JVM that ends without its table must at least say how it ended.
+        how = f"killed by signal {-status}" if status < 0 else f"exit status {status}"
+        print(f"soak JVM (pid {soak.pid}) ended: {how}", flush=True)
     result = json.loads(lines[-1]) if lines and lines[-1].startswith("{") else {"ok": False, "rows": []}
 
     # Workers watch their parent and end within a second or so of it; give them a moment.

@@ -56,9 +56,13 @@ final class FaultInjector {
                 continue;
             }
             long pid = pids.get(random.nextInt(pids.size()));
+            ProcessHandle child = childOfThisJvm(pid);
+            if (child == null) {
+                continue;
+            }
             if (random.nextDouble() < KILL_SHARE) {
                 killedAt.put(pid, System.nanoTime());
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                child.destroyForcibly();
                 tally.get(w.name())[0]++;
             } else {
                 freeze(pid, 100 + random.nextInt(MAX_FREEZE_MS - 100));
@@ -67,12 +71,27 @@ final class FaultInjector {
         }
     }
 
+    /**
+     * The live child of this JVM with that pid, or null. A pid is only a number: once its worker has
+     * gone, pid_max (32768 here) wraps within minutes of a soak, and the number can name another
+     * process or a thread of this JVM (kill(2) with a thread's id signals the whole process).
+     */
+    private static ProcessHandle childOfThisJvm(final long pid) {
+        ProcessHandle self = ProcessHandle.current();
+        return ProcessHandle.of(pid)
+                .filter(h -> h.pid() != self.pid())
+                .filter(h -> h.parent().map(p -> p.pid() == self.pid()).orElse(false))
+                .orElse(null);
+    }
+
     private void freeze(final long pid, final int millis) {
         frozen.put(pid, true);
         long from = System.nanoTime();
         signal("STOP", pid);
         thaw.schedule(() -> {
-            signal("CONT", pid);
+            if (childOfThisJvm(pid) != null) {
+                signal("CONT", pid);
+            }
             freezes.add(pid, from, System.nanoTime());
             frozen.remove(pid);
         }, millis, TimeUnit.MILLISECONDS);
@@ -81,7 +100,9 @@ final class FaultInjector {
     /** Lets every frozen worker go on, so nothing stays stopped once the soak ends. */
     void thawAll() {
         for (Long pid : frozen.keySet()) {
-            signal("CONT", pid);
+            if (childOfThisJvm(pid) != null) {
+                signal("CONT", pid);
+            }
         }
         thaw.shutdownNow();
         frozen.clear();

@@ -10,6 +10,7 @@ import java.util.stream.IntStream;
 import org.kernellib.mp.pool.AsyncResult;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.pool.PoolException;
+import org.kernellib.mp.process.ProcessInfo;
 
 /**
  * Maps over one long-lived pool of two workers while the injector kills and freezes them. Every map
@@ -42,9 +43,17 @@ final class PoolWorkload extends Workload {
         return (long) x * x + (s & 0);
     }
 
+    /**
+     * The workers running now. Not {@code allWorkerPids()}: it keeps the pids of replaced workers,
+     * and with pid_max 32768 one of those soon names another process, or a thread of this JVM.
+     */
     @Override
     List<Long> victims() {
-        return pool.allWorkerPids();
+        List<Long> pids = new ArrayList<>();
+        for (ProcessInfo w : pool.workers()) {
+            pids.add(w.pid());
+        }
+        return pids;
     }
 
     @Override
