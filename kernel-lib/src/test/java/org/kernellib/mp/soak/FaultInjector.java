@@ -76,7 +76,7 @@ final class FaultInjector {
      * gone, pid_max (32768 here) wraps within minutes of a soak, and the number can name another
      * process or a thread of this JVM (kill(2) with a thread's id signals the whole process).
      */
-    private static ProcessHandle childOfThisJvm(final long pid) {
+    static ProcessHandle childOfThisJvm(final long pid) {
         ProcessHandle self = ProcessHandle.current();
         return ProcessHandle.of(pid)
                 .filter(h -> h.pid() != self.pid())
