@@ -367,8 +367,10 @@ public class Process implements AutoCloseable, Serializable {
         if (!status.running() && status.signalSent() == 0 && exitCode != 0) {
             // Its JVM failed before it could take the task (a bad flag in kernellib.worker.jvmArgs,
             // a missing java, no memory): say so, next to the JVM's own message.
-            System.err.println("kernel-lib: the worker JVM of " + name + " (pid " + h.pid() + ") exited with code "
-                    + h.exitValue() + " before it could run its task; its own message, if any, is above. Command: "
+            // A signal from outside (an OOM killer, a kill -9) is named as such, not as a JVM failure.
+            String how = exitCode < 0 ? ExitCode.describe(exitCode) : "exited with code " + h.exitValue();
+            System.err.println("kernel-lib: the worker JVM of " + name + " (pid " + h.pid() + ") " + how
+                    + " before it could run its task; its own message, if any, is above. Command: "
                     + h.command());
         }
         h.close();

@@ -256,6 +256,31 @@ class PlainJavaProcessTest {
     }
 
     @Test
+    void aWorkerKilledFromOutsideBeforeItsTaskIsNamedAsKilled() {
+        // A cold worker's JVM boots for tens of milliseconds after start() returns, so a kill right
+        // after start() lands before the task runs (the first start in a JVM is slow enough to lose
+        // that race, hence a warm-up and a few tries). The report must name the signal, not a
+        // JVM failure with code 137.
+        Multiprocessing.setStartMethod("spawn");
+        Process warmUp = new Process(TestTasks::hello);
+        warmUp.start();
+        warmUp.join();
+        try (OutputCapture cap = new OutputCapture()) {
+            for (int attempt = 0; attempt < 5 && !cap.err().contains("before it could"); attempt++) {
+                Process p = new Process(TestTasks::hello);
+                p.start();
+                ProcessHandle.of(p.pid()).orElseThrow().destroyForcibly();
+                p.join();
+                assertEquals(OptionalInt.of(-9), p.exitCode());
+            }
+            String report = cap.err();
+            assertTrue(report.contains(") was killed by signal 9 (SIGKILL), exit code -9 before it could run its task"),
+                    report);
+            assertFalse(report.contains("exited with code 137"), report);
+        }
+    }
+
+    @Test
     void aWorkerJvmThatCannotStartIsExplained() {
         String old = System.getProperty("kernellib.worker.jvmArgs");
         System.setProperty("kernellib.worker.jvmArgs", "-XX:+NoSuchKernelLibTestFlag");
