@@ -123,7 +123,9 @@ class PoolLifecycleTest {
                 cell.join(5000);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 assertFalse(cell.isAlive());
-                assertTrue(ms < 1000, "returned after " + ms + " ms");
+                // Well under the 5 s the tasks sleep: the map did not wait for them. (It takes
+                // milliseconds; a tighter bound flaked on a machine at load 40.)
+                assertTrue(ms < 3000, "returned after " + ms + " ms");
                 assertTrue(thrown.get() instanceof PoolInterruptedException, String.valueOf(thrown.get()));
                 assertTrue(flag[0], "interrupt flag kept");
                 // The busy workers were killed and are replaced; the pool works on.
