@@ -179,12 +179,12 @@ Barrier b = barrier(2);
 List<Class<?>> named = List.of(Connection.class, Pipe.class, ProcessInfo.class, JoinInterruptedException.class,
         ProcessStartException.class, EmptyException.class, FullException.class, BrokenBarrierException.class,
         PoolException.class, PoolTaskException.class, PoolInterruptedException.class, WorkerDiedException.class,
-        RemoteException.class, WaitInterruptedException.class, SemLock.class);
+        RemoteException.class, WaitInterruptedException.class, SemLock.class, ShutDownException.class);
 named.forEach(c -> System.out.println(c.getName()));
 """)
     assert cell.status == "ok", cell.error
     names = cell.stdout.split()
-    assert len(names) == 15 and all(n.startswith("org.kernellib.mp.") for n in names), names
+    assert len(names) == 16 and all(n.startswith("org.kernellib.mp.") for n in names), names
 
 
 def test_a_workers_exception_names_notebook_lines_as_jjava_does_and_folds_the_plumbing(kc):
@@ -289,3 +289,4 @@ def test_an_interrupt_while_the_kernel_is_idle_stops_nothing(kernel):
     assert running(int(cell.stdout)), "an interrupt of an idle kernel stopped the last cell's worker"
     after = run(kc, 'System.out.println("next cell runs " + idle.isAlive());\nidle.kill();')
     assert after.status == "ok" and after.stdout == "next cell runs true\n", (after.stdout, after.error)
+

@@ -65,6 +65,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.EmptyException;",
             "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
+            "import org.kernellib.mp.shared.queue.ShutDownException;",
             // Python's multiprocessing.shared_memory: blocks Python can attach by name.
             "import org.kernellib.mp.shared.memory.SharedMemory;",
             "import org.kernellib.mp.shared.memory.ShareableList;",
