@@ -14,7 +14,7 @@ import org.kernellib.mp.shared.queue.ShutDownException;
  * lock and two conditions, as {@code queue.Queue} has; each put and get is atomic, and a wait
  * ends when the caller's connection closes (the manager interrupts it) or the queue is shut down.
  */
-final class ServedQueue implements Served {
+final class ServedQueue extends WaitingServed {
     private final ArrayDeque<Object> items = new ArrayDeque<>();
     private final int maxsize;
     private final ReentrantLock lock = new ReentrantLock();
@@ -23,15 +23,11 @@ final class ServedQueue implements Served {
     private boolean shutDown;
 
     ServedQueue(final int maxsize) {
+        super("put", "get");
         if (maxsize < 0) {
             throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
         }
         this.maxsize = maxsize;
-    }
-
-    @Override
-    public boolean blocks(final String operation) {
-        return "put".equals(operation) || "get".equals(operation);
     }
 
     @Override
