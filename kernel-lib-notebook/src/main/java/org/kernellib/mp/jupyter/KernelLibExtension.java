@@ -123,6 +123,8 @@ public final class KernelLibExtension implements Extension {
         if (lines != null) {
             SnippetLines.lookUpBy(lines);
         }
+        // What a pool's callback prints reaches a cell even when no cell runs (see the class).
+        CallbackCellOutput.install(kernel);
         keepAWorkerWarm();
         sweepDeadKernelsFiles();
         Pool.setProgressListenerFactory(new NotebookProgress(kernel.getIO().display));
