@@ -19,7 +19,8 @@ public final class CallbackOutput {
         void run(Object captured, Runnable callback);
     }
 
-    private static final Routing AS_IS = new Routing() {
+    /** The default: a callback's output goes wherever {@code System.out} points when it prints. */
+    public static final Routing AS_IS = new Routing() {
         @Override
         public Object capture() {
             return null;

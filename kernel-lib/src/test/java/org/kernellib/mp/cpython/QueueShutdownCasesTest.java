@@ -51,6 +51,32 @@ class QueueShutdownCasesTest {
         }
     }
 
+    /**
+     * CPython's {@code _get}, {@code _put} and {@code _get_task_done}: a process that waits for
+     * {@code go}, runs {@code op}, and puts into {@code results} whether it ended as expected
+     * (with {@link ShutDownException} when {@code expectShutDown}, else without).
+     */
+    private static Process afterGo(final Event go, final Queue<Boolean> results, final boolean expectShutDown,
+            final Task op) {
+        return start(() -> {
+            go.await();
+            try {
+                op.run();
+                results.put(!expectShutDown);
+            } catch (ShutDownException e) {
+                results.put(expectShutDown);
+            }
+        });
+    }
+
+    /** CPython's {@code type2test(2)} with "Y" and "D" put: full. */
+    private static Queue<String> fullQueueOfTwo() {
+        Queue<String> q = SharedState.queue(2);
+        q.put("Y");
+        q.put("D");
+        return q;
+    }
+
     /** What the processes put into {@code results}, sorted (false before true). */
     private static List<Boolean> drain(final Queue<Boolean> results) {
         List<Boolean> all = new ArrayList<>();
@@ -249,23 +275,13 @@ class QueueShutdownCasesTest {
 
     /** Processes that get after the shutdown: with items left, they get them (unless immediate). */
     private static void shutdownGet(final boolean immediate) {
-        Queue<String> q = SharedState.queue(2);
+        Queue<String> q = fullQueueOfTwo();
         Queue<Boolean> results = SharedState.queue();
         Event go = SharedState.event();
-        q.put("Y");
-        q.put("D"); // full
         List<Process> ps = new ArrayList<>();
         // immediate: both get ShutDown; else one of three does, when the two items are gone
         for (int i = 0; i < (immediate ? 2 : 3); i++) {
-            ps.add(start(() -> {
-                go.await();
-                try {
-                    q.get();
-                    results.put(!immediate);
-                } catch (ShutDownException e) {
-                    results.put(immediate);
-                }
-            }));
+            ps.add(afterGo(go, results, immediate, () -> q.get()));
         }
         q.shutdown(immediate);
         go.set();
@@ -287,22 +303,12 @@ class QueueShutdownCasesTest {
 
     /** As CPython's case, which calls {@code shutdown()} without immediate in both variants. */
     private static void shutdownPut(final boolean immediate) {
-        Queue<String> q = SharedState.queue(2);
+        Queue<String> q = fullQueueOfTwo();
         Queue<Boolean> results = SharedState.queue();
         Event go = SharedState.event();
-        q.put("Y");
-        q.put("D"); // full
         List<Process> ps = new ArrayList<>();
         for (String msg : List.of("E", "W")) {
-            ps.add(start(() -> {
-                go.await();
-                try {
-                    q.put(msg);
-                    results.put(false);
-                } catch (ShutDownException e) {
-                    results.put(true);
-                }
-            }));
+            ps.add(afterGo(go, results, true, () -> q.put(msg)));
         }
         q.shutdown();
         go.set();
@@ -369,15 +375,7 @@ class QueueShutdownCasesTest {
         Event go = SharedState.event();
         q.put("Y"); // not full
         List<Process> ps = new ArrayList<>();
-        ps.add(start(() -> {
-            go.await();
-            try {
-                q.put("E");
-                results.put(false);
-            } catch (ShutDownException e) {
-                results.put(true);
-            }
-        }));
+        ps.add(afterGo(go, results, true, () -> q.put("E")));
         ps.add(start(() -> {
             q.join();
             results.put(true);
@@ -408,15 +406,9 @@ class QueueShutdownCasesTest {
         assertEquals(q.unfinishedTasks(), q.qsize());
         List<Process> ps = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            ps.add(start(() -> {
-                go.await();
-                try {
-                    q.get();
-                    q.taskDone();
-                    results.put(true);
-                } catch (ShutDownException e) {
-                    results.put(false);
-                }
+            ps.add(afterGo(go, results, false, () -> {
+                q.get();
+                q.taskDone();
             }));
         }
         for (int i = 0; i < 2; i++) {

@@ -143,17 +143,7 @@ class PoolCallbackTest {
                 assertFalse(t.isAlive(), "get() returned");
             }
         } finally {
-            CallbackOutput.routeBy(new CallbackOutput.Routing() {
-                @Override
-                public Object capture() {
-                    return null;
-                }
-
-                @Override
-                public void run(final Object captured, final Runnable callback) {
-                    callback.run();
-                }
-            });
+            CallbackOutput.routeBy(CallbackOutput.AS_IS);
         }
         String handler = pool.name() + "-result-handler";
         assertEquals(List.of("routed to cell [7]", "callback 42 on " + handler, "done for cell [7]", "get returned",
