@@ -39,23 +39,29 @@ final class CallbackCellOutput implements CallbackOutput.Routing {
     private final PrintStream cellErrPrint;
     private final Field env;
 
-    private CallbackCellOutput(final BaseKernel kernel, final Field jupyterOut, final Field jupyterErr, final Field env)
-            throws ReflectiveOperationException {
-        this.cellOut = (JupyterOutputStream) jupyterOut.get(kernel.getIO());
-        this.cellErr = (JupyterOutputStream) jupyterErr.get(kernel.getIO());
-        this.cellOutPrint = kernel.getIO().out;
-        this.cellErrPrint = kernel.getIO().err;
-        this.env = env;
+    private CallbackCellOutput(final JupyterIO io) throws ReflectiveOperationException {
+        this.cellOut = (JupyterOutputStream) accessible(JupyterIO.class, "jupyterOut").get(io);
+        this.cellErr = (JupyterOutputStream) accessible(JupyterIO.class, "jupyterErr").get(io);
+        this.cellOutPrint = io.out;
+        this.cellErrPrint = io.err;
+        this.env = accessible(JupyterOutputStream.class, "env");
     }
 
     /** Routes callback output in this kernel; false if this JJava keeps its streams elsewhere. */
     static boolean install(final BaseKernel kernel) {
+        CallbackCellOutput routing = of(kernel.getIO());
+        if (routing != null) {
+            CallbackOutput.routeBy(routing);
+        }
+        return routing != null;
+    }
+
+    /** The routing for the cells that {@code io} writes to; null if this JJava keeps its streams elsewhere. */
+    static CallbackCellOutput of(final JupyterIO io) {
         try {
-            CallbackOutput.routeBy(new CallbackCellOutput(kernel, accessible(JupyterIO.class, "jupyterOut"),
-                    accessible(JupyterIO.class, "jupyterErr"), accessible(JupyterOutputStream.class, "env")));
-            return true;
+            return new CallbackCellOutput(io);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 
