@@ -179,12 +179,12 @@ Barrier b = barrier(2);
 List<Class<?>> named = List.of(Connection.class, Pipe.class, ProcessInfo.class, JoinInterruptedException.class,
         ProcessStartException.class, EmptyException.class, FullException.class, BrokenBarrierException.class,
         PoolException.class, PoolTaskException.class, PoolInterruptedException.class, WorkerDiedException.class,
-        RemoteException.class, WaitInterruptedException.class, SemLock.class);
+        RemoteException.class, WaitInterruptedException.class, SemLock.class, ShutDownException.class);
 named.forEach(c -> System.out.println(c.getName()));
 """)
     assert cell.status == "ok", cell.error
     names = cell.stdout.split()
-    assert len(names) == 15 and all(n.startswith("org.kernellib.mp.") for n in names), names
+    assert len(names) == 16 and all(n.startswith("org.kernellib.mp.") for n in names), names
 
 
 def test_a_workers_exception_names_notebook_lines_as_jjava_does_and_folds_the_plumbing(kc):
@@ -289,3 +289,46 @@ def test_an_interrupt_while_the_kernel_is_idle_stops_nothing(kernel):
     assert running(int(cell.stdout)), "an interrupt of an idle kernel stopped the last cell's worker"
     after = run(kc, 'System.out.println("next cell runs " + idle.isAlive());\nidle.kill();')
     assert after.status == "ok" and after.stdout == "next cell runs true\n", (after.stdout, after.error)
+
+
+def stream_text_for(kc, msg_id, until, timeout):
+    """Text of the stdout stream messages whose parent is msg_id, read until it matches `until`."""
+    text, deadline = "", time.monotonic() + timeout
+    while not re.search(until, text) and time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except Exception:  # queue.Empty at the deadline
+            break
+        if (msg["msg_type"] == "stream" and msg["content"]["name"] == "stdout"
+                and msg["parent_header"].get("msg_id") == msg_id):
+            text += msg["content"]["text"]
+    return text
+
+
+def test_a_pool_callback_prints_in_the_cell_that_submitted_the_call_while_it_runs(kc):
+    cell = run(kc, """
+Pool callbacks = new Pool(1);
+AsyncResult<Integer> r = callbacks.applyAsync((Integer x) -> x * 2, 21, v -> System.out.println("callback got " + v), null);
+System.out.println("get " + r.get());
+""")
+    assert cell.status == "ok", cell.error
+    assert cell.stdout == "callback got 42\nget 42\n", cell.stdout
+
+
+def test_a_pool_callback_that_fires_while_another_cell_runs_prints_in_that_cell(kc):
+    submitting = run(kc, 'callbacks.applyAsync((Integer x) -> { Thread.sleep(1500); return x + 1; }, 1,'
+                         ' v -> System.out.println("callback got " + v), null);')
+    assert submitting.status == "ok" and submitting.stdout == "", (submitting.stdout, submitting.error)
+    running_now = run(kc, 'Thread.sleep(6000);\nSystem.out.println("slept");')
+    assert running_now.stdout == "callback got 2\nslept\n", running_now.stdout
+
+
+def test_a_pool_callback_that_fires_while_no_cell_runs_prints_in_the_cell_that_submitted_the_call(kc):
+    """JJava alone sends what is printed between cells to the kernel's own log; a callback's goes to its cell."""
+    reply = kc.execute_interactive('callbacks.applyAsync((Integer x) -> { Thread.sleep(1500); return x + 2; }, 1,'
+                                   ' v -> System.out.println("late callback got " + v), null);', timeout=120)
+    assert reply["content"]["status"] == "ok"
+    submitted = reply["parent_header"]["msg_id"]
+    text = stream_text_for(kc, submitted, until=r"late callback got 3\n", timeout=30)
+    assert text == "late callback got 3\n", text
+    assert run(kc, "callbacks.close();").status == "ok"

@@ -65,6 +65,7 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.shared.queue.EmptyException;",
             "import org.kernellib.mp.shared.queue.FullException;",
             "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
+            "import org.kernellib.mp.shared.queue.ShutDownException;",
             // Python's multiprocessing.shared_memory: blocks Python can attach by name.
             "import org.kernellib.mp.shared.memory.SharedMemory;",
             "import org.kernellib.mp.shared.memory.ShareableList;",
@@ -122,6 +123,8 @@ public final class KernelLibExtension implements Extension {
         if (lines != null) {
             SnippetLines.lookUpBy(lines);
         }
+        // What a pool's callback prints reaches a cell even when no cell runs (see the class).
+        CallbackCellOutput.install(kernel);
         keepAWorkerWarm();
         sweepDeadKernelsFiles();
         Pool.setProgressListenerFactory(new NotebookProgress(kernel.getIO().display));

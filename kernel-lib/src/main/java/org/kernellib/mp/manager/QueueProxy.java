@@ -58,6 +58,26 @@ public final class QueueProxy<E> implements Serializable {
         return qsize() == 0;
     }
 
+    /**
+     * Python 3.13's {@code shutdown(immediate)}: from now on a put throws
+     * {@link org.kernellib.mp.shared.queue.ShutDownException}, and so does a get once the queue is
+     * empty, or at once with {@code immediate}, which drops the items; puts and gets waiting in
+     * the manager, for any process, end with it.
+     */
+    public void shutdown(final boolean immediate) {
+        target.call("shutdown", immediate);
+    }
+
+    /** {@code shutdown(false)}. */
+    public void shutdown() {
+        shutdown(false);
+    }
+
+    /** Whether the queue was shut down (Python's {@code is_shutdown}). */
+    public boolean isShutdown() {
+        return (Boolean) target.call("isShutdown");
+    }
+
     @Override
     public boolean equals(final Object o) {
         return o instanceof QueueProxy && ((QueueProxy<?>) o).target.equals(target);

@@ -11,22 +11,18 @@ import org.kernellib.mp.shared.sync.BrokenBarrierException;
  * {@link CyclicBarrier}. A party whose caller's connection closes while it waits is interrupted,
  * which breaks the barrier for the others, as a party that dies does in Python.
  */
-final class ServedBarrier implements Served {
+final class ServedBarrier extends WaitingServed {
     private final CyclicBarrier barrier;
     private final double defaultTimeout;
     private volatile boolean aborted;
 
     ServedBarrier(final int parties, final double defaultTimeout) {
+        super("await");
         if (parties < 1) {
             throw new IllegalArgumentException("a barrier needs at least 1 party, got " + parties);
         }
         barrier = new CyclicBarrier(parties);
         this.defaultTimeout = defaultTimeout;
-    }
-
-    @Override
-    public boolean blocks(final String operation) {
-        return "await".equals(operation);
     }
 
     @Override

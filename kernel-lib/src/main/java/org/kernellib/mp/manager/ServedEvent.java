@@ -4,12 +4,11 @@ package org.kernellib.mp.manager;
  * The manager's side of an {@link EventProxy}: Python's {@code threading.Event}. A wait is
  * interrupted when the caller's connection closes.
  */
-final class ServedEvent implements Served {
+final class ServedEvent extends WaitingServed {
     private boolean flag;
 
-    @Override
-    public boolean blocks(final String operation) {
-        return "await".equals(operation);
+    ServedEvent() {
+        super("await");
     }
 
     @Override

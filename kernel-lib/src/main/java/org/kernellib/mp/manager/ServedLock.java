@@ -9,12 +9,11 @@ import java.util.concurrent.TimeUnit;
  * An acquire waits on the manager's connection thread; when the caller's connection closes (the
  * caller was interrupted or died), the wait is interrupted and the lock is not taken.
  */
-final class ServedLock implements Served {
+final class ServedLock extends WaitingServed {
     private final Semaphore permit = new Semaphore(1);
 
-    @Override
-    public boolean blocks(final String operation) {
-        return "acquire".equals(operation);
+    ServedLock() {
+        super("acquire");
     }
 
     @Override

@@ -1,59 +1,111 @@
 package org.kernellib.mp.manager;
 
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.kernellib.mp.shared.queue.EmptyException;
 import org.kernellib.mp.shared.queue.FullException;
+import org.kernellib.mp.shared.queue.ShutDownException;
 
 /**
- * The manager's side of a {@link QueueProxy}: Python's {@code queue.Queue} held by the manager, a
- * {@link LinkedBlockingQueue} bounded by {@code maxsize} (0 = unbounded). Each put and get is
- * atomic; waits are interrupted when the caller's connection closes.
+ * The manager's side of a {@link QueueProxy}: Python's {@code queue.Queue} held by the manager,
+ * bounded by {@code maxsize} (0 = unbounded), with Python 3.13's {@code shutdown(immediate)}. One
+ * lock and two conditions, as {@code queue.Queue} has; each put and get is atomic, and a wait
+ * ends when the caller's connection closes (the manager interrupts it) or the queue is shut down.
  */
-final class ServedQueue implements Served {
-    private final LinkedBlockingQueue<Object> items;
+final class ServedQueue extends WaitingServed {
+    private final ArrayDeque<Object> items = new ArrayDeque<>();
     private final int maxsize;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private boolean shutDown;
 
     ServedQueue(final int maxsize) {
+        super("put", "get");
         if (maxsize < 0) {
             throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
         }
         this.maxsize = maxsize;
-        items = new LinkedBlockingQueue<>(maxsize == 0 ? Integer.MAX_VALUE : maxsize);
-    }
-
-    @Override
-    public boolean blocks(final String operation) {
-        return "put".equals(operation) || "get".equals(operation);
     }
 
     @Override
     public Object call(final String operation, final Object[] a) throws InterruptedException {
-        switch (operation) {
-            case "put": {
-                long nanos = (Boolean) a[1] ? Served.nanos(a[2]) : 0;
-                boolean done = nanos == Long.MAX_VALUE ? putForever(a[0]) : items.offer(a[0], nanos, TimeUnit.NANOSECONDS);
-                if (!done) {
-                    throw new FullException("the manager's queue is full (maxsize " + maxsize + ")");
-                }
-                return null;
+        lock.lock();
+        try {
+            switch (operation) {
+                case "put": put(a[0], (Boolean) a[1] ? Served.nanos(a[2]) : 0); return null;
+                case "get": return get((Boolean) a[0] ? Served.nanos(a[1]) : 0);
+                case "qsize": return items.size();
+                case "shutdown": shutdown((Boolean) a[0]); return null;
+                case "isShutdown": return shutDown;
+                default: throw Served.unknown("queue", operation);
             }
-            case "get": {
-                long nanos = (Boolean) a[0] ? Served.nanos(a[1]) : 0;
-                Object item = nanos == Long.MAX_VALUE ? items.take() : items.poll(nanos, TimeUnit.NANOSECONDS);
-                if (item == null) {
-                    throw new EmptyException("the manager's queue is empty");
-                }
-                return item;
-            }
-            case "qsize": return items.size();
-            default: throw Served.unknown("queue", operation);
+        } finally {
+            lock.unlock();
         }
     }
 
-    private boolean putForever(final Object item) throws InterruptedException {
-        items.put(item);
-        return true;
+    private void put(final Object item, final long nanos) throws InterruptedException {
+        long left = nanos;
+        while (true) {
+            if (shutDown) {
+                throw new ShutDownException("cannot put to the manager's queue: it was shut down");
+            }
+            if (maxsize == 0 || items.size() < maxsize) {
+                items.add(item);
+                notEmpty.signal();
+                return;
+            }
+            if (left <= 0) {
+                throw new FullException("the manager's queue is full (maxsize " + maxsize + ")");
+            }
+            left = await(notFull, left);
+        }
+    }
+
+    private Object get(final long nanos) throws InterruptedException {
+        long left = nanos;
+        while (true) {
+            if (!items.isEmpty()) {
+                notFull.signal();
+                return items.poll();
+            }
+            if (shutDown) {
+                throw new ShutDownException("cannot get from the manager's queue: it was shut down and is empty");
+            }
+            if (left <= 0) {
+                throw new EmptyException("the manager's queue is empty");
+            }
+            left = await(notEmpty, left);
+        }
+    }
+
+    /**
+     * Waits for a signal; {@code Long.MAX_VALUE} nanoseconds means no limit. A waiter interrupted
+     * (its caller went away) passes a signal it may have taken on to the next waiter.
+     */
+    private static long await(final Condition c, final long nanos) throws InterruptedException {
+        try {
+            if (nanos == Long.MAX_VALUE) {
+                c.await();
+                return nanos;
+            }
+            return c.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            c.signal();
+            throw e;
+        }
+    }
+
+    /** As Python's: from now on puts raise, gets once empty; immediate drops the items. Wakes every waiter. */
+    private void shutdown(final boolean immediate) {
+        shutDown = true;
+        if (immediate) {
+            items.clear();
+        }
+        notEmpty.signalAll();
+        notFull.signalAll();
     }
 }

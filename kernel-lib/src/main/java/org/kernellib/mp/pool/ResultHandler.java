@@ -16,7 +16,9 @@ import java.util.function.Supplier;
  * Python's result-handler thread: runs the callbacks and error callbacks of a pool's async calls
  * in this (the parent) process, one at a time, in the order the calls finish. Started with the
  * first call that has a callback; a callback that throws is reported on stderr and the handler
- * goes on, so one bad callback cannot silence the others.
+ * goes on, so one bad callback cannot silence the others. What a callback prints, and that report,
+ * go where {@link CallbackOutput} routes them (in a notebook: the cell running then, else the
+ * cell that submitted the call).
  */
 final class ResultHandler {
     private final String poolName;
@@ -37,12 +39,19 @@ final class ResultHandler {
     <T> CompletableFuture<Void> attach(final Job job, final Supplier<T> value, final Consumer<? super T> callback,
             final Consumer<? super Throwable> errorCallback) {
         CompletableFuture<Void> handled = new CompletableFuture<>();
+        Object origin = CallbackOutput.capture();
         pending.add(handled);
         handled.whenComplete((v, e) -> pending.remove(handled));
         ExecutorService ex = executor();
         job.finished.whenComplete((ignored, failure) -> {
             try {
-                ex.execute(() -> run(job, value, callback, errorCallback, failure, handled));
+                ex.execute(() -> {
+                    try {
+                        CallbackOutput.run(origin, () -> run(job, value, callback, errorCallback, failure));
+                    } finally {
+                        handled.complete(null);
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 handled.complete(null); // the pool was terminated before the call finished
             }
@@ -51,7 +60,7 @@ final class ResultHandler {
     }
 
     private static <T> void run(final Job job, final Supplier<T> value, final Consumer<? super T> callback,
-            final Consumer<? super Throwable> errorCallback, final Throwable failure, final CompletableFuture<Void> handled) {
+            final Consumer<? super Throwable> errorCallback, final Throwable failure) {
         String which = failure == null ? "callback" : "error callback";
         try {
             if (failure == null && callback != null) {
@@ -64,8 +73,6 @@ final class ResultHandler {
             System.err.println("kernel-lib: the " + which + " of pool call #" + job.id + " (" + job.label + ") threw " + e
                     + "; the other callbacks still run");
             e.printStackTrace();
-        } finally {
-            handled.complete(null);
         }
     }
 

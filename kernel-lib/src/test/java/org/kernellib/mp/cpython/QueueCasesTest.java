@@ -31,8 +31,8 @@ import org.kernellib.mp.shared.sync.Event;
  * handle refuses {@code put} and {@code get} with {@link IllegalStateException} (Python:
  * {@code ValueError}) but still answers {@code empty()} (Python raises {@code OSError} once the
  * queue was used), since {@code close()} only ends this handle's use, there being no feeder thread
- * or pipe to release. Not ported: {@code shutdown()} (Python 3.13; kernel-lib has none yet), and
- * the cases about Python's import lock and feeder-thread hooks.
+ * or pipe to release. Python 3.13's {@code shutdown()} cases are in {@link QueueShutdownCasesTest}.
+ * Not ported: the cases about Python's import lock and feeder-thread hooks.
  */
 class QueueCasesTest {
     private static final Duration LONG = Duration.ofSeconds(120);

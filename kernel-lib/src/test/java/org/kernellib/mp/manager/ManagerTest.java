@@ -20,6 +20,7 @@ import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.shared.WaitInterruptedException;
 import org.kernellib.mp.shared.queue.EmptyException;
+import org.kernellib.mp.shared.queue.ShutDownException;
 import org.kernellib.mp.shared.sync.BrokenBarrierException;
 
 /** Proxies used from this process and from workers they were copied to; one manager for all. */
@@ -147,6 +148,39 @@ class ManagerTest {
         assertTrue(notCopyable.getMessage().contains("cannot send an argument of the manager call put")
                 && notCopyable.getMessage().contains("java.lang.Thread"), notCopyable.getMessage());
         assertEquals(0, d.size(), "nothing was stored");
+    }
+
+    /** Python 3.13's queue.Queue.shutdown through the proxy; a get waiting in a worker ends with it. */
+    @Test
+    void aQueueShutDownWakesAGetWaitingInAWorkerAndRefusesPuts() {
+        QueueProxy<String> q = manager.queue(1);
+        QueueProxy<String> results = manager.queue();
+        EventProxy waiting = manager.event();
+        Process getter = new Process(() -> {
+            waiting.set();
+            try {
+                results.put("got " + q.get());
+            } catch (ShutDownException e) {
+                results.put("ShutDown");
+            }
+        });
+        getter.start();
+        assertTrue(waiting.await(Duration.ofSeconds(60)));
+        assertFalse(q.isShutdown());
+        q.shutdown();
+        assertTrue(q.isShutdown());
+        assertEquals("ShutDown", results.get(Duration.ofSeconds(60)));
+        getter.join();
+        assertThrows(ShutDownException.class, () -> q.put("late"));
+
+        QueueProxy<String> full = manager.queue(2);
+        full.put("a");
+        full.put("b");
+        full.shutdown();
+        assertEquals("a", full.get(), "shutdown() leaves the items to get");
+        full.shutdown(true);
+        assertThrows(ShutDownException.class, full::get, "shutdown(true) dropped the rest");
+        assertEquals(0, full.qsize());
     }
 
     @Test

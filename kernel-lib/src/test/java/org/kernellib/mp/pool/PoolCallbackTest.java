@@ -106,6 +106,50 @@ class PoolCallbackTest {
         assertTrue(text.contains("the callback of pool call #") && text.contains("callback boom"), text);
     }
 
+    /**
+     * A kernel routes a callback's output by what it captured where the call was submitted (a
+     * notebook: the submitting cell); the callback, and a report of its failure, run inside that
+     * routing, and get() still waits for them, even when the routing itself fails.
+     */
+    @Test
+    void callbacksRunInsideTheRoutingOfTheThreadThatSubmittedThem() throws InterruptedException {
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        CallbackOutput.routeBy(new CallbackOutput.Routing() {
+            @Override
+            public Object capture() {
+                return Thread.currentThread().getName();
+            }
+
+            @Override
+            public void run(final Object captured, final Runnable callback) {
+                seen.add("routed to " + captured);
+                callback.run();
+                seen.add("done for " + captured);
+                if ("failing routing".equals(captured)) {
+                    throw new IllegalStateException("the routing itself failed");
+                }
+            }
+        });
+        try {
+            for (String submitter : List.of("cell [7]", "failing routing")) {
+                Thread t = new Thread(() -> {
+                    AsyncResult<Integer> r = pool.applyAsync((Integer x) -> x * 2, 21,
+                            v -> seen.add("callback " + v + " on " + Thread.currentThread().getName()), null);
+                    assertEquals(42, r.get());
+                    seen.add("get returned");
+                }, submitter);
+                t.start();
+                t.join(60_000);
+                assertFalse(t.isAlive(), "get() returned");
+            }
+        } finally {
+            CallbackOutput.routeBy(CallbackOutput.AS_IS);
+        }
+        String handler = pool.name() + "-result-handler";
+        assertEquals(List.of("routed to cell [7]", "callback 42 on " + handler, "done for cell [7]", "get returned",
+                "routed to failing routing", "callback 42 on " + handler, "done for failing routing", "get returned"), seen);
+    }
+
     @Test
     void closeWaitsForTheCallbacksOfSubmittedWork() {
         List<Integer> seen = Collections.synchronizedList(new ArrayList<>());

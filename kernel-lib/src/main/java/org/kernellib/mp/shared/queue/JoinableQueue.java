@@ -9,7 +9,8 @@ import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
  * A {@link Queue} that counts unfinished tasks, like Python's {@code JoinableQueue}: every put
- * adds one, every {@link #taskDone()} removes one, and {@link #join()} waits for zero.
+ * adds one, every {@link #taskDone()} removes one, and {@link #join()} waits for zero. Each item
+ * that {@code shutdown(true)} drops counts as done, as in Python 3.13's {@code queue.Queue}.
  */
 public final class JoinableQueue<E> extends Queue<E> {
     private static final long serialVersionUID = 1L;
@@ -44,6 +45,17 @@ public final class JoinableQueue<E> extends Queue<E> {
         }
     }
 
+    /** Items dropped by {@code shutdown(true)} are done: never below zero, as in Python. */
+    @Override
+    void itemsDropped(final int count) {
+        for (int i = 0; i < count; i++) {
+            long n;
+            do {
+                n = file.getLongVolatile(UNFINISHED_OFFSET);
+            } while (n > 0 && !file.compareAndSetLong(UNFINISHED_OFFSET, n, n - 1));
+        }
+    }
+
     /** Number of elements put and not yet marked done. */
     public long unfinishedTasks() {
         return file.getLongVolatile(UNFINISHED_OFFSET);
@@ -67,6 +79,7 @@ public final class JoinableQueue<E> extends Queue<E> {
             if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                 return false;
             }
+            QueueShutdown.dropIfImmediate(this); // what a stalled producer committed after shutdown(true)
             backoff.idle(deadline);
         }
         return true;

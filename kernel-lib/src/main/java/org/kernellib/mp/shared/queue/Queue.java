@@ -1,6 +1,7 @@
 package org.kernellib.mp.shared.queue;
 
 import static org.kernellib.mp.shared.queue.QueueDescriptor.ITEMS_OFFSET;
+import static org.kernellib.mp.shared.queue.QueueDescriptor.SHUTDOWN_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.UNFINISHED_OFFSET;
 
 import java.io.Serializable;
@@ -24,7 +25,8 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * to the ring's bytes; a put waits while the ring is full either way).
  *
  * <p>{@link #close()} means this process will use this handle no more (as in Python, puts and gets
- * on it then throw); other processes keep using the queue.
+ * on it then throw); other processes keep using the queue. {@link #shutdown(boolean)} is Python
+ * 3.13's: it ends the queue's use for every process ({@link QueueShutdown}).
  *
  * <p>A process killed in the middle of a put loses at most that one item: consumers waiting
  * behind its record skip it once the producer is dead (and correct {@link #qsize()}), whether the
@@ -166,6 +168,7 @@ public class Queue<E> extends MappedObject {
                     }
                     continue;
                 }
+                QueueShutdown.refuseIfShutDown(this, "put to");
                 if (timeoutNanos == 0) {
                     throw new FullException("queue is full (" + n + " of maxsize " + maxsize + " items)");
                 }
@@ -190,6 +193,7 @@ public class Queue<E> extends MappedObject {
                 backoff.reset();
                 long nextCheck = RECLAIM_CHECK_NANOS;
                 while ((record = ring.tryClaimWrite(size, slot, maxsize == 0)) < 0) {
+                    QueueShutdown.refuseIfShutDown(this, "put to");
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
                         recoverFromDeadConsumers();
@@ -211,6 +215,11 @@ public class Queue<E> extends MappedObject {
         // that is never committed would stop every consumer behind it.
         boolean committed = false;
         try {
+            // After the reservation, not before: see QueueShutdown for why no item gets past a
+            // shutdown(true) this way. The put's one read of the state word.
+            if (file.getIntVolatile(SHUTDOWN_OFFSET) != QueueShutdown.ALIVE) {
+                throw QueueShutdown.refused("put to", this);
+            }
             ItemCodec.write(file, record + RingBuffer.HEADER, prepared);
             if (QueueFaults.PAUSE_BEFORE_COMMIT) {
                 QueueFaults.pause("MID-PUT");
@@ -253,6 +262,11 @@ public class Queue<E> extends MappedObject {
     @SuppressWarnings("unchecked")
     final E get0(final long timeoutNanos) {
         checkOpen("get from");
+        // The get's one read of the state word.
+        if (file.getIntVolatile(SHUTDOWN_OFFSET) == QueueShutdown.IMMEDIATE) {
+            QueueShutdown.dropItems(this); // items a put committed after shutdown(true) had dropped the rest
+            throw QueueShutdown.refused("get from", this);
+        }
         final int slot = ring.lease();
         try {
             int record = ring.tryClaimRead(slot);
@@ -265,27 +279,42 @@ public class Queue<E> extends MappedObject {
             try {
                 return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
             } finally {
-                ring.release(record);
-                file.getAndAddInt(ITEMS_OFFSET, -1);
-                ring.reclaimIfDue();
+                releaseTaken(record);
             }
         } finally {
             ring.endLease(slot);
         }
     }
 
+    /** Gives a taken record's space back and uncounts its item. */
+    final void releaseTaken(final int record) {
+        ring.release(record);
+        file.getAndAddInt(ITEMS_OFFSET, -1);
+        ring.reclaimIfDue();
+    }
+
     /**
      * Waits for a committed record until the deadline. Meanwhile a record whose producer died
      * before committing it is skipped (and uncounted); one whose producer lives but does not
-     * commit ends the wait at the deadline with an error that says so.
+     * commit ends the wait at the deadline with an error that says so. A shutdown ends the wait
+     * once the queue is empty, or at once when immediate.
      */
     private int awaitRecord(final long timeoutNanos, final int slot) {
         Backoff backoff = new Backoff("an item in " + this);
         long deadline = Backoff.deadline(timeoutNanos);
         long nextCheck = RESERVER_CHECK_NANOS;
         boolean graceGiven = false;
-        int record;
-        while ((record = ring.tryClaimRead(slot)) < 0) {
+        while (true) {
+            // The state before the ring: a put that reserves after this look at the tail sees the
+            // shutdown and gives its record up, so "empty" below stays true (see QueueShutdown).
+            int state = file.getIntVolatile(SHUTDOWN_OFFSET);
+            int record = ring.tryClaimRead(slot);
+            if (record >= 0) {
+                return record;
+            }
+            if (state == QueueShutdown.IMMEDIATE || state != QueueShutdown.ALIVE && record == RingBuffer.EMPTY) {
+                throw QueueShutdown.refused("get from", this);
+            }
             if (record == RingBuffer.EMPTY) {
                 if (timeoutNanos == 0 || Backoff.expired(deadline)) {
                     throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
@@ -306,11 +335,7 @@ public class Queue<E> extends MappedObject {
                 boolean expired = Backoff.expired(deadline);
                 if (expired || backoff.parkedNanos() >= nextCheck) {
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    int skipped = ring.skipDeadReservation();
-                    if (skipped != 0) {
-                        if (skipped > 0 || maxsize > 0) {
-                            file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
-                        }
+                    if (skipDeadProducer()) {
                         backoff.reset();
                         continue;
                     }
@@ -322,7 +347,18 @@ public class Queue<E> extends MappedObject {
             checkOpen("get from");
             backoff.idle(deadline);
         }
-        return record;
+    }
+
+    /** Gives up the record at the claim position if its producer died mid-put, uncounting its item (slow). */
+    final boolean skipDeadProducer() {
+        int skipped = ring.skipDeadReservation();
+        if (skipped == 0) {
+            return false;
+        }
+        if (skipped > 0 || maxsize > 0) {
+            file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+        }
+        return true;
     }
 
     /** Frees a dead reclaimer's flag and gives back records whose consumers died (slow: reads /proc). */
@@ -353,7 +389,37 @@ public class Queue<E> extends MappedObject {
 
     /** True when no element is waiting (a snapshot). */
     public boolean empty() {
-        return ring.isEmpty();
+        return ring.isEmpty() || QueueShutdown.emptyOnceShutDown(this);
+    }
+
+    /** Python's {@code shutdown()}: {@code shutdown(false)}. */
+    public void shutdown() {
+        shutdown(false);
+    }
+
+    /**
+     * Python 3.13's {@code shutdown(immediate)}, for every process that uses this queue: from now
+     * on a put throws {@link ShutDownException}, and so does a get once the queue is empty; with
+     * {@code immediate} a get throws at once, and the items still in the queue are dropped (a
+     * {@link JoinableQueue} counts each as done, which may release {@code join()}). Puts and gets
+     * waiting in any process wake up with the exception within about a millisecond. A queue shut
+     * down cannot be opened again; {@code shutdown(true)} after {@code shutdown()} drops the items.
+     */
+    public void shutdown(final boolean immediate) {
+        checkOpen("shut down");
+        QueueShutdown.raise(file, immediate ? QueueShutdown.IMMEDIATE : QueueShutdown.SHUT_DOWN);
+        if (immediate) {
+            QueueShutdown.dropItems(this);
+        }
+    }
+
+    /** Whether {@link #shutdown(boolean)} was called, in any process (Python's {@code is_shutdown}). */
+    public boolean isShutdown() {
+        return file.getIntVolatile(SHUTDOWN_OFFSET) != QueueShutdown.ALIVE;
+    }
+
+    /** Called with how many items a {@code shutdown(true)} dropped; a JoinableQueue counts them done. */
+    void itemsDropped(final int count) {
     }
 
     /** True when a bounded queue holds maxsize elements (a snapshot); false for unbounded ones. */

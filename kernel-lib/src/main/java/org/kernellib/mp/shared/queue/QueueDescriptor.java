@@ -12,6 +12,7 @@ package org.kernellib.mp.shared.queue;
  *  |           Kind (1 Queue, 2 JoinableQueue, 3 SimpleQueue)      |   4
  *  |              Ring capacity in bytes (power of two)            |   8
  *  |                Max size in items (0 = unbounded)              |  12
+ *  |     Shut down: 0 no, 1 shutdown(), 2 shutdown(immediate)      |  16  CAS, only grows
  *  |                  Reserved up to the cache line                ...
  *  +===============================================================+
  *  |                 Tail: next position producers claim           |  64  producers CAS
@@ -121,6 +122,8 @@ final class QueueDescriptor {
     static final int KIND_OFFSET = 4;
     static final int CAPACITY_OFFSET = 8;
     static final int MAX_SIZE_OFFSET = 12;
+    /** Python 3.13's shutdown state; see {@link QueueShutdown}. */
+    static final int SHUTDOWN_OFFSET = 16;
 
     static final int TAIL_OFFSET = 64;
     static final int CLAIM_OFFSET = 128;
