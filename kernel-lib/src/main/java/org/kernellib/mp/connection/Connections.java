@@ -22,8 +22,9 @@ import org.kernellib.mp.shared.queue.SimpleQueue;
  * <ul>
  *   <li>a {@link Connection}: a message can be received, or the other end is closed everywhere so
  *       {@code recv()} would raise end-of-file (as in Python);</li>
- *   <li>a {@link Queue}, {@link JoinableQueue} or {@link SimpleQueue}: an item is waiting, so a
- *       {@code get} would not block (Python waits on the queue's {@code _reader} connection);</li>
+ *   <li>a {@link Queue}, {@link JoinableQueue} or {@link SimpleQueue}: an item is waiting, or the
+ *       queue is shut down, so a {@code get} would not block (Python waits on the queue's
+ *       {@code _reader} connection);</li>
  *   <li>a {@link Process}: it has ended and its exit code is known (Python's {@code sentinel});
  *       any {@link Future} (such as {@link Process#sentinel()}): it is done.</li>
  * </ul>
@@ -107,7 +108,8 @@ public final class Connections {
             return c::readyOrEof;
         }
         if (o instanceof Queue) {
-            return ignoringEof(((Queue<?>) o)::empty);
+            Queue<?> q = (Queue<?>) o;
+            return checkEof -> !q.empty() || q.isShutdown();
         }
         if (o instanceof SimpleQueue) {
             return ignoringEof(((SimpleQueue<?>) o)::empty);

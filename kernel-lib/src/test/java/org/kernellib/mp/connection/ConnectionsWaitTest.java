@@ -56,6 +56,15 @@ class ConnectionsWaitTest {
     }
 
     @Test
+    void aShutDownQueueIsReadyBecauseAGetNoLongerBlocks() {
+        Queue<String> q = SharedState.queue();
+        Queue<String> open = SharedState.queue();
+        q.shutdown();
+        assertEquals(List.of(q), Connections.wait(List.of(open, q), LONG));
+        assertThrows(org.kernellib.mp.shared.queue.ShutDownException.class, q::getNowait);
+    }
+
+    @Test
     void aPipeWhoseOtherEndClosedIsReadyAsInPython() {
         Connection[] pipe = Pipe.create();
         pipe[1].close();
