@@ -96,9 +96,14 @@ final class ClusterRunner implements ChunkRunner {
         }
     }
 
+    /** 0 also when this kernel lost the cluster: the pool then sends one chunk, whose failure says so. */
     @Override
     public int slots() {
-        return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+        try {
+            return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+        } catch (IgniteException e) {
+            return 0;
+        }
     }
 
     @Override
