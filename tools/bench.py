@@ -83,7 +83,8 @@ CLUSTER_ROWS = [
      "lock_pairs_per_s_2procs", None, HIGHER),
     ("queue small ints /s, node -> kernel | 1 -> 1", "cluster_queue_items_per_s", "queue_items_per_s", None, HIGHER),
     ("server killed mid-map: killed item re-run (ms)", "cluster_failover_rerun_ms", None, None, LOWER),
-    ("server killed mid-map: map returned (ms)", "cluster_failover_ms", None, "ray_failover_ms", LOWER),
+    # not compared: the cluster's map returns its results, Ray's fails (its outcome is printed below)
+    ("server killed mid-map: map returned (ms)", "cluster_failover_ms", None, "ray_failover_ms", None),
 ]
 
 
@@ -184,7 +185,7 @@ def main():
         r = ray.get(ray_key) if ray and ray_key else None
         print(f"{label:52} {figure(a)} {figure(b)} {figure(r)} {ratio(a, r, lower_is_better)}")
     if ray and ray.get("ray_failover_outcome"):
-        print(f"# Ray, a pool worker killed mid-map: {ray['ray_failover_outcome']}")
+        print(f"# Ray, a pool worker killed mid-map: {ray['ray_failover_outcome']} (its time above is until then)")
 
 
 if __name__ == "__main__":

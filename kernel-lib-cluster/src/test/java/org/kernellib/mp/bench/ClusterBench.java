@@ -40,7 +40,6 @@ public final class ClusterBench {
     private static final int QUEUE_ITEMS = 1_000;
     /** What an item of the failover map sleeps. */
     private static final long FAILOVER_ITEM_MS = 300;
-    private static volatile long sink;
 
     private ClusterBench() {
     }
@@ -56,7 +55,7 @@ public final class ClusterBench {
             Cluster c = Cluster.startLocal(2);
             try (Pool pool = Pool.builder().cluster(c).build()) {
                 int first = pool.apply((Integer x) -> x + 1, 1);
-                add(all, "cluster_first_result_ms", ms(t0));
+                add(all, "cluster_first_result_ms", PoolBench.ms(t0));
                 check(first == 2, "first result " + first);
                 Thread.sleep(1000); // idle
                 add(all, "cluster_idle_rss_mib", serversRssMib(c));
@@ -68,20 +67,20 @@ public final class ClusterBench {
                 for (int i = 0; i < APPLIES; i++) {
                     long a = System.nanoTime();
                     pool.apply((Integer x) -> x, i);
-                    applies.add(ms(a));
+                    applies.add(PoolBench.ms(a));
                 }
-                add(all, "cluster_apply_ms", median(applies));
+                add(all, "cluster_apply_ms", PoolBench.median(applies));
 
                 pool.map((Integer x) -> x, items); // warm
                 long m = System.nanoTime();
                 List<Integer> back = pool.map((Integer x) -> x, items);
-                add(all, "cluster_map_100k_s", ms(m) / 1e3);
+                add(all, "cluster_map_100k_s", PoolBench.ms(m) / 1e3);
                 check(back.equals(items), "the map's results differ from its items");
                 try (Pool local = new Pool(2)) {
                     local.map((Integer x) -> x, items);
                     m = System.nanoTime();
                     back = local.map((Integer x) -> x, items);
-                    add(all, "local_map_100k_s", ms(m) / 1e3);
+                    add(all, "local_map_100k_s", PoolBench.ms(m) / 1e3);
                     check(back.equals(items), "the local map's results differ from its items");
                     efficiency(pool, local, all);
                 }
@@ -95,7 +94,7 @@ public final class ClusterBench {
         System.setOut(realOut);
         StringBuilder json = new StringBuilder("{");
         for (Map.Entry<String, List<Double>> e : all.entrySet()) {
-            json.append(String.format(Locale.ROOT, "\"%s\": %.4f, ", e.getKey(), median(e.getValue())));
+            json.append(String.format(Locale.ROOT, "\"%s\": %.4f, ", e.getKey(), PoolBench.median(e.getValue())));
         }
         json.append(String.format(Locale.ROOT, "\"cluster_reps\": %d, \"java\": \"%s\"}", reps,
                 System.getProperty("java.version")));
@@ -108,43 +107,43 @@ public final class ClusterBench {
      * the ceiling the cluster's two JVMs reach on this machine (one spin alone vs two at once).
      */
     private static void efficiency(final Pool cluster, final Pool local, final Map<String, List<Double>> all) {
-        long n = calibrate(300);
-        long m = calibrate(2);
+        long n = PoolBench.calibrate(300);
+        long m = PoolBench.calibrate(2);
         List<Long> items = Collections.nCopies(400, m);
-        cluster.map(ClusterBench::spin, List.of(n / 10, n / 10), 1); // JIT on both nodes
-        cluster.map(ClusterBench::spin, items);
-        local.map(ClusterBench::spin, items);
+        cluster.map(PoolBench::spin, List.of(n / 10, n / 10), 1); // JIT on both nodes
+        cluster.map(PoolBench::spin, items);
+        local.map(PoolBench::spin, items);
         List<Double> ceiling = new ArrayList<>();
         List<Double> overCeiling = new ArrayList<>();
         List<Double> overLocal = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
-            cluster.apply(ClusterBench::spin, n);
-            double one = ms(t0);
+            cluster.apply(PoolBench::spin, n);
+            double one = PoolBench.ms(t0);
             t0 = System.nanoTime();
-            cluster.map(ClusterBench::spin, List.of(n, n), 1);
-            double two = ms(t0);
+            cluster.map(PoolBench::spin, List.of(n, n), 1);
+            double two = PoolBench.ms(t0);
             t0 = System.nanoTime();
             long s = 0;
             for (long x : items) {
-                s += spin(x);
+                s += PoolBench.spin(x);
             }
-            sink = s;
-            double sequential = ms(t0);
+            PoolBench.sink = s;
+            double sequential = PoolBench.ms(t0);
             t0 = System.nanoTime();
-            sink = sum(cluster.map(ClusterBench::spin, items));
-            double onCluster = ms(t0);
+            PoolBench.sink = PoolBench.sum(cluster.map(PoolBench::spin, items));
+            double onCluster = PoolBench.ms(t0);
             t0 = System.nanoTime();
-            sink = sum(local.map(ClusterBench::spin, items));
-            double onLocal = ms(t0);
+            PoolBench.sink = PoolBench.sum(local.map(PoolBench::spin, items));
+            double onLocal = PoolBench.ms(t0);
             double c = 2 * one / two;
             ceiling.add(c);
             overCeiling.add(sequential / onCluster / c);
             overLocal.add((sequential / onCluster) / (sequential / onLocal));
         }
-        add(all, "cluster_parallel_ceiling_2nodes", median(ceiling));
-        add(all, "cluster_speedup_over_ceiling_2ms_items", median(overCeiling));
-        add(all, "cluster_speedup_over_local_2ms_items", median(overLocal));
+        add(all, "cluster_parallel_ceiling_2nodes", PoolBench.median(ceiling));
+        add(all, "cluster_speedup_over_ceiling_2ms_items", PoolBench.median(overCeiling));
+        add(all, "cluster_speedup_over_local_2ms_items", PoolBench.median(overLocal));
     }
 
     /** Value, lock and queue operations from the nodes (two chunks at once) and to the kernel. */
@@ -157,7 +156,7 @@ public final class ClusterBench {
             }
             return k;
         }, List.of(0, 1), 1);
-        add(all, "cluster_value_increments_per_s_2nodes", 2 * VALUE_OPS / (ms(t0) / 1e3));
+        add(all, "cluster_value_increments_per_s_2nodes", 2 * VALUE_OPS / (PoolBench.ms(t0) / 1e3));
         check(atomic.get() == 2 * VALUE_OPS, "atomic increments: " + atomic.get());
 
         ClusterLongValue locked = c.longValue("bench-locked-" + rep);
@@ -170,7 +169,7 @@ public final class ClusterBench {
             }
             return k;
         }, List.of(0, 1), 1);
-        add(all, "cluster_value_locked_increments_per_s_2nodes", 2 * LOCK_OPS / (ms(t0) / 1e3));
+        add(all, "cluster_value_locked_increments_per_s_2nodes", 2 * LOCK_OPS / (PoolBench.ms(t0) / 1e3));
         check(locked.get() == 2 * LOCK_OPS, "locked increments: " + locked.get());
 
         ClusterLock lock = c.lock("bench-lock-" + rep);
@@ -182,7 +181,7 @@ public final class ClusterBench {
             }
             return k;
         }, List.of(0, 1), 1);
-        add(all, "cluster_lock_pairs_per_s_2nodes", 2 * LOCK_OPS / (ms(t0) / 1e3));
+        add(all, "cluster_lock_pairs_per_s_2nodes", 2 * LOCK_OPS / (PoolBench.ms(t0) / 1e3));
 
         ClusterQueue<Integer> queue = c.queue("bench-queue-" + rep);
         t0 = System.nanoTime();
@@ -196,7 +195,7 @@ public final class ClusterBench {
         for (int i = 0; i < QUEUE_ITEMS; i++) {
             total += queue.get();
         }
-        add(all, "cluster_queue_items_per_s", QUEUE_ITEMS / (ms(t0) / 1e3));
+        add(all, "cluster_queue_items_per_s", QUEUE_ITEMS / (PoolBench.ms(t0) / 1e3));
         producer.get();
         check(total == (long) QUEUE_ITEMS * (QUEUE_ITEMS - 1) / 2, "the queue's items summed to " + total);
     }
@@ -225,12 +224,12 @@ public final class ClusterBench {
         while (true) {
             String[] again = starts.get().split(":");
             if (again[0].equals(first[0])) {
-                add(all, "cluster_failover_rerun_ms", ms(killed));
+                add(all, "cluster_failover_rerun_ms", PoolBench.ms(killed));
                 break;
             }
         }
         List<Integer> results = running.get();
-        add(all, "cluster_failover_ms", ms(killed));
+        add(all, "cluster_failover_ms", PoolBench.ms(killed));
         check(results.equals(List.of(0, 3)), "the map after the kill returned " + results);
     }
 
@@ -247,40 +246,6 @@ public final class ClusterBench {
         return kib / 1024;
     }
 
-    /** CPU-bound spin whose result depends on n, so it cannot be folded (as PoolBench's). */
-    static long spin(final long n) {
-        long s = 0;
-        for (long x = 0; x < n; x++) {
-            s += x * x ^ (s >>> 7);
-        }
-        return s;
-    }
-
-    /** The n for which spin(n) takes about {@code ms} here (after JIT). */
-    private static long calibrate(final double ms) {
-        long n = 100_000;
-        for (int i = 0; i < 5; i++) {
-            sink = spin(n);
-        }
-        while (true) {
-            long t0 = System.nanoTime();
-            sink = spin(n);
-            double took = ms(t0);
-            if (took > ms / 4) {
-                return (long) (n * ms / took);
-            }
-            n *= 2;
-        }
-    }
-
-    private static long sum(final List<Long> xs) {
-        long s = 0;
-        for (long x : xs) {
-            s += x;
-        }
-        return s;
-    }
-
     private static void check(final boolean ok, final String what) {
         if (!ok) {
             throw new IllegalStateException(what);
@@ -289,16 +254,5 @@ public final class ClusterBench {
 
     private static void add(final Map<String, List<Double>> all, final String key, final double value) {
         all.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
-    }
-
-    private static double ms(final long t0) {
-        return (System.nanoTime() - t0) / 1e6;
-    }
-
-    private static double median(final List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        Collections.sort(s);
-        int k = s.size();
-        return k % 2 == 1 ? s.get(k / 2) : (s.get(k / 2 - 1) + s.get(k / 2)) / 2;
     }
 }
