@@ -175,8 +175,9 @@ final class ClusterRunner implements ChunkRunner {
 
     private PoolException failure(final RuntimeException e) {
         if (e instanceof IgniteClientDisconnectedException || e.getCause() instanceof IgniteClientDisconnectedException) {
-            return new PoolException("this kernel lost its connection to the cluster at " + cluster.addresses()
-                    + " while " + poolName + "'s chunk ran (" + e.getMessage() + "); the call fails", e);
+            // a chunk that was running and one submitted after the loss both end here
+            return new PoolException("this kernel has lost its connection to the cluster at " + cluster.addresses()
+                    + ", so " + poolName + "'s chunk could not run or finish (" + e.getMessage() + "); the call fails", e);
         }
         if (e instanceof ClusterGroupEmptyException || e instanceof ClusterTopologyException
                 || e.getCause() instanceof ClusterTopologyException) {

@@ -111,7 +111,8 @@ final class NodeCalls {
             long pid = in.readLong();
             byte type = in.readByte();
             byte[] payload = bytes(in);
-            NodeOutput.relay(worker, new String(bytes(in), StandardCharsets.UTF_8), new String(bytes(in), StandardCharsets.UTF_8));
+            String out = new String(bytes(in), StandardCharsets.UTF_8);
+            NodeOutput.relay(worker, out, new String(bytes(in), StandardCharsets.UTF_8));
             return new ChunkRunner.Outcome(worker, pid, type, payload);
         } catch (IOException e) {
             throw new UncheckedIOException("a node's reply is unreadable: " + e, e);
