@@ -22,8 +22,17 @@ import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.pool.PoolException;
 import org.kernellib.mp.process.ProcessInfo;
 
-/** A local cluster's servers join, a second handle joins them by address, and no server outlives its owner. */
+/**
+ * A local cluster's servers join, a second handle joins them by address, no server outlives its
+ * owner, and a kernel that loses its cluster fails its calls within a bounded time.
+ */
 class ClusterLifecycleTest {
+    /**
+     * How long a call may take to fail once the kernel lost its cluster: Ignite's client gives up
+     * on its server after about 6 s here; the rest is room for a loaded machine.
+     */
+    private static final long LOST_BOUND_MS = 20_000;
+
     @Test
     void startsJoinsAndCloseEndsOnlyWhatItStarted() throws Exception {
         List<Long> pids = new ArrayList<>();
@@ -113,9 +122,8 @@ class ClusterLifecycleTest {
      */
     @Test
     void aKernelThatLosesItsClusterFailsItsCallsWithinBoundedTime() throws Exception {
-        Cluster owner = Cluster.startLocal(1);
-        try {
-            Cluster joined = Cluster.connect(owner.addresses().toArray(new String[0]));
+        try (Cluster owner = Cluster.startLocal(1);
+                Cluster joined = Cluster.connect(owner.addresses().toArray(new String[0]))) {
             Pool pool = Pool.builder().cluster(joined).build();
             ClusterLongValue started = joined.longValue("lost-started");
             ClusterQueue<Integer> empty = joined.queue("lost-empty");
@@ -161,17 +169,8 @@ class ClusterLifecycleTest {
             assertTrue(getFailure instanceof IgniteClientDisconnectedException, String.valueOf(getFailure));
             assertTrue(lost.getMessage().contains("lost its connection"), lost.getMessage());
             pool.terminate();
-            joined.close();
-        } finally {
-            owner.close();
         }
     }
-
-    /**
-     * How long a call may take to fail once the kernel lost its cluster: Ignite's client gives up
-     * on its server after about 6 s here; the rest is room for a loaded machine.
-     */
-    private static final long LOST_BOUND_MS = 20_000;
 
     private static long ms(final long since) {
         return (System.nanoTime() - since) / 1_000_000;
