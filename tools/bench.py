@@ -139,7 +139,7 @@ def python_bench():
 
 
 def ray_bench():
-    """Ray's figures, or None with the reason when Ray is not importable."""
+    """(Ray's figures, None), or (None, why not) when Ray is not importable."""
     python = os.environ.get("BENCH_RAY_PYTHON") or sys.executable
     if subprocess.run([python, "-c", "import ray"], capture_output=True).returncode != 0:
         return None, f"Ray is not importable by {python} (pip install -r requirements-ray.txt, or set BENCH_RAY_PYTHON)"
