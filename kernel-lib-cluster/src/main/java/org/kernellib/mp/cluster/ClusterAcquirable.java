@@ -5,7 +5,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What a cluster lock and a cluster semaphore share: kernel-lib's {@code acquire}/{@code release}
  * methods, and {@code hold()} for try-with-resources, over one Ignite primitive each (which the
- * subclass finds by name, and finds again if Ignite removed it).
+ * subclass finds by name, and finds again if Ignite removed it), each failing with a clear
+ * {@link ClusterException} when this JVM lost the cluster.
  */
 abstract class ClusterAcquirable extends ClusterObject {
     private static final long serialVersionUID = 1L;
@@ -24,22 +25,27 @@ abstract class ClusterAcquirable extends ClusterObject {
 
     /** Blocks until it is taken; always true (as Python's {@code acquire()}). */
     public boolean acquire() {
-        take();
-        return true;
+        return call("acquire()", () -> {
+            take();
+            return true;
+        });
     }
 
     /** Takes it if it is free now. */
     public boolean tryAcquire() {
-        return tryTake();
+        return call("tryAcquire()", this::tryTake);
     }
 
     /** Takes it if it becomes free within the timeout. */
     public boolean tryAcquire(final long timeout, final TimeUnit unit) {
-        return tryTake(timeout, unit);
+        return call("tryAcquire(timeout)", () -> tryTake(timeout, unit));
     }
 
     public void release() {
-        give();
+        call("release()", () -> {
+            give();
+            return null;
+        });
     }
 
     /** Takes it for try-with-resources: {@code try (var held = lock.hold()) { ... }}. */

@@ -50,7 +50,7 @@ public final class ClusterLock extends ClusterAcquirable {
 
     /** Whether any thread of any node holds it now. */
     public boolean isLocked() {
-        return lock().isLocked();
+        return call("isLocked()", () -> lock().isLocked());
     }
 
     @Override

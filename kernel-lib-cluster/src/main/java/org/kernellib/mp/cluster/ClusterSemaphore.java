@@ -54,7 +54,7 @@ public final class ClusterSemaphore extends ClusterAcquirable {
 
     /** The permits free now. */
     public int getValue() {
-        return semaphore().availablePermits();
+        return call("getValue()", () -> semaphore().availablePermits());
     }
 
     @Override
