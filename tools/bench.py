@@ -2,7 +2,12 @@
 """Benchmarks: kernel-lib next to Python's multiprocessing, measured in the same run.
 
     python3 tools/bench.py            # a table: metric, ours, Python's, and how many times better
-    python3 tools/bench.py --json     # all JSON objects, merged under "ours" and "python"
+    python3 tools/bench.py --json     # all JSON objects, merged under "ours", "python" and "ray"
+
+A second table puts kernel-lib-cluster (a pool and structures on a 2-node local Apache Ignite
+cluster, ClusterBench) next to this machine's shared memory and local pool, and next to Ray's
+multiprocessing.Pool when Ray is installed (tools/bench_ray.py, run by the Python in BENCH_RAY_PYTHON
+if set, else this one; `pip install -r requirements-ray.txt`). Ray runs on 127.0.0.1 only.
 
 Steps: package both modules (the kernel's class path: kernel-lib-notebook's jar and its target/lib/,
 kernel-lib among them, as tools/install_kernel.py registers it), build the worker AppCDS archive for
@@ -11,10 +16,12 @@ with kernel-lib's test classes after it, then run tools/bench_python.py --json, 
 multiprocessing on the same rows. These machines are noisy: run it a few times and compare the
 ratios.
 To add a row, append to ROWS: (label, key in our JSON, key in Python's JSON or None, and whether
-lower is better).
+lower is better); to CLUSTER_ROWS: (label, key of the cluster's figure, key of the same figure on
+this machine or None, key in Ray's JSON or None, lower is better).
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -23,7 +30,9 @@ from install_kernel import kernel_classpath
 TOOLS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TOOLS)
 TARGET = os.path.join(ROOT, "kernel-lib", "target")  # the core, whose test classes hold the benchmarks
+CLUSTER_TARGET = os.path.join(ROOT, "kernel-lib-cluster", "target")  # ClusterBench, Ignite's jars
 PYTHON_BASELINE = os.path.join(TOOLS, "bench_python.py")
+RAY_BASELINE = os.path.join(TOOLS, "bench_ray.py")
 
 LOWER, HIGHER = True, False  # None: a calibration, shown side by side but not compared
 ROWS = [
@@ -56,6 +65,27 @@ ROWS = [
 ]
 BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench",
            "org.kernellib.mp.bench.PoolBench", "org.kernellib.mp.bench.ManagerBench"]
+CLUSTER_BENCH = "org.kernellib.mp.bench.ClusterBench"  # needs Ignite's JVM options
+CLUSTER_ROWS = [
+    ("Pool() on a fresh 2-node cluster, to 1st result (ms)", "cluster_first_result_ms", None, "ray_first_result_ms", LOWER),
+    ("idle memory of the cluster's processes (MiB)", "cluster_idle_rss_mib", None, "ray_idle_rss_mib", LOWER),
+    ("trivial apply (ms)", "cluster_apply_ms", None, "ray_apply_ms", LOWER),
+    ("map of 100 000 trivial items (s)", "cluster_map_100k_s", "local_map_100k_s", "ray_map_100k_s", LOWER),
+    ("parallel ceiling, 2 JVMs vs 1 (x)", "cluster_parallel_ceiling_2nodes", "parallel_ceiling_2procs", None, None),
+    ("speed-up / ceiling, 2 ms items", "cluster_speedup_over_ceiling_2ms_items",
+     "speedup_over_ceiling_2ms_items", None, HIGHER),
+    ("speed-up / local pool's, 2 ms items", "cluster_speedup_over_local_2ms_items", None, None, HIGHER),
+    ("atomic increments /s, 2 nodes | 2 processes", "cluster_value_increments_per_s_2nodes",
+     "value_atomic_increments_per_s_2procs", None, HIGHER),
+    ("value += 1 under its lock /s, 2 nodes | 2 procs", "cluster_value_locked_increments_per_s_2nodes",
+     "value_locked_increments_per_s_2procs", None, HIGHER),
+    ("lock acquire+release /s, 2 nodes | 2 processes", "cluster_lock_pairs_per_s_2nodes",
+     "lock_pairs_per_s_2procs", None, HIGHER),
+    ("queue small ints /s, node -> kernel | 1 -> 1", "cluster_queue_items_per_s", "queue_items_per_s", None, HIGHER),
+    ("server killed mid-map: killed item re-run (ms)", "cluster_failover_rerun_ms", None, None, LOWER),
+    # not compared: the cluster's map returns its results, Ray's fails (its outcome is printed below)
+    ("server killed mid-map: map returned (ms)", "cluster_failover_ms", None, "ray_failover_ms", None),
+]
 
 
 def run(cmd, **kw):
@@ -63,7 +93,7 @@ def run(cmd, **kw):
 
 
 def classpath():
-    run(["mvn", "-q", "-pl", "kernel-lib-notebook", "-am", "package", "-DskipTests"], cwd=ROOT)
+    run(["mvn", "-q", "-pl", "kernel-lib-notebook,kernel-lib-cluster", "-am", "package", "-DskipTests"], cwd=ROOT)
     cp_file = os.path.join(TARGET, "bench-classpath.txt")
     run(["mvn", "-q", "-pl", "kernel-lib", "dependency:build-classpath",
          "-Dmdep.outputFile=" + cp_file], cwd=ROOT)
@@ -75,7 +105,20 @@ def classpath():
     names = {os.path.basename(j) for j in entries}
     entries += [os.path.join(TARGET, "test-classes")]
     entries += [d for d in deps if os.path.basename(d) not in names]
+    names |= {os.path.basename(d) for d in deps}
+    # kernel-lib-cluster's jar, Ignite's (its target/lib/), and ClusterBench
+    cluster = [os.path.join(CLUSTER_TARGET, "kernel-lib-cluster.jar")]
+    cluster += sorted(os.path.join(CLUSTER_TARGET, "lib", j) for j in os.listdir(os.path.join(CLUSTER_TARGET, "lib")))
+    entries += [j for j in cluster if os.path.basename(j) not in names]
+    entries += [os.path.join(CLUSTER_TARGET, "test-classes")]
     return os.pathsep.join(entries)
+
+
+def ignite_jvm_options():
+    """Ignite's JVM options, from kernel-lib-cluster's pom (a test checks they equal JvmOptions.all())."""
+    with open(os.path.join(ROOT, "kernel-lib-cluster", "pom.xml")) as f:
+        found = re.search(r"<ignite.jvm.options>(.*?)</ignite.jvm.options>", f.read(), re.S)
+    return found.group(1).split()
 
 
 def java_bench(cp):
@@ -85,12 +128,23 @@ def java_bench(cp):
     for main in BENCHES:
         out = run([java, "-cp", cp, main], stdout=subprocess.PIPE).stdout
         ours.update(json.loads(out.strip().splitlines()[-1]))
+    out = run([java, *ignite_jvm_options(), "-cp", cp, CLUSTER_BENCH], stdout=subprocess.PIPE).stdout
+    ours.update(json.loads(out.strip().splitlines()[-1]))
     return ours
 
 
 def python_bench():
     out = run([sys.executable, PYTHON_BASELINE, "--json"], stdout=subprocess.PIPE).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def ray_bench():
+    """(Ray's figures, None), or (None, why not) when Ray is not importable."""
+    python = os.environ.get("BENCH_RAY_PYTHON") or sys.executable
+    if subprocess.run([python, "-c", "import ray"], capture_output=True).returncode != 0:
+        return None, f"Ray is not importable by {python} (pip install -r requirements-ray.txt, or set BENCH_RAY_PYTHON)"
+    out = run([python, RAY_BASELINE, "--json"], stdout=subprocess.PIPE).stdout
+    return json.loads(out.strip().splitlines()[-1]), None
 
 
 def figure(x):
@@ -100,11 +154,18 @@ def figure(x):
     return f"{x:14,.3f}" if abs(x) < 10 else f"{x:14,.1f}"
 
 
+def ratio(a, b, lower_is_better):
+    if not a or not b or lower_is_better is None:
+        return "       -"
+    return f"{(b / a if lower_is_better else a / b):8.2f}"
+
+
 def main():
     ours = java_bench(classpath())
     theirs = python_bench()
+    ray, no_ray = ray_bench()
     if "--json" in sys.argv:
-        print(json.dumps({"ours": ours, "python": theirs}))
+        print(json.dumps({"ours": ours, "python": theirs, "ray": ray}))
         return
     print(f"# Python {theirs.get('python')}, {theirs.get('cpus')} cpus; 'better' is how many times "
           "better ours is (above 1: ours wins)")
@@ -112,11 +173,19 @@ def main():
     for label, ours_key, py_key, lower_is_better in ROWS:
         a = ours.get(ours_key)
         b = theirs.get(py_key) if py_key else None
-        better = "       -"
-        if a and b and lower_is_better is not None:
-            better = f"{(b / a if lower_is_better else a / b):8.2f}"
-        fa, fb = figure(a), figure(b)
-        print(f"{label:44} {fa} {fb} {better}")
+        print(f"{label:44} {figure(a)} {figure(b)} {ratio(a, b, lower_is_better)}")
+    print()
+    print("# kernel-lib-cluster: 2 local server nodes (each a JVM) on this machine; 'local' is the same figure "
+          "on this machine's shared memory or local pool; 'vs Ray' is how many times better the cluster is "
+          "than Ray's multiprocessing.Pool" + (f" (Ray {ray.get('ray')})" if ray else f": no Ray here: {no_ray}"))
+    print(f"{'metric':52} {'cluster':>14} {'local':>14} {'Ray':>14} {'vs Ray':>8}")
+    for label, key, local_key, ray_key, lower_is_better in CLUSTER_ROWS:
+        a = ours.get(key)
+        b = ours.get(local_key) if local_key else None
+        r = ray.get(ray_key) if ray and ray_key else None
+        print(f"{label:52} {figure(a)} {figure(b)} {figure(r)} {ratio(a, r, lower_is_better)}")
+    if ray and ray.get("ray_failover_outcome"):
+        print(f"# Ray, a pool worker killed mid-map: {ray['ray_failover_outcome']} (its time above is until then)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import org.apache.ignite.IgniteLock;
  * is released and the next waiter gets it. Reentrant, like {@code RLock}: release it on the thread
  * that took it.
  */
-public final class ClusterLock extends ClusterObject {
+public final class ClusterLock extends ClusterAcquirable {
     private static final long serialVersionUID = 1L;
 
     private transient IgniteLock lock;
@@ -28,33 +28,29 @@ public final class ClusterLock extends ClusterObject {
         return l;
     }
 
-    /** Blocks until the lock is taken; always true (as Python's {@code acquire()}). */
-    public boolean acquire() {
+    @Override
+    void take() {
         lock().lock();
-        return true;
     }
 
-    public boolean tryAcquire() {
+    @Override
+    boolean tryTake() {
         return lock().tryLock();
     }
 
-    public boolean tryAcquire(final long timeout, final TimeUnit unit) {
+    @Override
+    boolean tryTake(final long timeout, final TimeUnit unit) {
         return lock().tryLock(timeout, unit);
     }
 
-    public void release() {
+    @Override
+    void give() {
         lock().unlock();
-    }
-
-    /** Takes the lock for try-with-resources: {@code try (var held = lock.hold()) { ... }}. */
-    public ClusterHeld hold() {
-        acquire();
-        return new ClusterHeld(this::release);
     }
 
     /** Whether any thread of any node holds it now. */
     public boolean isLocked() {
-        return lock().isLocked();
+        return call("isLocked()", () -> lock().isLocked());
     }
 
     @Override

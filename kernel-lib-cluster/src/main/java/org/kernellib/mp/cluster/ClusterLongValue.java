@@ -31,35 +31,35 @@ public final class ClusterLongValue extends ClusterObject {
     }
 
     public long get() {
-        return value().get();
+        return call("get()", () -> value().get());
     }
 
     public void set(final long v) {
-        value().getAndSet(v);
+        call("set()", () -> value().getAndSet(v));
     }
 
     public long addAndGet(final long delta) {
-        return value().addAndGet(delta);
+        return call("addAndGet()", () -> value().addAndGet(delta));
     }
 
     public long getAndAdd(final long delta) {
-        return value().getAndAdd(delta);
+        return call("getAndAdd()", () -> value().getAndAdd(delta));
     }
 
     public long incrementAndGet() {
-        return value().incrementAndGet();
+        return call("incrementAndGet()", () -> value().incrementAndGet());
     }
 
     public long decrementAndGet() {
-        return value().decrementAndGet();
+        return call("decrementAndGet()", () -> value().decrementAndGet());
     }
 
     public boolean compareAndSet(final long expected, final long v) {
-        return value().compareAndSet(expected, v);
+        return call("compareAndSet()", () -> value().compareAndSet(expected, v));
     }
 
     public long getAndSet(final long v) {
-        return value().getAndSet(v);
+        return call("getAndSet()", () -> value().getAndSet(v));
     }
 
     /** The lock that guards compound updates (Python's {@code get_lock()}). */

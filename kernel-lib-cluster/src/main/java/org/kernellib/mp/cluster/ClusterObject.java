@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.List;
 
 import org.apache.ignite.Ignite;
+import org.apache.ignite.IgniteClientDisconnectedException;
 import org.apache.ignite.IgniteIllegalStateException;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.configuration.AtomicConfiguration;
@@ -61,5 +62,30 @@ abstract class ClusterObject implements Serializable {
     /** The name it has in the cluster. */
     public final String name() {
         return name;
+    }
+
+    /** One operation on the structure. */
+    interface Op<T> {
+        T run();
+    }
+
+    /**
+     * Runs one operation on the structure. Ignite's word that this JVM's node has lost the
+     * cluster (a {@code IgniteClientDisconnectedException}, bare or wrapped in a
+     * {@code CacheException}) becomes a {@link ClusterException} that names the structure and says so.
+     */
+    final <T> T call(final String what, final Op<T> op) {
+        try {
+            return op.run();
+        } catch (RuntimeException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof IgniteClientDisconnectedException) {
+                    // not this.toString(): a semaphore's reads the cluster, which would fail again
+                    throw new ClusterException(what + " on " + getClass().getSimpleName() + " '" + name + "' failed: this "
+                            + "JVM has lost its connection to the cluster (" + t.getMessage() + ")", e);
+                }
+            }
+            throw e;
+        }
     }
 }

@@ -51,24 +51,29 @@ public final class ClusterQueue<E> extends ClusterObject {
 
     /** Adds an item, waiting while the queue is full. */
     public void put(final E item) {
-        queue().put(ObjectCodec.write(item, "an item of cluster queue '" + name + "'"));
+        byte[] b = ObjectCodec.write(item, "an item of cluster queue '" + name + "'");
+        call("put()", () -> {
+            queue().put(b);
+            return null;
+        });
     }
 
     /** Adds an item now, or throws {@link FullException}. */
     public void putNowait(final E item) {
-        if (!queue().offer(ObjectCodec.write(item, "an item of cluster queue '" + name + "'"))) {
+        byte[] b = ObjectCodec.write(item, "an item of cluster queue '" + name + "'");
+        if (!call("putNowait()", () -> queue().offer(b))) {
             throw new FullException("cluster queue '" + name + "' is full (maxsize " + maxsize + ")");
         }
     }
 
     /** Takes the next item, waiting while the queue is empty. */
     public E get() {
-        return decode(queue().take());
+        return decode(call("get()", () -> queue().take()));
     }
 
     /** Takes the next item, waiting at most {@code timeout}; throws {@link EmptyException} after it. */
     public E get(final Duration timeout) {
-        byte[] b = queue().poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        byte[] b = call("get(timeout)", () -> queue().poll(timeout.toNanos(), TimeUnit.NANOSECONDS));
         if (b == null) {
             throw new EmptyException("cluster queue '" + name + "' stayed empty for " + timeout.toMillis() + " ms");
         }
@@ -77,7 +82,7 @@ public final class ClusterQueue<E> extends ClusterObject {
 
     /** Takes the next item now, or throws {@link EmptyException}. */
     public E getNowait() {
-        byte[] b = queue().poll();
+        byte[] b = call("getNowait()", () -> queue().poll());
         if (b == null) {
             throw new EmptyException("cluster queue '" + name + "' is empty");
         }
@@ -97,15 +102,15 @@ public final class ClusterQueue<E> extends ClusterObject {
 
     /** The number of items now. */
     public int qsize() {
-        return queue().size();
+        return call("qsize()", () -> queue().size());
     }
 
     public boolean empty() {
-        return queue().isEmpty();
+        return call("empty()", () -> queue().isEmpty());
     }
 
     public boolean full() {
-        return maxsize > 0 && queue().size() >= maxsize;
+        return maxsize > 0 && qsize() >= maxsize;
     }
 
     /** The bound given at creation; 0 for unbounded. */

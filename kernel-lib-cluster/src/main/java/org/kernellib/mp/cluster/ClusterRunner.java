@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
@@ -24,7 +25,7 @@ import org.kernellib.mp.pool.PoolException;
 import org.kernellib.mp.process.ProcessInfo;
 
 /**
- * A pool's chunks on the cluster's server nodes: each chunk is one {@link ChunkJob} submitted
+ * A pool's chunks on the cluster's server nodes: each chunk is one {@link NodeJob} submitted
  * through Ignite's compute grid, which picks the node (round robin) and, when a node leaves
  * while it runs a chunk, runs that chunk again on another (Ignite's default failover): a map
  * completes on the survivors, and a chunk's side effects may happen twice (at least once).
@@ -37,6 +38,8 @@ final class ClusterRunner implements ChunkRunner {
     private final String poolName;
     private final UUID kernel;
     private final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Numbers this kernel's chunks, for {@link ChunkCancel}. */
+    private final AtomicLong chunks = new AtomicLong();
     /** Chunks out now, so that they fail at once when the last local server is gone. */
     private final Set<CompletableFuture<Outcome>> running = ConcurrentHashMap.newKeySet();
     /** Every server this kernel started has ended (never set for a cluster it only joined). */
@@ -79,7 +82,7 @@ final class ClusterRunner implements ChunkRunner {
     public List<Outcome> initialize(final Call initializer) {
         register(initializer);
         try {
-            Collection<byte[]> replies = ignite.compute(servers()).broadcast(new InitJob(initializer.key(), kernel,
+            Collection<byte[]> replies = ignite.compute(servers()).broadcast(NodeJob.init(initializer.key(), kernel,
                     initializer.payload()));
             List<Outcome> r = new ArrayList<>();
             for (byte[] b : replies) {
@@ -93,9 +96,14 @@ final class ClusterRunner implements ChunkRunner {
         }
     }
 
+    /** 0 also when this kernel lost the cluster: the pool then sends one chunk, whose failure says so. */
     @Override
     public int slots() {
-        return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+        try {
+            return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+        } catch (IgniteException e) {
+            return 0;
+        }
     }
 
     @Override
@@ -116,12 +124,12 @@ final class ClusterRunner implements ChunkRunner {
         // Submitted on a thread of its own: the pool calls run() with its lock held, and Ignite may
         // block a submission for seconds while the client reconnects (the last server just died).
         AtomicReference<IgniteFuture<byte[]>> job = new AtomicReference<>();
+        String id = kernel + "/" + chunks.incrementAndGet();
         r.whenComplete((o, e) -> {
-            IgniteFuture<byte[]> f = job.get();
-            if (e instanceof CancellationException && f != null) {
-                // interrupts the job on its node; off this thread, which may hold the pool's lock,
-                // since Ignite blocks a cancel while the client reconnects
-                submitter.execute(f::cancel);
+            if (e instanceof CancellationException) {
+                // off this thread, which may hold the pool's lock, since Ignite blocks a cancel
+                // while the client reconnects
+                submitter.execute(() -> cancel(id, job.get()));
             }
         });
         submitter.execute(() -> {
@@ -130,7 +138,7 @@ final class ClusterRunner implements ChunkRunner {
             }
             IgniteFuture<byte[]> f;
             try {
-                f = ignite.compute(servers()).callAsync(new ChunkJob(call.key(), kernel, call.payload(), chunk));
+                f = ignite.compute(servers()).callAsync(NodeJob.chunk(id, call.key(), kernel, call.payload(), chunk));
             } catch (RuntimeException e) {
                 r.completeExceptionally(failure(e));
                 return;
@@ -150,10 +158,26 @@ final class ClusterRunner implements ChunkRunner {
         return r;
     }
 
+    /**
+     * Stops chunk {@code id} wherever it runs or would run ({@link ChunkCancel}), and Ignite's job
+     * for it, so that Ignite no longer waits for it or fails it over.
+     */
+    private void cancel(final String id, final IgniteFuture<byte[]> job) {
+        try {
+            ignite.compute(servers()).broadcastAsync(new ChunkCancel(id));
+            if (job != null) {
+                job.cancel();
+            }
+        } catch (RuntimeException e) {
+            // no server left, or this kernel lost the cluster: nothing runs the chunk any more
+        }
+    }
+
     private PoolException failure(final RuntimeException e) {
         if (e instanceof IgniteClientDisconnectedException || e.getCause() instanceof IgniteClientDisconnectedException) {
-            return new PoolException("this kernel lost its connection to the cluster at " + cluster.addresses()
-                    + " while " + poolName + "'s chunk ran (" + e.getMessage() + "); the call fails", e);
+            // a chunk that was running and one submitted after the loss both end here
+            return new PoolException("this kernel has lost its connection to the cluster at " + cluster.addresses()
+                    + ", so " + poolName + "'s chunk could not run or finish (" + e.getMessage() + "); the call fails", e);
         }
         if (e instanceof ClusterGroupEmptyException || e instanceof ClusterTopologyException
                 || e.getCause() instanceof ClusterTopologyException) {

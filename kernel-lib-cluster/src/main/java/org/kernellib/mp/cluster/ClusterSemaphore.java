@@ -8,7 +8,7 @@ import org.apache.ignite.IgniteSemaphore;
  * A counting semaphore of the whole cluster, with the methods of kernel-lib's {@code Semaphore}.
  * Failover-safe ({@code IgniteSemaphore}): the permits a dead node held come back.
  */
-public final class ClusterSemaphore extends ClusterObject {
+public final class ClusterSemaphore extends ClusterAcquirable {
     private static final long serialVersionUID = 1L;
 
     private final int permits;
@@ -32,33 +32,29 @@ public final class ClusterSemaphore extends ClusterObject {
         return s;
     }
 
-    /** Blocks until a permit is taken; always true. */
-    public boolean acquire() {
+    @Override
+    void take() {
         semaphore().acquire();
-        return true;
     }
 
-    public boolean tryAcquire() {
+    @Override
+    boolean tryTake() {
         return semaphore().tryAcquire();
     }
 
-    public boolean tryAcquire(final long timeout, final TimeUnit unit) {
+    @Override
+    boolean tryTake(final long timeout, final TimeUnit unit) {
         return semaphore().tryAcquire(timeout, unit);
     }
 
-    public void release() {
+    @Override
+    void give() {
         semaphore().release();
-    }
-
-    /** Takes a permit for try-with-resources. */
-    public ClusterHeld hold() {
-        acquire();
-        return new ClusterHeld(this::release);
     }
 
     /** The permits free now. */
     public int getValue() {
-        return semaphore().availablePermits();
+        return call("getValue()", () -> semaphore().availablePermits());
     }
 
     @Override

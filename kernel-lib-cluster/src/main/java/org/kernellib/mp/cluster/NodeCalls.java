@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -20,9 +21,10 @@ import org.kernellib.mp.pool.ChunkRunner;
  * loader, so the notebook state copied at the call is restored once per node, not once per chunk),
  * how a missing class is asked of the kernel, and the reply's wire form.
  *
- * <p>Reply layout (what a {@link ChunkJob} or {@link InitJob} returns, a plain {@code byte[]}, so
- * Ignite never marshals a user object): {@code UTF worker name, long pid, byte type, int n,
- * n bytes payload} ({@link ChunkExecution.Reply}'s type and payload).
+ * <p>Reply layout (what a {@link NodeJob} returns, a plain {@code byte[]}, so Ignite never marshals
+ * a user object): {@code UTF worker name, long pid, byte type, int n, n bytes payload}
+ * ({@link ChunkExecution.Reply}'s type and payload), then the task's output as {@code int n,
+ * n bytes} of UTF-8 for stdout and the same for stderr ({@link NodeOutput}).
  */
 final class NodeCalls {
     /** Calls kept decoded per node; a pool has a handful open at once. */
@@ -80,32 +82,46 @@ final class NodeCalls {
         };
     }
 
-    /** This node's reply in its wire form. */
-    static byte[] encode(final Ignite ignite, final ChunkExecution.Reply r) {
+    /** This node's reply, with what the task printed, in its wire form. */
+    static byte[] encode(final Ignite ignite, final ChunkExecution.Reply r, final NodeOutput.Captured output) {
+        byte[] out = output.out.text().getBytes(StandardCharsets.UTF_8);
+        byte[] err = output.err.text().getBytes(StandardCharsets.UTF_8);
         Object name = ignite.cluster().localNode().attribute(NodeConfig.NAME);
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(r.payload().length + 64);
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(r.payload().length + out.length + err.length + 64);
         try (DataOutputStream d = new DataOutputStream(bos)) {
             d.writeUTF(name != null ? name.toString() : ignite.name());
             d.writeLong(ProcessHandle.current().pid());
             d.writeByte(r.type());
             d.writeInt(r.payload().length);
             d.write(r.payload());
+            d.writeInt(out.length);
+            d.write(out);
+            d.writeInt(err.length);
+            d.write(err);
         } catch (IOException impossible) {
             throw new UncheckedIOException(impossible);
         }
         return bos.toByteArray();
     }
 
+    /** A node's reply in this JVM: what the task printed is shown now, marked with the node. */
     static ChunkRunner.Outcome decode(final byte[] reply) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply))) {
             String worker = in.readUTF();
             long pid = in.readLong();
             byte type = in.readByte();
-            byte[] payload = new byte[in.readInt()];
-            in.readFully(payload);
+            byte[] payload = bytes(in);
+            String out = new String(bytes(in), StandardCharsets.UTF_8);
+            NodeOutput.relay(worker, out, new String(bytes(in), StandardCharsets.UTF_8));
             return new ChunkRunner.Outcome(worker, pid, type, payload);
         } catch (IOException e) {
             throw new UncheckedIOException("a node's reply is unreadable: " + e, e);
         }
+    }
+
+    private static byte[] bytes(final DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return b;
     }
 }

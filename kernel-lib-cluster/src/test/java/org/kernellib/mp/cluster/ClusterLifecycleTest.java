@@ -12,13 +12,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.pool.AsyncResult;
+import org.kernellib.mp.pool.Pool;
+import org.kernellib.mp.pool.PoolException;
 import org.kernellib.mp.process.ProcessInfo;
 
-/** A local cluster's servers join, a second handle joins them by address, and no server outlives its owner. */
+/**
+ * A local cluster's servers join, a second handle joins them by address, no server outlives its
+ * owner, and a kernel that loses its cluster fails its calls within a bounded time.
+ */
 class ClusterLifecycleTest {
+    /**
+     * How long a call may take to fail once the kernel lost its cluster: Ignite's client gives up
+     * on its server after about 6 s here; the rest is room for a loaded machine.
+     */
+    private static final long LOST_BOUND_MS = 20_000;
+
     @Test
     void startsJoinsAndCloseEndsOnlyWhatItStarted() throws Exception {
         List<Long> pids = new ArrayList<>();
@@ -101,7 +114,73 @@ class ClusterLifecycleTest {
         }
     }
 
-    /** An owner JVM for the test above: starts a local cluster, names its servers, waits to be killed. */
+    /**
+     * A kernel that joined a cluster (so it sees no server JVM end, only the network) and loses it:
+     * the running call, a blocked queue get, a value's read and a new call each fail within
+     * {@link #LOST_BOUND_MS} with an error that says so, none hangs.
+     */
+    @Test
+    void aKernelThatLosesItsClusterFailsItsCallsWithinBoundedTime() throws Exception {
+        try (Cluster owner = Cluster.startLocal(1);
+                Cluster joined = Cluster.connect(owner.addresses().toArray(new String[0]))) {
+            Pool pool = Pool.builder().cluster(joined).build();
+            ClusterLongValue started = joined.longValue("lost-started");
+            ClusterQueue<Integer> empty = joined.queue("lost-empty");
+            AsyncResult<List<Integer>> running = pool.mapAsync((Integer n) -> {
+                started.incrementAndGet();
+                try {
+                    Thread.sleep(3_000);
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return n;
+            }, List.of(1, 2, 3, 4), 1);
+            CompletableFuture<Throwable> blockedGet = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new AssertionError("got " + empty.get() + " from an empty queue");
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (started.get() == 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            owner.kill(owner.localServers().get(0));
+            long killed = System.nanoTime();
+            PoolException lost = assertThrows(PoolException.class, () -> running.get(java.time.Duration.ofMillis(LOST_BOUND_MS)));
+            long callMs = ms(killed);
+            System.err.println("connection lost: the running call failed after " + callMs + " ms: " + lost.getMessage());
+            Throwable getFailure = blockedGet.get(LOST_BOUND_MS, TimeUnit.MILLISECONDS);
+            long getMs = ms(killed);
+            System.err.println("connection lost: the blocked get returned after " + getMs + " ms: " + getFailure);
+            long t = System.nanoTime();
+            RuntimeException read = assertThrows(RuntimeException.class, started::get);
+            long readMs = ms(t);
+            System.err.println("connection lost: a read failed after " + readMs + " ms: " + read);
+            t = System.nanoTime();
+            PoolException next = assertThrows(PoolException.class, () -> pool.map((Integer n) -> n, List.of(1)));
+            long nextMs = ms(t);
+            System.err.println("connection lost: a new call failed after " + nextMs + " ms: " + next.getMessage());
+            assertTrue(callMs < LOST_BOUND_MS && readMs < LOST_BOUND_MS && nextMs < LOST_BOUND_MS,
+                    callMs + " / " + readMs + " / " + nextMs + " ms");
+            // a structure's operations say what failed and why, not only Ignite's exception
+            assertTrue(getFailure instanceof ClusterException && getFailure.getMessage().startsWith(
+                    "get() on ClusterQueue 'lost-empty' failed: this JVM has lost its connection to the cluster"),
+                    String.valueOf(getFailure));
+            assertTrue(read instanceof ClusterException && read.getMessage().startsWith(
+                    "get() on ClusterLongValue 'lost-started' failed: this JVM has lost its connection"), String.valueOf(read));
+            assertTrue(lost.getMessage().contains("lost its connection"), lost.getMessage());
+            pool.terminate();
+        }
+    }
+
+    private static long ms(final long since) {
+        return (System.nanoTime() - since) / 1_000_000;
+    }
+
+    /** An owner JVM for serversDieWhenTheirOwnerIsKilled: starts a local cluster, names its servers, waits to be killed. */
     public static final class OwnerMain {
         public static void main(final String[] args) throws Exception {
             Cluster c = Cluster.startLocal(2);

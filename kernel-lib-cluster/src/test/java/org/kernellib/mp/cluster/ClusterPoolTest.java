@@ -1,17 +1,16 @@
 package org.kernellib.mp.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
-import jdk.jshell.Diag;
-import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
-import jdk.jshell.SourceCodeAnalysis;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.kernellib.mp.testing.JShellHarness;
 
 /**
  * Notebook-style, as JJava runs cells (a local JShell): cell methods, lambdas, records and
@@ -29,16 +29,11 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterPoolTest {
-    private static JShell shell;
+    private static JShellHarness shell;
 
     @BeforeAll
     static void openShell() {
-        shell = JShell.builder().executionEngine("local")
-                .compilerOptions("--class-path", System.getProperty("java.class.path"))
-                .build();
-        eval("import java.util.*;");
-        eval("import org.kernellib.mp.pool.*;");
-        eval("import org.kernellib.mp.cluster.*;");
+        shell = new JShellHarness("java.util.*", "org.kernellib.mp.pool.*", "org.kernellib.mp.cluster.*");
         eval("var cluster = Cluster.startLocal(2);");
         eval("var pool = Pool.builder().cluster(cluster).build();");
     }
@@ -53,36 +48,8 @@ class ClusterPoolTest {
         }
     }
 
-    /** Evaluates each snippet of {@code code} in turn (JShell's eval takes one); returns the last one's value. */
     static String eval(final String code) {
-        String value = null;
-        String rest = code;
-        while (!rest.isBlank()) {
-            SourceCodeAnalysis.CompletionInfo info = shell.sourceCodeAnalysis().analyzeCompletion(rest);
-            if (!info.completeness().isComplete()) {
-                return evalOne(rest);
-            }
-            value = evalOne(info.source());
-            rest = info.remaining();
-        }
-        return value;
-    }
-
-    private static String evalOne(final String code) {
-        String value = null;
-        for (SnippetEvent e : shell.eval(code)) {
-            if (e.exception() != null) {
-                throw new AssertionError("snippet threw: " + e.exception() + "\n" + code, e.exception());
-            }
-            if (e.status() == Snippet.Status.REJECTED) {
-                throw new AssertionError("snippet rejected: " + shell.diagnostics(e.snippet()).map(Diag::toString)
-                        .collect(Collectors.joining("; ")) + "\n" + code);
-            }
-            if (e.causeSnippet() == null) {
-                value = e.value();
-            }
-        }
-        return value;
+        return shell.eval(code);
     }
 
     @Test
@@ -137,6 +104,38 @@ class ClusterPoolTest {
 
     @Test
     @Order(4)
+    void whatATaskPrintsReachesTheCellMarkedWithItsNode() throws Exception {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream cellOut = new ByteArrayOutputStream();
+        ByteArrayOutputStream cellErr = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(cellOut, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(cellErr, true, StandardCharsets.UTF_8));
+        try {
+            eval("pool.map((Integer n) -> { System.out.println(\"item \" + n + \"\\nsecond line\"); "
+                    + "System.err.println(\"warning \" + n); return n; }, List.of(1, 2, 3), 1);");
+            Thread.sleep(300); // output a node relayed through its own console would come now
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        String servers = eval("cluster.localServers().stream().map(s -> s.name()).toList().toString()");
+        String printed = cellOut.toString(StandardCharsets.UTF_8);
+        String warned = cellErr.toString(StandardCharsets.UTF_8);
+        for (int n = 1; n <= 3; n++) {
+            Matcher m = Pattern.compile("(?m)^\\[(server-\\d+)\\] item " + n + "\n\\[\\1\\] second line$").matcher(printed);
+            assertTrue(m.find(), "no marked output of item " + n + " in the cell's stdout:\n" + printed);
+            assertEquals("true", eval("cluster.localServers().stream().anyMatch(s -> s.name().equals(\"" + m.group(1) + "\"))"),
+                    m.group(1) + " is not one of " + servers);
+            assertTrue(Pattern.compile("(?m)^\\[server-\\d+\\] warning " + n + "$").matcher(warned).find(),
+                    "no marked stderr of item " + n + ":\n" + warned);
+            assertFalse(Pattern.compile("(?m)^item " + n + "$").matcher(printed).find(),
+                    "item " + n + "'s output also arrived unmarked:\n" + printed);
+        }
+    }
+
+    @Test
+    @Order(5)
     void valuesLocksSemaphoresAndQueuesWorkFromCellCodeOnTheNodes() {
         eval("var hits = cluster.longValue(\"hits\");");
         eval("var bank = cluster.lock(\"bank\");");
@@ -159,23 +158,44 @@ class ClusterPoolTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anInterruptCancelsTheCallsJobsAndThePoolCarriesOn() {
+        // each chunk notes on the node's disk (this machine's) that it started and that it was
+        // interrupted: a cluster call in the job that was just cancelled could itself be refused
+        eval("var marks = java.nio.file.Files.createTempDirectory(\"interrupted-chunks\").toString();");
         eval("var cancelled = new java.util.concurrent.atomic.AtomicLong(-1);");
-        eval("var waiter = new Thread(() -> { long t = 0; try { pool.map((Integer n) -> { try { Thread.sleep(5_000); } "
-                + "catch (InterruptedException e) { throw new RuntimeException(e); } return n; }, List.of(1, 2, 3, 4), 1); } "
+        eval("var waiter = new Thread(() -> { try { pool.map((Integer n) -> { "
+                + "try { java.nio.file.Files.createFile(java.nio.file.Paths.get(marks, n + \".started\")); Thread.sleep(5_000); } "
+                + "catch (InterruptedException e) { try { java.nio.file.Files.createFile(java.nio.file.Paths.get(marks, n + \".interrupted\")); } "
+                + "catch (java.io.IOException io) { throw new java.io.UncheckedIOException(io); } throw new RuntimeException(e); } "
+                + "catch (java.io.IOException io) { throw new java.io.UncheckedIOException(io); } return n; }, List.of(1, 2, 3, 4), 1); } "
                 + "catch (PoolInterruptedException e) { cancelled.set(System.nanoTime()); } });");
-        eval("waiter.start(); Thread.sleep(1000);");
+        eval("long marked(String kind) throws java.io.IOException { try (var s = java.nio.file.Files.list(java.nio.file.Paths.get(marks))) { "
+                + "return s.filter(p -> p.toString().endsWith(kind)).count(); } }");
+        eval("waiter.start(); while (marked(\".started\") == 0) Thread.sleep(10); Thread.sleep(300);");
         eval("long interruptedAt = 0;");
         eval("{ interruptedAt = System.nanoTime(); waiter.interrupt(); waiter.join(10_000); }");
         long ms = Long.parseLong(eval("cancelled.get() < 0 ? -1 : (cancelled.get() - interruptedAt) / 1_000_000"));
         assertTrue(ms >= 0 && ms < 2000, "the interrupted map ended " + ms + " ms after the interrupt (-1: it did not)");
+        // every chunk that had started on a node was interrupted there, well before its 5 s were up
+        eval("long waitEnd = System.nanoTime() + 3_000_000_000L; "
+                + "while (marked(\".interrupted\") < marked(\".started\") && System.nanoTime() < waitEnd) Thread.sleep(10);");
+        String started = eval("marked(\".started\")");
+        assertTrue(Long.parseLong(started) > 0, started);
+        assertEquals(started, eval("marked(\".interrupted\")"), "chunks started on the nodes vs interrupted there");
         assertEquals("[2, 3]", eval("pool.map((Integer n) -> n + 1, List.of(1, 2))"), "the pool stays usable");
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aServerKilledMidMapLeavesTheMapToTheSurvivor() {
+        // structures with one backup, made before the kill, in the states they are in
+        eval("ClusterQueue<Integer> kept = cluster.queue(\"kept\"); kept.put(1); kept.put(2);");
+        eval("var gate = cluster.semaphore(\"gate\", 3); gate.acquire();");
+        // a lock is held by the thread that took it: a thread of the kernel holds it across the kill
+        eval("var held = cluster.lock(\"held\"); var letGo = new java.util.concurrent.CountDownLatch(1); "
+                + "var holder = new Thread(() -> { held.acquire(); try { letGo.await(); } catch (InterruptedException e) { } "
+                + "held.release(); }); holder.start(); while (!held.isLocked()) Thread.sleep(10);");
         eval("var slow = new ArrayList<Integer>(); for (int i = 0; i < 40; i++) slow.add(i);");
         eval("var pending = pool.mapAsync((Integer n) -> { try { Thread.sleep(100); } catch (InterruptedException e) { throw new RuntimeException(e); } return n * 3; }, slow, 1);");
         eval("while (pool.timeline().stream().filter(e -> e.call().equals(\"mapAsync\")).count() < 4) Thread.sleep(10);");
@@ -184,12 +204,20 @@ class ClusterPoolTest {
         eval("var expected = new ArrayList<Integer>(); for (int i = 0; i < 40; i++) expected.add(i * 3);");
         assertEquals("true", eval("survived.equals(expected)"));
         assertEquals("1", eval("cluster.nodes().size()"));
-        // the value made before the kill survived it: it has a backup on the survivor
+        // what was made before the kill survived it: each has a backup on the survivor
         assertEquals("102", eval("hits.get()"));
+        assertEquals("2", eval("kept.qsize()"));
+        assertEquals("1", eval("kept.getNowait()"));
+        assertEquals("2", eval("gate.getValue()"));
+        assertEquals("true", eval("held.isLocked()"));
+        assertEquals("false", eval("held.tryAcquire()"));
+        eval("letGo.countDown(); holder.join(10_000); gate.release();");
+        assertEquals("false", eval("held.isLocked()"));
+        assertEquals("3", eval("gate.getValue()"));
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void withNoServerLeftACallFailsWithinASecond() {
         eval("var last = cluster.localServers().get(1);");
         eval("var running = pool.mapAsync((Integer n) -> { try { Thread.sleep(200); } catch (InterruptedException e) { throw new RuntimeException(e); } return n; }, slow, 1);");

@@ -22,7 +22,8 @@ import org.kernellib.mp.start.Starters;
  * <p>Usage: {@code java -cp ... org.kernellib.mp.bench.PoolBench [reps]} (default 7).
  */
 public final class PoolBench {
-    private static volatile long sink;
+    /** Where results go so that the JIT cannot drop the work (ClusterBench's too). */
+    static volatile long sink;
 
     private PoolBench() {
     }
@@ -175,8 +176,8 @@ public final class PoolBench {
         System.exit(0);
     }
 
-    /** The n for which spin(n) takes about {@code ms} here (after JIT). */
-    private static long calibrate(final double ms) {
+    /** The n for which spin(n) takes about {@code ms} here (after JIT); ClusterBench's too. */
+    static long calibrate(final double ms) {
         long n = 100_000;
         for (int i = 0; i < 5; i++) {
             sink = spin(n);
@@ -192,7 +193,7 @@ public final class PoolBench {
         }
     }
 
-    private static long sum(final List<Long> xs) {
+    static long sum(final List<Long> xs) {
         long s = 0;
         for (long x : xs) {
             s += x;
@@ -206,11 +207,11 @@ public final class PoolBench {
         }
     }
 
-    private static double ms(final long t0) {
+    static double ms(final long t0) {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static double median(final List<Double> xs) {
+    static double median(final List<Double> xs) {
         List<Double> s = new ArrayList<>(xs);
         Collections.sort(s);
         int k = s.size();

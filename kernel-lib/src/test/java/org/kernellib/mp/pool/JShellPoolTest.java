@@ -6,28 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
-
-import jdk.jshell.Diag;
-import jdk.jshell.JShell;
-import jdk.jshell.Snippet;
-import jdk.jshell.SnippetEvent;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /** Notebook-style: a local JShell (as JJava runs cells) defines the functions and variables the pool uses. */
 class JShellPoolTest {
-    private static JShell shell;
+    private static JShellHarness shell;
 
     @BeforeAll
     static void openShell() {
-        shell = JShell.builder().executionEngine("local")
-                .compilerOptions("--class-path", System.getProperty("java.class.path"))
-                .build();
-        eval("import java.util.*;");
-        eval("import org.kernellib.mp.pool.*;");
+        shell = new JShellHarness("java.util.*", "org.kernellib.mp.pool.*");
         eval("var pool = new Pool(2);");
     }
 
@@ -41,20 +32,7 @@ class JShellPoolTest {
     }
 
     static String eval(final String code) {
-        String value = null;
-        for (SnippetEvent e : shell.eval(code)) {
-            if (e.exception() != null) {
-                throw new AssertionError("snippet threw: " + e.exception() + "\n" + code, e.exception());
-            }
-            if (e.status() == Snippet.Status.REJECTED) {
-                throw new AssertionError("snippet rejected: " + shell.diagnostics(e.snippet()).map(Diag::toString)
-                        .collect(Collectors.joining("; ")) + "\n" + code);
-            }
-            if (e.causeSnippet() == null) {
-                value = e.value();
-            }
-        }
-        return value;
+        return shell.eval(code);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /** A barrier action written in a cell travels with the barrier and runs in the worker that trips it. */
 class JShellBarrierActionTest {
@@ -12,7 +13,7 @@ class JShellBarrierActionTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /**
  * Manager proxies in notebook code: captured by a cell's lambda, held in a top-level variable that
@@ -16,7 +17,7 @@ class JShellManagerTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
         shell.eval("import org.kernellib.mp.manager.*;");
         shell.eval("import org.kernellib.mp.pool.Pool;");
         shell.eval("var m = manager();");

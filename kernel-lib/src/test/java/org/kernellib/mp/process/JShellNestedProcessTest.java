@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /** Notebook code in a worker starts workers of its own, with cell code, as it would in the kernel. */
 class JShellNestedProcessTest {
@@ -18,7 +19,7 @@ class JShellNestedProcessTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
         shell.eval("import org.kernellib.mp.pool.Pool;");
     }
 

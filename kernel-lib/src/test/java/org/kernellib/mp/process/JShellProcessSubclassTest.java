@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /** {@code class Worker extends Process} written in a notebook cell, as Python allows. */
 class JShellProcessSubclassTest {
@@ -13,7 +14,7 @@ class JShellProcessSubclassTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
     }
 
     @AfterAll

@@ -11,6 +11,7 @@ import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -21,7 +22,7 @@ class JShellProcessTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
     }
 
     @AfterAll

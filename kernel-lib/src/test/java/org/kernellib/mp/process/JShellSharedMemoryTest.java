@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kernellib.mp.shared.testing.Python;
+import org.kernellib.mp.testing.JShellHarness;
 
 /**
  * The notebook's shared-memory lesson in cells: a worker fills a named block that a captured
@@ -16,7 +17,7 @@ class JShellSharedMemoryTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
         shell.eval("import org.kernellib.mp.shared.memory.SharedMemory;");
         shell.eval("import org.kernellib.mp.shared.memory.ShareableList;");
         shell.eval("String python = \"" + Python.interpreter() + "\";");

@@ -9,6 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.kernellib.mp.testing.JShellHarness;
 
 /**
  * What a Process copies of the notebook's variables (records that are not Serializable, lists of
@@ -20,7 +21,7 @@ class JShellValuesTravelTest {
 
     @BeforeAll
     static void openShell() {
-        shell = new JShellHarness();
+        shell = new JShellHarness(JShellHarness.PROCESS_IMPORTS);
         shell.eval("import org.kernellib.mp.pool.*;");
         shell.eval("record Pt(int x, int y) { }"); // not Serializable, like most records in a notebook
     }

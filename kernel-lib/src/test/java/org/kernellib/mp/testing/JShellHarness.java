@@ -1,4 +1,4 @@
-package org.kernellib.mp.process;
+package org.kernellib.mp.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,23 +13,30 @@ import jdk.jshell.SourceCodeAnalysis;
 
 /**
  * A JShell that executes snippets in this JVM ("local" engine), as the JJava kernel does, with
- * kernel-lib on its compile class path and the notebook imports already made.
+ * this JVM's class path on its compile class path: for tests of notebook-style code (cell
+ * methods, records, top-level variables). kernel-lib-cluster's tests use it too, through
+ * kernel-lib's test jar.
  */
-final class JShellHarness implements AutoCloseable {
+public final class JShellHarness implements AutoCloseable {
+    /** The imports of the process tests: what a notebook cell that starts processes has. */
+    public static final String[] PROCESS_IMPORTS = {"java.util.*", "org.kernellib.mp.process.Process",
+        "static org.kernellib.mp.Multiprocessing.*"};
+
     private final JShell shell;
 
-    JShellHarness() {
+    /** A fresh shell that has made {@code imports} (each as {@code import} takes it, e.g. {@code "java.util.*"}). */
+    public JShellHarness(final String... imports) {
         shell = JShell.builder().executionEngine("local").build();
         // For compilation; at run time the snippet loader delegates to the application loader
         // first, so these classes still come from the test class path.
         shell.addToClasspath(System.getProperty("java.class.path"));
-        eval("import java.util.*;");
-        eval("import org.kernellib.mp.process.Process;");
-        eval("import static org.kernellib.mp.Multiprocessing.*;");
+        for (String i : imports) {
+            eval("import " + i + ";");
+        }
     }
 
     /** Like JJava's {@code %classpath}: the jar is added to the snippet loader, not the JVM's class path. */
-    void addToClasspath(final String jar) {
+    public void addToClasspath(final String jar) {
         shell.addToClasspath(jar);
     }
 
@@ -38,7 +45,7 @@ final class JShellHarness implements AutoCloseable {
      * split as the JShell tool does); fails the test on a compile error or an exception. Returns
      * the value of the last one.
      */
-    String eval(final String code) {
+    public String eval(final String code) {
         String value = null;
         for (String snippet : split(code)) {
             value = evalOne(snippet);
@@ -84,7 +91,7 @@ final class JShellHarness implements AutoCloseable {
     }
 
     /** Evaluates a snippet expected to throw; returns the exception's class name and message. */
-    String evalFailure(final String code) {
+    public String evalFailure(final String code) {
         for (String snippet : split(code)) {
             for (SnippetEvent e : shell.eval(snippet)) {
                 if (e.exception() != null) {
