@@ -4,9 +4,12 @@ import java.io.Serializable;
 import java.util.AbstractList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Python's {@code manager.list()}: a list held by the manager, reached from any process that has
@@ -16,7 +19,9 @@ import java.util.ListIterator;
  * (Python's {@code append}), {@code add(index, e)}, {@code get}, {@code set}, {@code remove},
  * {@code addAll}, {@code contains}, {@code indexOf}, {@code size}, {@code clear}. A sequence of
  * them is not: {@code l.set(0, l.get(0) + 1)} can lose updates, as {@code l[0] += 1} does in
- * Python.
+ * Python. {@link #sort} and {@link #replaceAll} are atomic as a whole: they change a copy here and
+ * put it back only if nothing changed the list meanwhile, else start again (so, as with
+ * {@code DictProxy.merge}, the comparator or function runs in the caller, maybe more than once).
  *
  * <p><b>Iteration is over a copy.</b> {@link #iterator()}, {@link #listIterator()} and
  * {@code for (E e : list)} walk an unmodifiable snapshot taken in one round-trip, so they see one
@@ -102,6 +107,31 @@ public final class ListProxy<E> extends AbstractList<E> implements Serializable 
     @SuppressWarnings("unchecked")
     public List<E> copy() {
         return (List<E>) target.call("copy");
+    }
+
+    /** Python's {@code l.sort()} (null: natural order); atomic, see the class comment. */
+    @Override
+    public void sort(final Comparator<? super E> c) {
+        changeWhole(l -> l.sort(c));
+    }
+
+    /** Atomic, see the class comment. */
+    @Override
+    public void replaceAll(final UnaryOperator<E> operator) {
+        changeWhole(l -> l.replaceAll(operator));
+    }
+
+    /** Changes a copy and puts it back if the list's version is still the one copied; retries if not. */
+    @SuppressWarnings("unchecked")
+    private void changeWhole(final Consumer<List<E>> change) {
+        while (true) {
+            List<Object> versioned = (List<Object>) target.call("versionedCopy");
+            List<E> copy = (List<E>) versioned.get(1);
+            change.accept(copy);
+            if ((Boolean) target.call("replaceIfUnchanged", versioned.get(0), copy)) {
+                return;
+            }
+        }
     }
 
     @Override

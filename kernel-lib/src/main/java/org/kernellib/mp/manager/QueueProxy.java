@@ -58,6 +58,11 @@ public final class QueueProxy<E> implements Serializable {
         return qsize() == 0;
     }
 
+    /** Whether a put would wait now: never for an unbounded queue. Python's {@code full()}. */
+    public boolean full() {
+        return (Boolean) target.call("full");
+    }
+
     /**
      * Python 3.13's {@code shutdown(immediate)}: from now on a put throws
      * {@link org.kernellib.mp.shared.queue.ShutDownException}, and so does a get once the queue is

@@ -38,6 +38,7 @@ final class ServedQueue extends WaitingServed {
                 case "put": put(a[0], (Boolean) a[1] ? Served.nanos(a[2]) : 0); return null;
                 case "get": return get((Boolean) a[0] ? Served.nanos(a[1]) : 0);
                 case "qsize": return items.size();
+                case "full": return maxsize > 0 && items.size() >= maxsize;
                 case "shutdown": shutdown((Boolean) a[0]); return null;
                 case "isShutdown": return shutDown;
                 default: throw Served.unknown("queue", operation);
