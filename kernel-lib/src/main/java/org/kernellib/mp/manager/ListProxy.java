@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.RandomAccess;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -25,13 +26,16 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Iteration is over a copy.</b> {@link #iterator()}, {@link #listIterator()} and
  * {@code for (E e : list)} walk an unmodifiable snapshot taken in one round-trip, so they see one
- * consistent state and cost one message, not one per element.
+ * consistent state and cost one message, not one per element. The list is {@link RandomAccess}
+ * (each {@code get} and {@code set} costs the same round-trip), so {@code Collections.reverse},
+ * {@code swap}, {@code fill} and {@code shuffle} change it through {@code set(i, e)}, whatever its
+ * size, one round-trip a call and not atomic as a whole.
  *
  * <p><b>Nested values</b> are copies, as in Python: after {@code l.get(0).add(1)} on a list of
  * lists, the manager's list is unchanged until {@code l.set(0, changed)}. A proxy stored as an
  * element is shared instead.
  */
-public final class ListProxy<E> extends AbstractList<E> implements Serializable {
+public final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serializable {
     private static final long serialVersionUID = 1L;
     private final ProxyTarget target;
 
@@ -154,8 +158,9 @@ public final class ListProxy<E> extends AbstractList<E> implements Serializable 
         return copy().hashCode();
     }
 
+    /** The elements (one round-trip); this list met again inside itself is {@code (this Collection)}. */
     @Override
     public String toString() {
-        return copy().toString();
+        return target.show(this::copy, "(this Collection)");
     }
 }

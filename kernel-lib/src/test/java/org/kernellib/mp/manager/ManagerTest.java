@@ -114,6 +114,23 @@ class ManagerTest {
         assertEquals(List.of(200, 200, 7), l);
     }
 
+    /** Collections' algorithms change a list through set(i, e), whatever its size (a ListProxy is RandomAccess). */
+    @Test
+    void collectionsAlgorithmsWorkOnALongListProxy() {
+        List<Integer> local = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            local.add(i);
+        }
+        ListProxy<Integer> l = manager.list(local);
+        java.util.Collections.reverse(l);
+        java.util.Collections.reverse(local);
+        assertEquals(local, l);
+        java.util.Collections.swap(l, 0, 39);
+        assertEquals(0, l.get(0));
+        java.util.Collections.fill(l, 5);
+        assertEquals(java.util.Collections.nCopies(40, 5), l);
+    }
+
     @Test
     void aProxyPassedAsAPoolItemReachesTheSameObject() {
         ListProxy<String> l = manager.list();
