@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * @param kind what the object is ("dict", "lock", ...), for messages
  */
 record ProxyTarget(ManagerAddress address, long id, String kind) implements Serializable {
-    /** The containers this thread is showing now, outermost first: a container met again is in a cycle. */
+    /** The containers this thread is showing now: one met again is inside itself (a cycle). */
     private static final ThreadLocal<Set<ProxyTarget>> SHOWING = ThreadLocal.withInitial(HashSet::new);
 
     Object call(final String operation, final Object... args) {

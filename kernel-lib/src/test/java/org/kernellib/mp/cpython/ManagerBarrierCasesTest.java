@@ -30,13 +30,40 @@ class ManagerBarrierCasesTest extends BarrierCasesTest {
 
     /** A {@link BarrierProxy}, whose methods are already those. */
     private record ManagerBarrier(BarrierProxy b) implements CasesBarrier {
-        public int await() { return b.await(); }
-        public int await(final Duration timeout) { return b.await(timeout); }
-        public int parties() { return b.parties(); }
-        public int nWaiting() { return b.nWaiting(); }
-        public boolean isBroken() { return b.isBroken(); }
-        public void abort() { b.abort(); }
-        public void reset() { b.reset(); }
+        @Override
+        public int await() {
+            return b.await();
+        }
+
+        @Override
+        public int await(final Duration timeout) {
+            return b.await(timeout);
+        }
+
+        @Override
+        public int parties() {
+            return b.parties();
+        }
+
+        @Override
+        public int nWaiting() {
+            return b.nWaiting();
+        }
+
+        @Override
+        public boolean isBroken() {
+            return b.isBroken();
+        }
+
+        @Override
+        public void abort() {
+            b.abort();
+        }
+
+        @Override
+        public void reset() {
+            b.reset();
+        }
     }
 
     @Override

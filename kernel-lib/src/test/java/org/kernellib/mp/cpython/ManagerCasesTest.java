@@ -177,7 +177,7 @@ class ManagerCasesTest {
         ListProxy<Object> b = manager.list();
         b.add(b);
         assertEquals(1, b.size());
-        assertEquals(b.get(0).getClass(), ListProxy.class, "a list may hold a proxy to itself");
+        assertEquals(ListProxy.class, b.get(0).getClass(), "a list may hold a proxy to itself");
         assertEquals("[(this Collection)]", b.toString(), "shown as Java shows a list holding itself");
         DictProxy<String, Object> d = manager.dict();
         d.put("me", d);
