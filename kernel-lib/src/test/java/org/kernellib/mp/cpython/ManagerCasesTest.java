@@ -357,6 +357,7 @@ class ManagerCasesTest {
         });
     }
 
+    /** Also {@code test_joinable_queue}: a manager's {@code JoinableQueue} is this same queue. */
     @Test
     void testQueueSyncManagerTypes() {
         QueueProxy<Integer> o = manager.queue(2);

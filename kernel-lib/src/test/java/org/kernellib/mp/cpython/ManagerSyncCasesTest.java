@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,9 +25,8 @@ import org.kernellib.mp.shared.queue.FullException;
  * ({@code Lib/test/_test_multiprocessing.py}) that run with {@code TYPE = 'manager'}: the same
  * cases as {@link QueueCasesTest} and {@link SyncCasesTest}, on a manager's {@code Queue},
  * {@code Lock} and {@code Event}. The cases CPython runs only for processes, or skips for the
- * manager, are left out; so are {@code JoinableQueue} ({@code test_task_done}), {@code RLock},
- * {@code Semaphore} and {@code Condition}, which kernel-lib's manager does not offer (the README
- * says so). Elapsed times are never asserted.
+ * manager, are left out; so are {@code RLock}, {@code Semaphore} and {@code Condition}, which
+ * kernel-lib's manager does not offer (the README says so). Elapsed times are never asserted.
  */
 class ManagerSyncCasesTest {
     private static final Duration LONG = Duration.ofSeconds(120);
@@ -136,6 +137,35 @@ class ManagerSyncCasesTest {
         }
         assertThrows(EmptyException.class, () -> queue.get(false, NONE));
         assertTrue(p.join(LONG));
+    }
+
+    /** With a manager, CPython's {@code JoinableQueue} is the same {@code queue.Queue} as its {@code Queue}. */
+    @Test
+    void testTaskDone() {
+        QueueProxy<Integer> queue = manager.queue();
+        List<Process> workers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Process p = new Process(() -> {
+                for (Integer item = queue.get(); item != null; item = queue.get()) {
+                    Thread.sleep(100);
+                    queue.taskDone();
+                }
+            }).daemon(true);
+            p.start();
+            workers.add(p);
+        }
+        for (int i = 0; i < 10; i++) {
+            queue.put(i);
+        }
+        queue.join();
+        assertEquals(0, queue.qsize());
+        assertThrows(IllegalStateException.class, queue::taskDone, "every item was marked done already");
+        for (int i = 0; i < workers.size(); i++) {
+            queue.put(null);
+        }
+        for (Process p : workers) {
+            assertTrue(p.join(LONG));
+        }
     }
 
     @Test
