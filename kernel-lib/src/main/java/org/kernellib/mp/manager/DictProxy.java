@@ -148,10 +148,13 @@ public final class DictProxy<K, V> extends AbstractMap<K, V> implements Concurre
         return (Integer) target.call("hash");
     }
 
-    /** The dict's mappings, as Python's proxy shows the referent (one round-trip). */
+    /**
+     * The dict's mappings, as Python's proxy shows the referent (one round-trip); this dict met
+     * again inside itself is {@code (this Map)}.
+     */
     @Override
     public String toString() {
-        return copy().toString();
+        return target.show(this::copy, "(this Map)");
     }
 
     private static <T> T notNull(final T o, final String what) {

@@ -64,12 +64,18 @@ public final class NamespaceProxy implements Serializable {
         return target.hashCode();
     }
 
-    /** Like Python's {@code Namespace(a=1, b=2)} (one round-trip). */
+    /**
+     * Like Python's {@code Namespace(a=1, b=2)} (one round-trip); as there, names starting with
+     * {@code _} are left out.
+     */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("Namespace(");
         String sep = "";
         for (Map.Entry<String, Object> e : toMap().entrySet()) {
+            if (e.getKey().startsWith("_")) {
+                continue;
+            }
             b.append(sep).append(e.getKey()).append('=').append(e.getValue());
             sep = ", ";
         }

@@ -1,6 +1,9 @@
 package org.kernellib.mp.manager;
 
 import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What every proxy holds: which manager, and which of its objects. It is all a proxy is made of,
@@ -12,8 +15,29 @@ import java.io.Serializable;
  * @param kind what the object is ("dict", "lock", ...), for messages
  */
 record ProxyTarget(ManagerAddress address, long id, String kind) implements Serializable {
+    /** The containers this thread is showing now: one met again is inside itself (a cycle). */
+    private static final ThreadLocal<Set<ProxyTarget>> SHOWING = ThreadLocal.withInitial(HashSet::new);
+
     Object call(final String operation, final Object... args) {
         return ManagerConnections.call(address, id, operation, args);
+    }
+
+    /**
+     * A container's text, from {@code contents} (a copy, whose elements may be proxies to this
+     * same container). Met again while it is being shown, it is {@code again} instead, as Java's
+     * {@code "(this Collection)"}; without that, a list holding itself would recurse, one
+     * round-trip a level, until the stack overflows.
+     */
+    String show(final Supplier<Object> contents, final String again) {
+        Set<ProxyTarget> showing = SHOWING.get();
+        if (!showing.add(this)) {
+            return again;
+        }
+        try {
+            return String.valueOf(contents.get());
+        } finally {
+            showing.remove(this);
+        }
     }
 
     @Override

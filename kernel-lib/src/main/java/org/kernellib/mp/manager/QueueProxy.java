@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.time.Duration;
 
 /**
- * Python's {@code manager.Queue(maxsize)}: a queue held by the manager. Each call is one
+ * Python's {@code manager.Queue(maxsize)}, and its {@code manager.JoinableQueue(maxsize)}, which
+ * is the same {@code queue.Queue} there ({@link #taskDone()}, {@link #join()}): a queue held by
+ * the manager. Each call is one
  * round-trip; a get that waits runs in the manager and ends when an item comes, at its timeout
  * ({@link org.kernellib.mp.shared.queue.EmptyException}), or when the caller is interrupted.
  * Slower than a shared-memory {@code queue()}, but a proxy can itself be put into another
@@ -56,6 +58,26 @@ public final class QueueProxy<E> implements Serializable {
 
     public boolean empty() {
         return qsize() == 0;
+    }
+
+    /** Whether a put would wait now: never for an unbounded queue. Python's {@code full()}. */
+    public boolean full() {
+        return (Boolean) target.call("full");
+    }
+
+    /**
+     * Marks one item got as processed, Python's {@code task_done()}: {@link #join()} returns once
+     * every item put was marked so.
+     *
+     * @throws IllegalStateException when called more times than items were put (Python: ValueError)
+     */
+    public void taskDone() {
+        target.call("taskDone");
+    }
+
+    /** Waits until every item put was got and marked done with {@link #taskDone()}: Python's {@code join()}. */
+    public void join() {
+        target.call("join");
     }
 
     /**

@@ -1,6 +1,6 @@
 package org.kernellib.mp.manager;
 
-import java.util.ArrayDeque;
+import java.util.LinkedList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,20 +10,25 @@ import org.kernellib.mp.shared.queue.ShutDownException;
 
 /**
  * The manager's side of a {@link QueueProxy}: Python's {@code queue.Queue} held by the manager,
- * bounded by {@code maxsize} (0 = unbounded), with Python 3.13's {@code shutdown(immediate)}. One
- * lock and two conditions, as {@code queue.Queue} has; each put and get is atomic, and a wait
- * ends when the caller's connection closes (the manager interrupts it) or the queue is shut down.
+ * bounded by {@code maxsize} (0 = unbounded), with its {@code task_done()}/{@code join()} and Python
+ * 3.13's {@code shutdown(immediate)}. One lock and three conditions, as {@code queue.Queue} has;
+ * each put and get is atomic, and a wait ends when the caller's connection closes (the manager
+ * interrupts it) or, for a put or get, the queue is shut down.
  */
 final class ServedQueue extends WaitingServed {
-    private final ArrayDeque<Object> items = new ArrayDeque<>();
+    /** A LinkedList, not an ArrayDeque: null is an item, as Python's None is (the usual end-of-work sentinel). */
+    private final LinkedList<Object> items = new LinkedList<>();
     private final int maxsize;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
+    private final Condition allTasksDone = lock.newCondition();
+    /** Items put and not yet marked done by a taskDone. */
+    private long unfinished;
     private boolean shutDown;
 
     ServedQueue(final int maxsize) {
-        super("put", "get");
+        super("put", "get", "join");
         if (maxsize < 0) {
             throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
         }
@@ -38,8 +43,11 @@ final class ServedQueue extends WaitingServed {
                 case "put": put(a[0], (Boolean) a[1] ? Served.nanos(a[2]) : 0); return null;
                 case "get": return get((Boolean) a[0] ? Served.nanos(a[1]) : 0);
                 case "qsize": return items.size();
+                case "full": return maxsize > 0 && items.size() >= maxsize;
                 case "shutdown": shutdown((Boolean) a[0]); return null;
                 case "isShutdown": return shutDown;
+                case "taskDone": taskDone(); return null;
+                case "join": join(); return null;
                 default: throw Served.unknown("queue", operation);
             }
         } finally {
@@ -55,6 +63,7 @@ final class ServedQueue extends WaitingServed {
             }
             if (maxsize == 0 || items.size() < maxsize) {
                 items.add(item);
+                unfinished++;
                 notEmpty.signal();
                 return;
             }
@@ -70,7 +79,7 @@ final class ServedQueue extends WaitingServed {
         while (true) {
             if (!items.isEmpty()) {
                 notFull.signal();
-                return items.poll();
+                return items.removeFirst();
             }
             if (shutDown) {
                 throw new ShutDownException("cannot get from the manager's queue: it was shut down and is empty");
@@ -103,9 +112,27 @@ final class ServedQueue extends WaitingServed {
     private void shutdown(final boolean immediate) {
         shutDown = true;
         if (immediate) {
+            unfinished = Math.max(0, unfinished - items.size()); // as Python: the dropped items count as done
             items.clear();
         }
         notEmpty.signalAll();
         notFull.signalAll();
+        allTasksDone.signalAll();
+    }
+
+    private void taskDone() {
+        if (unfinished <= 0) {
+            throw new IllegalStateException("taskDone() called more times than items were put (0 tasks unfinished)");
+        }
+        if (--unfinished == 0) {
+            allTasksDone.signalAll();
+        }
+    }
+
+    /** Waits until every item put was marked done. */
+    private void join() throws InterruptedException {
+        while (unfinished > 0) {
+            await(allTasksDone, Long.MAX_VALUE);
+        }
     }
 }

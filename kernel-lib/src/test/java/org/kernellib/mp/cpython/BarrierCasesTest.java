@@ -32,6 +32,9 @@ import org.kernellib.mp.shared.sync.Lock;
  * the same function beside the test is {@link #runProcesses}, which also checks that each ended
  * with exit code 0 (an assertion failing in a worker fails the test).
  *
+ * <p>{@link ManagerBarrierCasesTest} runs the same cases on a manager's barrier, as CPython runs
+ * {@code _TestBarrier} with {@code TYPE = 'manager'} too.
+ *
  * <p>In the timeout cases, CPython's late party sleeps one second; here it waits until the others
  * have broken the barrier, so that a loaded machine cannot make it arrive in time.
  */
@@ -45,11 +48,71 @@ class BarrierCasesTest {
         void run() throws Exception;
     }
 
-    private Barrier barrier;
+    /** The barrier operations the cases use, so that they run on a shared-memory and a manager barrier alike. */
+    interface CasesBarrier extends Serializable {
+        int await();
+
+        int await(Duration timeout);
+
+        int parties();
+
+        int nWaiting();
+
+        boolean isBroken();
+
+        void abort();
+
+        void reset();
+    }
+
+    /** A shared-memory {@link Barrier}, whose methods are already those. */
+    private record SharedBarrier(Barrier b) implements CasesBarrier {
+        @Override
+        public int await() {
+            return b.await();
+        }
+
+        @Override
+        public int await(final Duration timeout) {
+            return b.await(timeout);
+        }
+
+        @Override
+        public int parties() {
+            return b.parties();
+        }
+
+        @Override
+        public int nWaiting() {
+            return b.nWaiting();
+        }
+
+        @Override
+        public boolean isBroken() {
+            return b.isBroken();
+        }
+
+        @Override
+        public void abort() {
+            b.abort();
+        }
+
+        @Override
+        public void reset() {
+            b.reset();
+        }
+    }
+
+    private CasesBarrier barrier;
+
+    /** CPython's {@code self.Barrier(parties, timeout=...)}; a null timeout means none. */
+    protected CasesBarrier newBarrier(final int parties, final Duration timeout) {
+        return new SharedBarrier(timeout == null ? SharedState.barrier(parties) : SharedState.barrier(parties, timeout));
+    }
 
     @BeforeEach
     void setUp() {
-        barrier = SharedState.barrier(N, DEFAULT_TIMEOUT);
+        barrier = newBarrier(N, DEFAULT_TIMEOUT);
     }
 
     @AfterEach
@@ -86,7 +149,7 @@ class BarrierCasesTest {
         }
     }
 
-    private static void multipass(final Barrier barrier, final IntValue results0, final IntValue results1,
+    private static void multipass(final CasesBarrier barrier, final IntValue results0, final IntValue results1,
             final int n) {
         int m = barrier.parties();
         check(m == N, "parties " + m);
@@ -106,7 +169,7 @@ class BarrierCasesTest {
 
     @Test
     void testBarrier() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         IntValue r0 = SharedState.intValue(0);
         IntValue r1 = SharedState.intValue(0);
         runProcesses(() -> multipass(b, r0, r1, 1));
@@ -114,7 +177,7 @@ class BarrierCasesTest {
 
     @Test
     void testBarrier10() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         IntValue r0 = SharedState.intValue(0);
         IntValue r1 = SharedState.intValue(0);
         runProcesses(() -> multipass(b, r0, r1, 10));
@@ -124,7 +187,7 @@ class BarrierCasesTest {
 
     @Test
     void testWaitReturn() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         Queue<Integer> queue = SharedState.queue();
         runProcesses(() -> queue.put(b.await()));
         List<Integer> results = new ArrayList<>();
@@ -149,7 +212,7 @@ class BarrierCasesTest {
 
     // ---- test_abort -------------------------------------------------------------------------
 
-    private static void abortParty(final Barrier barrier, final IntValue results1, final IntValue results2) {
+    private static void abortParty(final CasesBarrier barrier, final IntValue results1, final IntValue results2) {
         try {
             int i = barrier.await();
             if (i == N / 2) {
@@ -166,7 +229,7 @@ class BarrierCasesTest {
 
     @Test
     void testAbort() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         IntValue results1 = SharedState.intValue(0);
         IntValue results2 = SharedState.intValue(0);
         runProcesses(() -> abortParty(b, results1, results2));
@@ -179,7 +242,7 @@ class BarrierCasesTest {
 
     @Test
     void testReset() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         IntValue results1 = SharedState.intValue(0);
         IntValue results2 = SharedState.intValue(0);
         IntValue results3 = SharedState.intValue(0);
@@ -210,8 +273,8 @@ class BarrierCasesTest {
 
     @Test
     void testAbortAndReset() throws Exception {
-        Barrier b = barrier;
-        Barrier b2 = SharedState.barrier(N);
+        CasesBarrier b = barrier;
+        CasesBarrier b2 = newBarrier(N, null);
         IntValue results1 = SharedState.intValue(0);
         IntValue results2 = SharedState.intValue(0);
         IntValue results3 = SharedState.intValue(0);
@@ -232,7 +295,7 @@ class BarrierCasesTest {
 
     // ---- test_timeout, test_default_timeout -------------------------------------------------
 
-    private static void lateParty(final Barrier barrier, final IntValue results, final Duration firstWait,
+    private static void lateParty(final CasesBarrier barrier, final IntValue results, final Duration firstWait,
             final Duration secondWait) throws InterruptedException {
         int i = firstWait == null ? barrier.await() : barrier.await(firstWait);
         if (i == N / 2) { // one party is late: it arrives after the others broke the barrier
@@ -254,7 +317,7 @@ class BarrierCasesTest {
 
     @Test
     void testTimeout() throws Exception {
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         IntValue results = SharedState.intValue(0);
         runProcesses(() -> lateParty(b, results, null, Duration.ofMillis(500)));
         assertEquals(barrier.parties(), results.get());
@@ -262,7 +325,7 @@ class BarrierCasesTest {
 
     @Test
     void testDefaultTimeout() throws Exception {
-        Barrier b = SharedState.barrier(N, Duration.ofMillis(500));
+        CasesBarrier b = newBarrier(N, Duration.ofMillis(500));
         IntValue results = SharedState.intValue(0);
         runProcesses(() -> lateParty(b, results, DEFAULT_TIMEOUT, null));
         assertEquals(b.parties(), results.get());
@@ -272,7 +335,7 @@ class BarrierCasesTest {
 
     @Test
     void testSingleThread() {
-        Barrier b = SharedState.barrier(1);
+        CasesBarrier b = newBarrier(1, null);
         assertEquals(0, b.await());
         assertEquals(0, b.await());
         assertFalse(b.isBroken());
@@ -286,7 +349,7 @@ class BarrierCasesTest {
         Lock lock = SharedState.lock();
         Connection[] pipe = SharedState.pipe(false);
         Connection childConn = pipe[1];
-        Barrier b = barrier;
+        CasesBarrier b = barrier;
         List<Process> procs = new ArrayList<>();
         for (int j = 0; j < N; j++) {
             Process p = new Process(() -> {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Process;
+import org.kernellib.mp.process.Task;
 import org.kernellib.mp.shared.WaitInterruptedException;
 import org.kernellib.mp.shared.queue.EmptyException;
 import org.kernellib.mp.shared.queue.ShutDownException;
@@ -93,6 +94,41 @@ class ManagerTest {
         assertTrue(v.compareAndSet(2.0, 3.0));
         assertFalse(v.compareAndSet(2.0, 4.0));
         assertEquals("Namespace(who=worker)", ns.toString());
+    }
+
+    /** sort and replaceAll put a changed copy back only if nothing changed the list meanwhile. */
+    @Test
+    void replaceAllFromTwoWorkersLosesNoUpdate() {
+        ListProxy<Integer> l = manager.list(List.of(0, 0));
+        Task bump = () -> {
+            for (int i = 0; i < 100; i++) {
+                l.replaceAll(x -> x + 1);
+            }
+        };
+        runAll(new Process(bump), new Process(bump));
+        assertEquals(List.of(200, 200), l);
+        l.add(0, 7);
+        l.sort(null);
+        assertEquals(List.of(7, 200, 200), l);
+        l.sort(java.util.Comparator.reverseOrder());
+        assertEquals(List.of(200, 200, 7), l);
+    }
+
+    /** Collections' algorithms change a list through set(i, e), whatever its size (a ListProxy is RandomAccess). */
+    @Test
+    void collectionsAlgorithmsWorkOnALongListProxy() {
+        List<Integer> local = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            local.add(i);
+        }
+        ListProxy<Integer> l = manager.list(local);
+        java.util.Collections.reverse(l);
+        java.util.Collections.reverse(local);
+        assertEquals(local, l);
+        java.util.Collections.swap(l, 0, 39);
+        assertEquals(0, l.get(0));
+        java.util.Collections.fill(l, 5);
+        assertEquals(java.util.Collections.nCopies(40, 5), l);
     }
 
     @Test
