@@ -139,6 +139,8 @@ def cluster_server_pids(nb):
     """09: the pids of the server JVMs the lesson started, as its first cell printed them."""
     text = cell_stdout(nb, "Cluster.startLocal(2)")
     assert re.search(r"^2 server nodes joined in \d+\.\d s:$", text, re.M), text
+    addresses = re.search(r"^discovery addresses: \[(.*)\]$", text, re.M).group(1).split(", ")
+    assert len(addresses) == 2 and all(a.startswith("127.0.0.1:") for a in addresses), f"loopback only: {text}"
     return [int(p) for p in re.findall(r"^  server-\d+, pid (\d+)$", text, re.M)]
 
 
