@@ -1,6 +1,6 @@
 # The one build entry point. `make lab` and `make test` do all the set-up a fresh clone needs;
 # each step leaves a stamp, so running them again skips what is already done.
-#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, kernel-lib-notebook)
+#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, kernel-lib-notebook, kernel-lib-cluster)
 #   make test    every test: JUnit, every notebook executed with the real kernel, the browser tests
 #   make html    executes every notebook and writes the static site to site/
 #   make bench   our benchmarks and Python's multiprocessing (tools/bench_python.py), side by side
