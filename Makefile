@@ -1,6 +1,6 @@
 # The one build entry point. `make lab` and `make test` do all the set-up a fresh clone needs;
 # each step leaves a stamp, so running them again skips what is already done.
-#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, kernel-lib-notebook)
+#   make lab     JupyterLab on notebooks/ with the Java kernel (kernel-lib, kernel-lib-notebook, kernel-lib-cluster)
 #   make test    every test: JUnit, every notebook executed with the real kernel, the browser tests
 #   make html    executes every notebook and writes the static site to site/
 #   make bench   our benchmarks and Python's multiprocessing (tools/bench_python.py), side by side
@@ -16,12 +16,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PY_STAMP := $(VENV)/.requirements-installed
 # The kernel's class path: the notebook module's jar and its runtime dependencies, the core
-# kernel-lib jar among them (tools/install_kernel.py reads the same two places).
+# kernel-lib jar among them, then kernel-lib-cluster's jar and Ignite's (tools/install_kernel.py
+# reads kernel-lib-notebook/target and kernel-lib-cluster/target; `mvn package` builds both).
 KERNEL_JAR := kernel-lib-notebook/target/kernel-lib-notebook.jar
 KERNEL_LIB := kernel-lib-notebook/target/lib
 KERNELSPEC := $(VENV)/share/jupyter/kernels/java-multiprocessing/kernel.json
-LIB_SOURCES := $(shell find kernel-lib/src/main kernel-lib-notebook/src/main -type f 2>/dev/null) \
-	pom.xml kernel-lib/pom.xml kernel-lib-notebook/pom.xml
+LIB_SOURCES := $(shell find kernel-lib/src/main kernel-lib-notebook/src/main kernel-lib-cluster/src/main -type f 2>/dev/null) \
+	pom.xml kernel-lib/pom.xml kernel-lib-notebook/pom.xml kernel-lib-cluster/pom.xml
 
 # Jupyter's own per-user state (settings, workspaces, runtime files) stays inside the repository.
 export JUPYTER_CONFIG_DIR := $(CURDIR)/.jupyter/config

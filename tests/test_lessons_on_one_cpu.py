@@ -1,6 +1,6 @@
 """The lessons' claims hold on one CPU, and on one CPU shared with a busy loop.
 
-Each condition executes the lessons whose claims depend on timing (01, 05, 06, 08) in a child
+Each condition executes the lessons whose claims depend on timing (01, 05, 06, 08, 09) in a child
 process pinned to CPU 0 with `taskset`, so the kernel and every worker it starts see one core;
 the loaded condition also runs a busy loop pinned to that same CPU for as long as they execute.
 """
@@ -17,7 +17,7 @@ import claims
 from conftest import OUTPUT, ROOT
 
 LESSONS = ["01-processes.ipynb", "05-locks-and-races.ipynb", "06-pool-map-reduce.ipynb",
-           "08-managers-and-shared-memory.ipynb"]
+           "08-managers-and-shared-memory.ipynb", "09-beyond-one-machine.ipynb"]
 CONDITIONS = ["one-cpu", "one-cpu-with-hog"]
 
 EXECUTE = """
@@ -83,6 +83,11 @@ def test_pool_concludes_it_cannot_win_on_one_core(pinned, condition):
 @pytest.mark.parametrize("condition", CONDITIONS)
 def test_manager_counts_exactly_and_costs_more_than_shared_memory_on_one_cpu(pinned, condition):
     claims.assert_manager_lesson_holds(executed(pinned, condition, "08-managers-and-shared-memory.ipynb"))
+
+
+@pytest.mark.parametrize("condition", CONDITIONS)
+def test_cluster_lesson_holds_on_one_cpu(pinned, condition):
+    claims.assert_cluster_lesson_holds(executed(pinned, condition, "09-beyond-one-machine.ipynb"), cpus=1)
 
 
 @pytest.mark.parametrize("condition", CONDITIONS)

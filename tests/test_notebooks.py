@@ -4,6 +4,7 @@ import os
 import re
 import struct
 
+import psutil
 import pytest
 
 import notebook_nav
@@ -153,3 +154,20 @@ def test_threads_and_processes_side_by_side_and_the_kernel_survives(executed):
     assert "thread: interrupted, and after a second still running = true" in loops, loops
     assert re.search(r"worker: killed, gone after \d+ ms with exit code -9", loops), loops
     assert "still running: []" in cell_stdout(nb, "pool.close()")
+
+
+def server_jvm_running(pid):
+    """Whether `pid` is still a kernel-lib worker JVM (a pid reused by anything else does not count)."""
+    try:
+        return "org.kernellib.mp.start.ChildMain" in psutil.Process(pid).cmdline()
+    except psutil.Error:
+        return False
+
+
+def test_cluster_lesson_matches_the_local_pool_survives_a_kill_and_leaves_no_server(executed):
+    nb = executed("09-beyond-one-machine.ipynb")
+    claims.assert_cluster_lesson_holds(nb, cpus=len(os.sched_getaffinity(0)))
+    assert len(images(nb)) == 2, "the cost chart and the timeline of the killed node's map"
+    # The kernel that ran the lesson has been shut down by now: none of its servers outlived it.
+    servers = claims.cluster_server_pids(nb)
+    assert not [p for p in servers if server_jvm_running(p)], f"server JVMs left running: {servers}"

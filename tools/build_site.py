@@ -29,10 +29,12 @@ CELL_TIMEOUT_S = 300
 ROOT = Path(__file__).resolve().parent.parent
 
 # Lessons that time work against the machine's clock (00's chart of run times, 06's speed-ups and
-# ceiling, 07's threads against processes) execute alone, so that no other lesson's processes
-# stretch what they measure. The others' claims do not depend on a quiet machine (01 and 05 are
-# checked beside a CPU hog in tests/test_lessons_on_one_cpu.py), so they execute two at a time.
-MEASURES_TIME = {"00-welcome.ipynb", "06-pool-map-reduce.ipynb", "07-threads-or-processes.ipynb"}
+# ceiling, 07's threads against processes, 09's local pool against the cluster) execute alone, so
+# that no other lesson's processes stretch what they measure. The others' claims do not depend on a
+# quiet machine (01 and 05 are checked beside a CPU hog in tests/test_lessons_on_one_cpu.py), so
+# they execute two at a time.
+MEASURES_TIME = {"00-welcome.ipynb", "06-pool-map-reduce.ipynb", "07-threads-or-processes.ipynb",
+                 "09-beyond-one-machine.ipynb"}
 AT_A_TIME = 2
 
 

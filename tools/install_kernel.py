@@ -4,14 +4,16 @@
 The JJava wheel ships its jars and a generic kernelspec; this writes a second kernelspec,
 `java-multiprocessing`, next to it in <venv>/share/jupyter/kernels/ (so nothing is installed for
 the user or the system) whose JVM is the `java` the README names and whose class path carries
-kernel-lib-notebook and its runtime dependencies: kernel-lib (the core), Tablesaw, XChart. Every
-notebook names this kernelspec in its metadata, and Jupyter in the environment is configured to
-offer only it.
+kernel-lib-notebook and its runtime dependencies: kernel-lib (the core), Tablesaw, XChart, and
+kernel-lib-cluster with Apache Ignite, whose module options the kernel's JVM gets too, so a notebook
+can start or join a cluster with no set-up cell. Every notebook names this kernelspec in its
+metadata, and Jupyter in the environment is configured to offer only it.
 """
 import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -29,6 +31,27 @@ def kernel_classpath() -> list:
         sys.exit(f"error: {jar} or its target/lib/ is missing; build both modules first with "
                  "`mvn -q package -DskipTests` in the repository root (or `make setup`)")
     return [str(jar)] + deps
+
+
+def cluster_classpath() -> list:
+    """kernel-lib-cluster's jar and the jars of its runtime dependencies (Ignite's) that the kernel's
+    class path lacks: the kernel joins a cluster as a client node, and starts local servers with them."""
+    target = ROOT / "kernel-lib-cluster" / "target"
+    jar = target / "kernel-lib-cluster.jar"
+    kernel_jars = {os.path.basename(j) for j in kernel_classpath()}
+    deps = sorted(str(p) for p in (target / "lib").glob("*.jar") if p.name not in kernel_jars)
+    if not jar.is_file() or not any(os.path.basename(d).startswith("ignite-core-") for d in deps):
+        sys.exit(f"error: {jar} or its target/lib/ is missing; build every module first with "
+                 "`mvn -q package -DskipTests` in the repository root (or `make setup`)")
+    return [str(jar)] + deps
+
+
+def cluster_jvm_options(java: str, cluster_jar: str) -> list:
+    """The module options every JVM that runs an Ignite node needs on Java 17+ (Ignite's own list),
+    as kernel-lib-cluster's JvmOptions gives them to its server JVMs: one list, in one place."""
+    out = subprocess.run([java, "-cp", cluster_jar, "org.kernellib.mp.cluster.JvmOptions"],
+                         check=True, capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if line.strip()]
 
 
 def resolve_java(java: str) -> str:
@@ -55,15 +78,22 @@ def main() -> None:
     # JJava's launcher would start a second JVM (on whatever `java` is first on PATH) with these
     # same flags. Starting the kernel JVM directly makes it the process Jupyter manages, so an
     # interrupt, restart or kill reaches it, and it runs on exactly the java named here.
+    java = resolve_java(args.java)
+    cluster = cluster_classpath()
     spec = {
-        "argv": [resolve_java(args.java), "-Djava.awt.headless=true",
+        "argv": [java, "-Djava.awt.headless=true",
                  "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
+                 *cluster_jvm_options(java, cluster[0]),
+                 # Local worker processes are not given the cluster's jars: a standby opens every
+                 # jar it gets, and Ignite's core jar is one of the two largest (a cluster's servers
+                 # do get them).
+                 f"-Dkernellib.worker.omittedClassPath={os.pathsep.join(cluster)}",
                  "-jar", str(jjava / "jjava.jar"), "{connection_file}"],
         "display_name": "Java (multiprocessing)",
         "language": "java",
         "interrupt_mode": "message",
         "env": {
-            "JJAVA_CLASSPATH": os.pathsep.join(kernel_classpath()),
+            "JJAVA_CLASSPATH": os.pathsep.join(kernel_classpath() + cluster),
         },
         "metadata": {},
     }

@@ -37,6 +37,13 @@ public final class JvmOptions {
         return a;
     }
 
+    /** Prints the options, one a line: tools/install_kernel.py writes them into the kernelspec. */
+    public static void main(final String[] args) {
+        for (String o : all()) {
+            System.out.println(o);
+        }
+    }
+
     /**
      * Stops with a clear error unless this JVM was started with the options: without them Ignite
      * fails deep inside its start with an {@code InaccessibleObjectException}.

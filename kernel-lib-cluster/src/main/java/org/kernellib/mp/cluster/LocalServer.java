@@ -51,7 +51,8 @@ final class LocalServer {
                     all.addAll(used);
                     List<String> flags = new ArrayList<>(JvmOptions.all());
                     flags.add(HEAP);
-                    command[0] = WorkerCommand.forLoaders(all).withFlags(flags);
+                    // Ignite's jars too, which ordinary workers are not given (WorkerCommand.OMITTED_CLASS_PATH)
+                    command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags);
                     return command[0].userClassPath();
                 });
         return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));

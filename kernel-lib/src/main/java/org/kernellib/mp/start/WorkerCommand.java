@@ -48,9 +48,18 @@ import org.kernellib.mp.serial.DeserializationLimits;
  * real work.
  * Extra flags can be given in the system property {@code kernellib.worker.jvmArgs} (space
  * separated).
+ *
+ * <p>Entries listed in the system property {@value #OMITTED_CLASS_PATH} ({@code File.pathSeparator}
+ * separated) are left out of a worker's class path, unless its command asks for them: the
+ * notebooks' kernelspec lists kernel-lib-cluster and Apache Ignite's jars there, which only the
+ * kernel and a cluster's server nodes use. A standby opens every jar it is given while it warms up,
+ * and Ignite's core jar alone (7 262 entries in 2.17) would add over a quarter to the entries of all
+ * the other jars of the kernel (25 678).
  */
 public final class WorkerCommand {
     static final List<String> BASE_FLAGS = baseFlags();
+    /** The system property naming class path entries workers are not given (see the class comment). */
+    public static final String OMITTED_CLASS_PATH = "kernellib.worker.omittedClassPath";
     /** A class of ASM, which kernel-lib uses to read class files (see serial.ClassReferences). */
     private static final String ASM_CLASS = "org.objectweb.asm.ClassVisitor";
 
@@ -114,8 +123,19 @@ public final class WorkerCommand {
         return forLoaders(List.of(l != null ? l : ClassLoader.getSystemClassLoader()));
     }
 
-    /** The command for tasks whose classes come from {@code loaders}. */
+    /**
+     * The command for tasks whose classes come from {@code loaders}: their class path, without the
+     * entries of {@value #OMITTED_CLASS_PATH}.
+     */
     public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders) {
+        return forLoaders(loaders, false);
+    }
+
+    /**
+     * The command for tasks whose classes come from {@code loaders}; with {@code withOmitted}, the
+     * entries of {@value #OMITTED_CLASS_PATH} stay on its class path (a cluster's server node).
+     */
+    public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders, final boolean withOmitted) {
         Set<String> all = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isEmpty()) {
@@ -144,6 +164,9 @@ public final class WorkerCommand {
         List<String> boot = bootEntries();
         List<String> user = new ArrayList<>(all);
         user.removeAll(boot);
+        if (!withOmitted) {
+            user.removeAll(omittedEntries());
+        }
         List<String> flags = new ArrayList<>(BASE_FLAGS);
         flags.addAll(CdsArchive.flagsFor(boot));
         flags.addAll(DeserializationLimits.workerFlags()); // a raised limit holds in workers too
@@ -152,6 +175,17 @@ public final class WorkerCommand {
             flags.addAll(List.of(extra.split("\\s+")));
         }
         return new WorkerCommand(javaExecutable(), boot, flags, user);
+    }
+
+    /** The entries of {@value #OMITTED_CLASS_PATH}, in the form class path entries take above. */
+    private static Set<String> omittedEntries() {
+        Set<String> omitted = new LinkedHashSet<>();
+        for (String e : System.getProperty(OMITTED_CLASS_PATH, "").split(File.pathSeparator)) {
+            if (!e.isBlank()) {
+                omitted.add(Paths.get(e.trim()).toAbsolutePath().toString());
+            }
+        }
+        return omitted;
     }
 
     /** The java launcher of this JVM. */

@@ -1,0 +1,48 @@
+package org.kernellib.mp.start;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker's class path: the parent's, less what the kernel keeps to itself (Ignite's jars). */
+class WorkerCommandTest {
+    @Test
+    void entriesNamedInThePropertyAreLeftOutUnlessTheCommandAsksForThem(@TempDir final Path dir) throws Exception {
+        String tables = dir.resolve("tables.jar").toString();
+        String ignite = dir.resolve("ignite-core.jar").toString();
+        String cluster = dir.resolve("kernel-lib-cluster.jar").toString();
+        String before = System.getProperty(WorkerCommand.OMITTED_CLASS_PATH);
+        try (URLClassLoader notebook = new URLClassLoader(new URL[] {url(tables), url(ignite), url(cluster)},
+                ClassLoader.getPlatformClassLoader())) {
+            System.setProperty(WorkerCommand.OMITTED_CLASS_PATH, ignite + File.pathSeparator + cluster);
+            List<String> worker = WorkerCommand.forLoaders(List.of(notebook)).userClassPath();
+            assertTrue(worker.contains(tables), worker.toString());
+            assertFalse(worker.contains(ignite) || worker.contains(cluster), worker.toString());
+            List<String> server = WorkerCommand.forLoaders(List.of(notebook), true).userClassPath();
+            assertEquals(List.of(tables, ignite, cluster), server.subList(server.size() - 3, server.size()),
+                    "in the loader's order");
+
+            System.clearProperty(WorkerCommand.OMITTED_CLASS_PATH);
+            assertEquals(server, WorkerCommand.forLoaders(List.of(notebook)).userClassPath(), "nothing left out by default");
+        } finally {
+            if (before == null) {
+                System.clearProperty(WorkerCommand.OMITTED_CLASS_PATH);
+            } else {
+                System.setProperty(WorkerCommand.OMITTED_CLASS_PATH, before);
+            }
+        }
+    }
+
+    private static URL url(final String path) throws Exception {
+        return new File(path).toURI().toURL();
+    }
+}
