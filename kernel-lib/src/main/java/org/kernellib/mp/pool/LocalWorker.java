@@ -7,17 +7,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import org.kernellib.mp.connection.FrameChannel;
 import org.kernellib.mp.start.WorkerHandle;
 
 /**
- * One worker JVM of a pool as {@link LocalWorkers} sees it: its process, its connection, the
- * chunks it holds. Mutable fields are guarded by the {@link JobBook}'s lock unless volatile.
+ * One worker JVM of a pool as {@link LocalWorkers} sees it: its process, whose pipes carry the
+ * pool's frames ({@link PoolProtocol}), and the chunks it holds. Mutable fields are guarded by the
+ * {@link JobBook}'s lock unless volatile.
  */
 final class LocalWorker {
     final String name;
     final WorkerHandle handle;
-    final FrameChannel connection;
     final long pid;
     /** Completes when the worker has run the initializer. */
     final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -37,23 +36,32 @@ final class LocalWorker {
     /** Why the pool killed it as frozen (stopped, or over the task timeout); null if it did not. */
     volatile String killedBecause;
 
-    LocalWorker(final String name, final WorkerHandle handle, final FrameChannel connection) {
+    LocalWorker(final String name, final WorkerHandle handle) {
         this.name = name;
         this.handle = handle;
-        this.connection = connection;
         this.pid = handle.pid();
     }
 
+    /** Sends it a frame of the pool's protocol; blocks while its stdin pipe is full. */
+    void send(final byte type, final int id, final byte[] payload) throws IOException {
+        handle.sendToTask(type, id, payload);
+    }
+
     /**
-     * Sends it the pool's initializer; {@link #ready} completes when it ran it. Without one there
-     * is nothing to wait for: the worker's loop runs from its HELLO on, and a round trip to a cold
-     * JVM would only delay the pool's start (see {@link PoolProtocol#INIT}).
+     * Sends it the pool's initializer (empty for none); {@link #ready} completes when it answers.
+     * Sent right behind its task, INIT waits in the pipe while a cold JVM boots (see
+     * {@link PoolProtocol#INIT}).
      */
     void initialize(final byte[] initializer) throws IOException {
-        if (initializer.length == 0) {
-            ready.complete(null);
-        } else {
-            connection.send(PoolProtocol.INIT, 0, initializer);
+        send(PoolProtocol.INIT, 0, initializer);
+    }
+
+    /** Tells it to end after what it holds; it then exits, and its pipes end. */
+    void stop() {
+        try {
+            send(PoolProtocol.STOP, 0, new byte[0]);
+        } catch (IOException e) {
+            // gone already: its end is being handled
         }
     }
 

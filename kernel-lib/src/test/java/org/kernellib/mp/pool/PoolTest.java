@@ -74,6 +74,34 @@ class PoolTest {
         assertEquals(0, pool.defaultChunksize(0));
     }
 
+    /** Bytes that depend on {@code seed} and on their place, so a piece put back out of order shows. */
+    static byte[] pattern(final int seed, final int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed * 7 + (i >> 12));
+        }
+        return b;
+    }
+
+    @Test
+    void largeItemsAndResultsComeBackWholeWhileTheWorkersPrintOnStderr() {
+        // Each result is far over a pipe's atomic write, so it comes back in pieces, and the
+        // worker's text to stderr lands between them without spoiling either.
+        List<byte[]> results = pool.map(seed -> {
+            byte[] out = pattern(seed, 300_000 + seed);
+            for (int i = 0; i < 20; i++) {
+                System.err.println("noise " + seed + " " + i);
+            }
+            return out;
+        }, range(6), 1);
+        for (int seed = 0; seed < 6; seed++) {
+            assertTrue(java.util.Arrays.equals(pattern(seed, 300_000 + seed), results.get(seed)), "result " + seed);
+        }
+        byte[] big = pattern(99, 2_000_000);
+        int hash = pool.<byte[], Integer>apply(b -> java.util.Arrays.hashCode(b), big);
+        assertEquals(java.util.Arrays.hashCode(big), hash, "a large item reaches the worker whole");
+    }
+
     @Test
     void workRunsInTheWorkersNotHere() {
         Set<Long> pids = new HashSet<>(pool.map(x -> {
