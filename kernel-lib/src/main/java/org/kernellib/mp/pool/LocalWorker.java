@@ -1,6 +1,7 @@
 package org.kernellib.mp.pool;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,8 @@ final class LocalWorker {
     final String name;
     final WorkerHandle handle;
     final long pid;
+    /** Where its large frames come from (see {@link BulkPayloads}). */
+    final BulkPayloads bulk;
     /** Completes when the worker has run the initializer. */
     final CompletableFuture<Void> ready = new CompletableFuture<>();
     /** The chunks sent to it and not yet answered. */
@@ -36,10 +39,11 @@ final class LocalWorker {
     /** Why the pool killed it as frozen (stopped, or over the task timeout); null if it did not. */
     volatile String killedBecause;
 
-    LocalWorker(final String name, final WorkerHandle handle) {
+    LocalWorker(final String name, final WorkerHandle handle, final Path bulkDirectory) {
         this.name = name;
         this.handle = handle;
         this.pid = handle.pid();
+        this.bulk = new BulkPayloads(bulkDirectory, pid);
     }
 
     /** Sends it a frame of the pool's protocol; blocks while its stdin pipe is full. */

@@ -1,6 +1,7 @@
 package org.kernellib.mp.pool;
 
 import java.io.IOException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,8 @@ final class LocalWorkerStarts {
     private final byte[] initializer;
     /** Where this pool's worker JVMs come from: this JVM's start method, or a context's. */
     private final Starter starter;
+    /** The pool's runtime directory, where workers put large results (see {@link BulkPayloads}). */
+    private final String bulkDirectory = BulkPayloads.directory();
     /** Workers being started now; guarded by the lock. */
     private int starting;
 
@@ -147,12 +150,12 @@ final class LocalWorkerStarts {
         Thread.currentThread().setContextClassLoader(contextLoader);
         WorkerHandle h;
         try {
-            h = Launcher.start(starter, PoolWorkerLoop.task(), wname, true);
+            h = Launcher.start(starter, PoolWorkerLoop.task(bulkDirectory), wname, true);
         } catch (IOException | RuntimeException e) {
             ended();
             throw e;
         }
-        LocalWorker s = new LocalWorker(wname, h);
+        LocalWorker s = new LocalWorker(wname, h, Paths.get(bulkDirectory));
         workers.launched(s);
         try {
             s.initialize(initializer);

@@ -204,6 +204,7 @@ final class LocalWorkers implements WorkerBackend {
         }
         WorkerHandle h = s.handle;
         OptionalInt exit = h.reap(expected ? 3000 : 300, 200);
+        s.bulk.deleteLeft();
         int code = exit.orElse(Integer.MIN_VALUE);
         String frozen = s.killedBecause;
         String how = frozen != null ? frozen : exit.isPresent() ? ExitCode.describe(code) : "closed its pipes";

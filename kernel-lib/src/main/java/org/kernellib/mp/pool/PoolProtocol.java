@@ -38,6 +38,9 @@ import org.kernellib.mp.serial.ObjectCodec;
  * <li>{@link #CLASS_REQUEST} worker to parent, id = request: {@code int callId, UTF class};
  *     {@link #CLASS_BYTES} answers with the class file or an empty payload.</li>
  * <li>{@link #STOP} parent to worker: end the loop after the frames before it, and exit.</li>
+ * <li>{@link #BULK} worker to parent, id = the id of the frame it stands for: {@code byte type,
+ *     UTF file name}; a frame (a RESULT) whose payload is in that file of the pool's runtime
+ *     directory, because a pipe would make the worker wait for it ({@link BulkPayloads}).</li>
  * </ul>
  * A worker that its parent left (stdin ended) halts, as every worker does.
  */
@@ -55,6 +58,7 @@ final class PoolProtocol {
     static final byte CLASS_REQUEST = 50;
     static final byte CLASS_BYTES = 51;
     static final byte STOP = 52;
+    static final byte BULK = 53;
 
     private PoolProtocol() {
     }

@@ -3,6 +3,7 @@ package org.kernellib.mp.pool;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Task;
 import org.kernellib.mp.start.ParentPipes;
 
@@ -25,24 +27,26 @@ final class PoolWorkerLoop {
     }
 
     /**
-     * The worker's task. A lambda that captures nothing, so it travels by name (see
-     * {@code serial.TaskReference}) and a cold pool worker needs no object stream to start.
+     * The worker's task. A lambda that captures only a string (where large results go, see
+     * {@link BulkPayloads}), so it travels by name (see {@code serial.TaskReference}) and a cold
+     * pool worker needs no object stream to start.
      */
-    static Task task() {
-        return () -> serve();
+    static Task task(final String bulkDirectory) {
+        return () -> serve(bulkDirectory);
     }
 
-    private static void serve() throws Exception {
+    private static void serve(final String bulkDirectory) throws Exception {
         ParentPipes parent = ParentPipes.current();
         if (parent == null) {
             throw new IllegalStateException("a pool worker's loop runs only in a worker JVM started by a pool");
         }
-        new Loop(parent).run();
+        new Loop(parent, new BulkPayloads(Paths.get(bulkDirectory), CurrentProcess.get().pid())).run();
     }
 
     /** The worker's state: calls it knows, their loaders, and the frames that came. */
     private static final class Loop {
         private final ParentPipes parent;
+        private final BulkPayloads bulk;
         private final LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
         private final Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
         private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
@@ -50,8 +54,9 @@ final class PoolWorkerLoop {
         private final Map<Integer, ChunkExecution.Call> jobs = new HashMap<>();
         private final ChunkExecution execution = new ChunkExecution();
 
-        Loop(final ParentPipes parent) {
+        Loop(final ParentPipes parent, final BulkPayloads bulk) {
             this.parent = parent;
+            this.bulk = bulk;
         }
 
         void run() throws Exception {
@@ -133,7 +138,11 @@ final class PoolWorkerLoop {
 
         private void chunk(final int jobId, final byte[] payload) throws IOException {
             ChunkExecution.Reply r = execution.run(jobs.get(jobId), payload, cancelled.contains(jobId));
-            parent.send(r.type(), jobId, r.payload());
+            if (r.payload().length >= BulkPayloads.MIN_BYTES) {
+                parent.send(PoolProtocol.BULK, jobId, bulk.write(r.type(), r.payload()));
+            } else {
+                parent.send(r.type(), jobId, r.payload());
+            }
             if (r.fatal()) {
                 // Out of memory or worse: this JVM is not to be trusted with more work.
                 Runtime.getRuntime().halt(3);

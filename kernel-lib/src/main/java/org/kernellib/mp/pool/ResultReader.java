@@ -52,6 +52,12 @@ final class ResultReader {
                 }
                 case PoolProtocol.CLASS_REQUEST -> answerClassRequest(s, f);
                 case PoolProtocol.RESULT, PoolProtocol.ERROR, PoolProtocol.SKIPPED -> chunkDone(s, f);
+                case PoolProtocol.BULK -> {
+                    Frame whole = s.bulk.read(f.requestId(), f.payload());
+                    if (whole.type() != PoolProtocol.BULK) {
+                        take(s, whole);
+                    }
+                }
                 default -> { }
             }
         } catch (IOException | RuntimeException e) {

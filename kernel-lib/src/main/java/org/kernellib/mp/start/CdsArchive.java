@@ -138,7 +138,7 @@ public final class CdsArchive {
     static final class Training {
         /** Class file name prefixes of what a pool worker runs (see loadPoolWorkerClasses). */
         private static final List<String> POOL_WORKER_CLASSES = List.of("org/kernellib/mp/pool/PoolWorkerLoop",
-                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol");
+                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol", "org/kernellib/mp/pool/BulkPayloads");
 
         private Training() {
         }

@@ -12,7 +12,6 @@ import java.util.stream.IntStream;
 
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
-import org.kernellib.mp.process.Process;
 import org.kernellib.mp.start.PrestartStarter;
 import org.kernellib.mp.start.Starters;
 
@@ -62,13 +61,13 @@ public final class PoolBench {
         // is paired with a cold Process start->join just before it, so that the ratio of the two
         // compares starts under the same load on a shared machine.
         Multiprocessing.setStartMethod("spawn");
-        processStartJoin();
+        ProcessBench.startJoin();
         List<Double> startCold = new ArrayList<>();
         List<Double> processCold = new ArrayList<>();
         List<Double> poolOverProcess = new ArrayList<>();
         for (int i = 0; i < reps; i++) {
             Thread.sleep(100);
-            double process = processStartJoin();
+            double process = ProcessBench.startJoin();
             Thread.sleep(100);
             long t0 = System.nanoTime();
             Pool p = new Pool(procs);
@@ -188,23 +187,6 @@ public final class PoolBench {
                 median(startStandby), median(processCold), median(poolOverProcess), reps,
                 System.getProperty("java.version")));
         System.exit(0);
-    }
-
-    private static void noop() {
-        // the task of the paired cold Process start
-    }
-
-    /** One cold Process started and joined, in ms, as ProcessBench measures it. */
-    private static double processStartJoin() {
-        long t0 = System.nanoTime();
-        Process p = new Process(PoolBench::noop);
-        p.start();
-        p.join();
-        double took = ms(t0);
-        if (p.exitCode().orElse(-1) != 0) {
-            throw new IllegalStateException("worker failed: " + p.exitCode());
-        }
-        return took;
     }
 
     /** The n for which spin(n) takes about {@code ms} here (after JIT). */

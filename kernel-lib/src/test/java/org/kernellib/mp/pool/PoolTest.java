@@ -83,19 +83,30 @@ class PoolTest {
         return b;
     }
 
+    /** Even seeds: over a pipe's atomic write, under a bulk file's size; odd seeds: a bulk file's size. */
+    static int resultSize(final int seed) {
+        return (seed % 2 == 0 ? 20_000 : 300_000) + seed;
+    }
+
     @Test
-    void largeItemsAndResultsComeBackWholeWhileTheWorkersPrintOnStderr() {
-        // Each result is far over a pipe's atomic write, so it comes back in pieces, and the
-        // worker's text to stderr lands between them without spoiling either.
+    void largeItemsAndResultsComeBackWholeWhileTheWorkersPrintOnStderr() throws Exception {
+        // A 20 kB result comes back in pieces of one atomic pipe write each, and the worker's text
+        // to stderr lands between them without spoiling either; a 300 kB one comes as a file,
+        // which the pool deletes once read.
         List<byte[]> results = pool.map(seed -> {
-            byte[] out = pattern(seed, 300_000 + seed);
+            byte[] out = pattern(seed, resultSize(seed));
             for (int i = 0; i < 20; i++) {
                 System.err.println("noise " + seed + " " + i);
             }
             return out;
         }, range(6), 1);
         for (int seed = 0; seed < 6; seed++) {
-            assertTrue(java.util.Arrays.equals(pattern(seed, 300_000 + seed), results.get(seed)), "result " + seed);
+            assertTrue(java.util.Arrays.equals(pattern(seed, resultSize(seed)), results.get(seed)), "result " + seed);
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(
+                org.kernellib.mp.shared.memory.RuntimeDir.get())) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("pool-bulk-"))
+                    .collect(Collectors.toList()), "bulk files left behind");
         }
         byte[] big = pattern(99, 2_000_000);
         int hash = pool.<byte[], Integer>apply(b -> java.util.Arrays.hashCode(b), big);
