@@ -36,11 +36,14 @@ final class LocalWorker {
     /** The pool killed it on purpose (a cancelled call's grace ran out): its chunks go back to the queue. */
     volatile boolean killedByPool;
     volatile boolean initFailed;
+    /** It is sent an initializer: it is ready at INIT_OK, not at HELLO. */
+    final boolean runsInitializer;
     /** Why the pool killed it as frozen (stopped, or over the task timeout); null if it did not. */
     volatile String killedBecause;
 
-    LocalWorker(final String name, final WorkerHandle handle, final Path bulkDirectory) {
+    LocalWorker(final String name, final WorkerHandle handle, final Path bulkDirectory, final boolean runsInitializer) {
         this.name = name;
+        this.runsInitializer = runsInitializer;
         this.handle = handle;
         this.pid = handle.pid();
         this.bulk = new BulkPayloads(bulkDirectory, pid);
@@ -52,12 +55,14 @@ final class LocalWorker {
     }
 
     /**
-     * Sends it the pool's initializer (empty for none); {@link #ready} completes when it answers.
-     * Sent right behind its task, INIT waits in the pipe while a cold JVM boots (see
-     * {@link PoolProtocol#INIT}).
+     * Sends it the pool's initializer, if there is one; {@link #ready} completes when it answers,
+     * or without one at its HELLO. Sent right behind its task, INIT waits in the pipe while a cold
+     * JVM boots (see {@link PoolProtocol#INIT}).
      */
     void initialize(final byte[] initializer) throws IOException {
-        send(PoolProtocol.INIT, 0, initializer);
+        if (runsInitializer) {
+            send(PoolProtocol.INIT, 0, initializer);
+        }
     }
 
     /** Tells it to end after what it holds; it then exits, and its pipes end. */

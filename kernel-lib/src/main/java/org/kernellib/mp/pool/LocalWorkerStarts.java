@@ -17,9 +17,9 @@ import org.kernellib.mp.start.WorkerHandle;
 /**
  * How a pool's worker JVMs come to be: all of them at once when the pool starts, then one at a
  * time to replace a worker that ended or retired (a failed replacement is retried a few times).
- * Each start goes through the {@link Launcher}, like any process's, and lasts until the worker
- * answered the INIT that waits in its pipe behind its task; the worker then joins
- * {@link LocalWorkers}, which hands it chunks.
+ * Each start goes through the {@link Launcher}, like any process's, and lasts until the worker's
+ * loop said HELLO, or with an initializer until it answered the INIT that waits in its pipe behind
+ * its task; the worker then joins {@link LocalWorkers}, which hands it chunks.
  */
 final class LocalWorkerStarts {
     /**
@@ -143,7 +143,7 @@ final class LocalWorkerStarts {
 
     /**
      * Starts one worker (counted in {@link #starting} by the caller) and waits until it is ready.
-     * Its task is sent first and its INIT right behind it, so a cold JVM finds both in its pipe.
+     * Its task is sent first and any INIT right behind it, so a cold JVM finds both in its pipe.
      */
     private LocalWorker startOne() throws IOException, InterruptedException {
         String wname = "PoolWorker-" + WORKERS.incrementAndGet();
@@ -155,7 +155,7 @@ final class LocalWorkerStarts {
             ended();
             throw e;
         }
-        LocalWorker s = new LocalWorker(wname, h, Paths.get(bulkDirectory));
+        LocalWorker s = new LocalWorker(wname, h, Paths.get(bulkDirectory), initializer.length > 0);
         workers.launched(s);
         try {
             s.initialize(initializer);
@@ -174,7 +174,7 @@ final class LocalWorkerStarts {
         return s;
     }
 
-    /** Waits for the worker's answer to INIT; a worker that ends first completes it with how it ended. */
+    /** Waits until it is ready (see initialize); a worker that ends first completes it with how it ended. */
     private void awaitReady(final LocalWorker s) throws IOException, InterruptedException {
         try {
             if (initializer.length == 0) {

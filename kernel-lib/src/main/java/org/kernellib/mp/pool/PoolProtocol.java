@@ -17,10 +17,12 @@ import org.kernellib.mp.serial.ObjectCodec;
  * pieces ({@code ParentPipes.send}). No socket, so no token and no peer to check: nobody else holds
  * a worker's pipes, and a cold worker does not pay for the JDK's socket support.
  * <ul>
- * <li>{@link #INIT} parent to worker, first: an encoded {@code TaskPayload} of the initializer,
- *     or an empty payload for none; answered by {@link #INIT_OK} or {@link #INIT_FAILED}
- *     ({@code UTF class, UTF trace}). The worker is ready at that answer. The parent writes INIT
- *     right behind the worker's task, so it waits in the pipe and costs no round trip.</li>
+ * <li>{@link #HELLO} worker to parent, first: its loop takes frames now; empty. A pool without
+ *     initializer takes the worker as ready here.</li>
+ * <li>{@link #INIT} parent to worker, only for a pool with an initializer: an encoded
+ *     {@code TaskPayload} of it; answered by {@link #INIT_OK} or {@link #INIT_FAILED}
+ *     ({@code UTF class, UTF trace}), and the worker is ready at that answer. The parent writes
+ *     INIT right behind the worker's task, so it waits in the pipe and costs no round trip.</li>
  * <li>{@link #JOB} parent to worker, id = call id: the encoded {@code TaskPayload} of the call's
  *     function with the snapshot of the notebook variables taken at the call. Sent once per worker
  *     per call, before its first chunk.</li>
@@ -59,6 +61,7 @@ final class PoolProtocol {
     static final byte CLASS_BYTES = 51;
     static final byte STOP = 52;
     static final byte BULK = 53;
+    static final byte HELLO = 54;
 
     private PoolProtocol() {
     }

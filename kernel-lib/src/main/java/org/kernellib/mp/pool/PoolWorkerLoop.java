@@ -68,6 +68,9 @@ final class PoolWorkerLoop {
                     take(f);
                 }
             });
+            // Said at once, not in answer to a frame: the pool needs no hop through the thread
+            // that reads stdin, which a cold JVM is still setting up, to know this worker is ready.
+            parent.send(PoolProtocol.HELLO, 0, new byte[0]);
             while (true) {
                 Frame f = inbox.take();
                 switch (f.type()) {
@@ -127,11 +130,6 @@ final class PoolWorkerLoop {
         }
 
         private void init(final byte[] payload) throws IOException {
-            if (payload.length == 0) {
-                // No lambda made on a cold worker's way to ready (see run): most pools have no initializer.
-                parent.send(PoolProtocol.INIT_OK, 0, new byte[0]);
-                return;
-            }
             ChunkExecution.Reply r = execution.init(payload, n -> fetch(0, n));
             parent.send(r.type(), 0, r.payload());
         }

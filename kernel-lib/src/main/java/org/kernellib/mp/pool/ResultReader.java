@@ -45,6 +45,11 @@ final class ResultReader {
     private void take(final LocalWorker s, final Frame f) {
         try {
             switch (f.type()) {
+                case PoolProtocol.HELLO -> {
+                    if (!s.runsInitializer) {
+                        s.ready.complete(null);
+                    }
+                }
                 case PoolProtocol.INIT_OK -> s.ready.complete(null);
                 case PoolProtocol.INIT_FAILED -> {
                     s.initFailed = true;

@@ -66,7 +66,7 @@ final class OutputRelay implements Runnable, SidebandReader.Sink, TextDecoder.Si
 
     @Override
     public void run() {
-        byte[] buf = new byte[1 << 16]; // a pipe's capacity: a pool worker's results come in bulk
+        byte[] buf = new byte[8192];
         try {
             int n;
             while ((n = from.read(buf)) > 0) {
