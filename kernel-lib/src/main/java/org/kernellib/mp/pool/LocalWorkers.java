@@ -292,8 +292,8 @@ final class LocalWorkers implements WorkerBackend {
     }
 
     /**
-     * Kills a frozen worker, without the lock (a thread holding it may be blocked writing to the
-     * frozen worker's full stdin pipe, until this kill); its stderr then ends and
+     * Kills a frozen (or garbled) worker, without the lock (a thread holding it may be blocked
+     * writing to the frozen worker's full stdin pipe, until this kill); its stderr then ends and
      * {@link #workerEnded} fails the calls it held with {@code why} and replaces it.
      */
     void killFrozen(final LocalWorker s, final String why) {

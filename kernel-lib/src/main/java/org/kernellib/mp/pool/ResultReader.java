@@ -67,8 +67,11 @@ final class ResultReader {
             }
         } catch (IOException | RuntimeException e) {
             // It sent garbage, or its stdin broke as it died: either way it is done for, and its
-            // end (workerEnded, when its stderr ends) fails or requeues what it held.
-            s.handle.kill();
+            // end (workerEnded, when its stderr ends) fails or requeues what it held. Only a live
+            // one is said to be killed for it; a dying one's exit says how it ended.
+            if (s.handle.isAlive()) {
+                workers.killFrozen(s, "sent what the pool could not read or answer (" + e + "), so the pool killed it");
+            }
         }
     }
 
