@@ -17,8 +17,8 @@ import org.kernellib.mp.connection.Frame;
  * chunk's results, say) travels as a file in the pool's private runtime directory (0700, see
  * {@code shared.memory.RuntimeDir}), and only a small {@link PoolProtocol#BULK} frame naming it
  * travels on the pipe. A pipe holds 64 KiB: a larger frame makes its writer wait until the reader
- * has been scheduled and drained it, once per 64 KiB, which on a busy machine costs milliseconds a
- * chunk (a socket, which the pool used before, buffers 208 KiB). The file is on {@code /dev/shm}
+ * has been scheduled and drained it, once per 64 KiB, which on a busy machine is a scheduling delay
+ * each time (a socket, which the pool used before, buffers 208 KiB). The file is on {@code /dev/shm}
  * (memory) where it can be; the reader deletes it, and the pool deletes what a dead worker left.
  * Its bytes are read exactly as they would have been from the pipe: through {@link PoolCodec}
  * and its filter.
