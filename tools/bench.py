@@ -61,6 +61,7 @@ ROWS = [
     ("map-reduce, cold pool incl. start (s)", "mapreduce_pool_cold_s", "mapreduce_pool_s", LOWER),
     ("map-reduce, warm pool (s)", "mapreduce_pool_warm_s", "mapreduce_pool_s", LOWER),
     ("new Pool() to all workers ready, cold (ms)", "pool_start_ms_cold", None, LOWER),
+    ("new Pool(n) ready / cold Process start (x)", "pool_start_over_process_start", None, LOWER),
     ("new Pool() to all workers ready, spares (ms)", "pool_start_ms_standby", None, LOWER),
 ]
 BENCHES = ["org.kernellib.mp.bench.ProcessBench", "org.kernellib.mp.bench.SharedStateBench",

@@ -9,8 +9,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
 /**
- * A framed, bidirectional link over a Unix-domain socket (see {@link FrameDescriptor}): a pool
- * worker's work channel.
+ * A framed, bidirectional link over a Unix-domain socket (see {@link FrameDescriptor}): a
+ * manager's connection to one caller.
  *
  * <p>One thread reads while any number of threads write; writes are serialised by a lock so
  * frames never interleave. The channel is used directly rather than through

@@ -1,10 +1,9 @@
 package org.kernellib.mp.connection;
 
 /**
- * The layout of one frame between a parent JVM and one of its workers. Frames travel on two
- * kinds of link: a worker's own pipes (parent to worker on its stdin, worker to parent marked
- * inside its stderr, see {@link Sideband}), which carry its lifecycle, and a pool worker's
- * Unix-domain socket ({@link FrameChannel}), which carries the pool's work.
+ * The layout of one frame between a parent JVM and one of its workers, on the worker's own pipes
+ * (parent to worker on its stdin, worker to parent marked inside its stderr, see {@link Sideband}),
+ * and between a manager and its callers on a Unix-domain socket ({@link FrameChannel}).
  *
  * <pre>
  *  byte 0          4        5               9
@@ -19,11 +18,11 @@ package org.kernellib.mp.connection;
  * {@link #CLASS_REQUEST} with its {@link #CLASS_BYTES} answer: a worker may load classes from
  * several threads at once, so answers can arrive in any order. Other frames use id 0.
  *
- * <p>Frame types, with the direction they travel and their payload:
+ * <p>On a worker's pipes, types below {@link #FIRST_TASK_TYPE} are the worker's lifecycle, which
+ * the launcher handles ({@code start.WorkerHandle} and {@code start.ParentPipes}); types from it on
+ * belong to the task's own protocol (a pool worker's work: {@code pool.PoolProtocol}) and are
+ * handed to the task. Lifecycle frame types, with the direction they travel and their payload:
  * <ul>
- * <li>{@link #HELLO} pool worker to pool, first frame on its socket: {@code UTF token, long pid};
- *     the token travelled inside the worker's task, so only a worker this pool started can
- *     present it.</li>
  * <li>{@link #SETUP} parent to worker, first frame on its stdin: {@code int n, n bytes of
  *     sideband marker, UTF class path} (the entries beyond kernel-lib, joined with the path
  *     separator; the worker opens those jars while it waits for its task).</li>
@@ -37,6 +36,9 @@ package org.kernellib.mp.connection;
  * <li>{@link #FAILED} worker to parent: the task threw; {@code UTF exception summary}.</li>
  * <li>{@link #SIGNALED} worker to parent: a catchable signal arrived; {@code int signal number}.</li>
  * <li>{@link #EXITING} worker to parent: the worker JVM began to shut down; empty.</li>
+ * <li>{@link #PART} worker to parent: a piece of a frame too large for one atomic write into
+ *     stderr (see {@link Sideband#encodeAll}); the pieces of one frame come in order, text may come
+ *     between them.</li>
  * </ul>
  */
 public final class FrameDescriptor {
@@ -45,7 +47,6 @@ public final class FrameDescriptor {
     /** Largest payload accepted; a bigger length means a corrupt or hostile stream. */
     public static final int MAX_PAYLOAD = 1 << 30;
 
-    public static final byte HELLO = 1;
     public static final byte TASK = 2;
     public static final byte CLASS_REQUEST = 3;
     public static final byte CLASS_BYTES = 4;
@@ -56,6 +57,9 @@ public final class FrameDescriptor {
     public static final byte SETUP = 9;
     public static final byte READY = 10;
     public static final byte RUNNING = 11;
+    public static final byte PART = 12;
+    /** The first frame type of a task's own protocol; the launcher passes these on unread. */
+    public static final byte FIRST_TASK_TYPE = 40;
 
     private FrameDescriptor() {
     }
@@ -63,7 +67,6 @@ public final class FrameDescriptor {
     /** A readable name for a frame type, for error messages. */
     public static String typeName(final byte type) {
         switch (type) {
-            case HELLO: return "HELLO";
             case TASK: return "TASK";
             case CLASS_REQUEST: return "CLASS_REQUEST";
             case CLASS_BYTES: return "CLASS_BYTES";
@@ -74,6 +77,7 @@ public final class FrameDescriptor {
             case SETUP: return "SETUP";
             case READY: return "READY";
             case RUNNING: return "RUNNING";
+            case PART: return "PART";
             default: return "UNKNOWN(" + type + ")";
         }
     }

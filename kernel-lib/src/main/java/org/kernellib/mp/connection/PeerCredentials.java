@@ -12,8 +12,8 @@ import org.kernellib.mp.shared.memory.PrivatePaths;
 
 /**
  * Who is at the other end of a Unix-domain socket, asked of the kernel ({@code SO_PEERCRED}), not
- * of the peer: the uid it had when the connection was made, which it cannot fake. Both ends of the
- * pool's socket check it before they send or read anything else, so a process of another user that
+ * of the peer: the uid it had when the connection was made, which it cannot fake. Both ends of a
+ * manager's socket check it before they send or read anything else, so a process of another user that
  * got hold of the socket path is dropped before it sees a token or gets to send a frame that would
  * be deserialized.
  */
@@ -24,7 +24,7 @@ public final class PeerCredentials {
     /**
      * Throws unless the peer of {@code channel} runs as this process's user.
      *
-     * @param what the other end, for the message ("the pool's control socket /dev/shm/...")
+     * @param what the other end, for the message ("the socket /dev/shm/...")
      * @throws PeerRejectedException naming the peer's user when it is someone else
      */
     public static void requireSameUser(final SocketChannel channel, final String what) throws IOException {

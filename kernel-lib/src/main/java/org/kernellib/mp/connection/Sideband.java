@@ -1,6 +1,8 @@
 package org.kernellib.mp.connection;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,8 +31,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *     looks like a frame (another worker's stream copied through, a binary dump) does not match.</li>
  * <li>Whatever does not match is text, passed on byte for byte; see {@link SidebandReader}.</li>
  * </ul>
- * Only small frames travel this way (class requests, DONE, FAILED with a short summary,
- * SIGNALED, EXITING, READY); large ones (tasks, class bytes) go parent to worker on stdin.
+ * A frame larger than that (a pool chunk's results, say) travels as {@link FrameDescriptor#PART}
+ * frames, each one write, carrying its encoding piece by piece (see {@link #encodeAll}): text can
+ * come between two pieces but never inside one, and the worker writes the pieces of one frame
+ * before it writes another frame. Parent to worker, on stdin, frames of any size go as they are:
+ * the parent is the only writer there.
  */
 public final class Sideband {
     /** {@code PIPE_BUF} on Linux, and the POSIX minimum for it is 512: keep frames within it. */
@@ -79,5 +84,27 @@ public final class Sideband {
         ByteBuffer b = ByteBuffer.allocate(MARKER_BYTES + FrameDescriptor.HEADER_BYTES + payload.length);
         b.put(marker).putInt(payload.length).put(type).putInt(requestId).put(payload);
         return b.array();
+    }
+
+    /**
+     * The writes that carry one frame of any size: the frame itself when it fits one write,
+     * otherwise its whole encoding ({@link FrameIO#encode}: header, then payload) cut into
+     * {@link FrameDescriptor#PART} frames, the first of which holds the header. Each is to be
+     * written with a single write call, all of them before any other frame.
+     */
+    public static List<byte[]> encodeAll(final byte[] marker, final byte type, final int requestId,
+            final byte[] payload) {
+        if (payload.length <= MAX_PAYLOAD) {
+            return List.of(encode(marker, type, requestId, payload));
+        }
+        byte[] whole = FrameIO.encode(type, requestId, payload);
+        List<byte[]> writes = new ArrayList<>(whole.length / MAX_PAYLOAD + 1);
+        for (int from = 0; from < whole.length; from += MAX_PAYLOAD) {
+            int n = Math.min(MAX_PAYLOAD, whole.length - from);
+            ByteBuffer b = ByteBuffer.allocate(MARKER_BYTES + FrameDescriptor.HEADER_BYTES + n);
+            b.put(marker).putInt(n).put(FrameDescriptor.PART).putInt(0).put(whole, from, n);
+            writes.add(b.array());
+        }
+        return writes;
     }
 }

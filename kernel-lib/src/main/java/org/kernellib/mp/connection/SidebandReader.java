@@ -1,5 +1,6 @@
 package org.kernellib.mp.connection;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -7,8 +8,9 @@ import java.util.Arrays;
  * The parent's side of {@link Sideband}: splits a worker's stderr bytes into the text the worker
  * printed and the frames it sent. Fed chunk by chunk, as reads return them; a frame may be cut
  * anywhere between two chunks, so bytes that could be the start of one are held back until the
- * next chunk decides. Text is never held otherwise, so live output stays live. Owned by one
- * relay thread; not thread-safe.
+ * next chunk decides. Text is never held otherwise, so live output stays live. The
+ * {@link FrameDescriptor#PART} pieces of a large frame are put back together and passed on as
+ * the one frame they carry. Owned by one relay thread; not thread-safe.
  */
 public final class SidebandReader {
     /** Where the two kinds of content go. */
@@ -26,6 +28,11 @@ public final class SidebandReader {
     private final Sink sink;
     /** The undecided tail of the previous chunk: a possible frame start. */
     private byte[] held = new byte[0];
+    /** The payload of a large frame gathered so far from its pieces; null between large frames. */
+    private ByteArrayOutputStream large;
+    private byte largeType;
+    private int largeId;
+    private int largeLength;
 
     public SidebandReader(final byte[] marker, final Sink sink) {
         if (!Sideband.isMarker(marker)) {
@@ -75,15 +82,54 @@ public final class SidebandReader {
             byte type = data[i + Sideband.MARKER_BYTES + 4];
             int id = ByteBuffer.wrap(data, i + Sideband.MARKER_BYTES + 5, 4).getInt();
             int from = i + HEADER_END;
-            sink.frame(new Frame(type, id, Arrays.copyOfRange(data, from, from + payload)));
+            if (type == FrameDescriptor.PART) {
+                piece(data, from, payload);
+            } else {
+                sink.frame(new Frame(type, id, Arrays.copyOfRange(data, from, from + payload)));
+            }
             i = from + payload;
             textFrom = i;
         }
         emitText(data, textFrom, end);
     }
 
-    /** At EOF: whatever is still held was text after all. */
+    /**
+     * One piece of a large frame (see {@link Sideband#encodeAll}): the first begins with the
+     * frame's header. A piece that cannot belong to a frame (no writer makes one) is dropped with
+     * what was gathered.
+     */
+    private void piece(final byte[] data, final int from, final int length) {
+        int at = from;
+        int n = length;
+        if (large == null) {
+            if (n < FrameDescriptor.HEADER_BYTES) {
+                return;
+            }
+            ByteBuffer h = ByteBuffer.wrap(data, at, FrameDescriptor.HEADER_BYTES);
+            largeLength = h.getInt();
+            largeType = h.get();
+            largeId = h.getInt();
+            if (largeLength <= Sideband.MAX_PAYLOAD || largeLength > FrameDescriptor.MAX_PAYLOAD) {
+                return;
+            }
+            // Grown as pieces come, not sized by the header: a length alone never allocates.
+            large = new ByteArrayOutputStream(Math.min(largeLength, 1 << 16));
+            at += FrameDescriptor.HEADER_BYTES;
+            n -= FrameDescriptor.HEADER_BYTES;
+        }
+        large.write(data, at, n);
+        if (large.size() >= largeLength) {
+            byte[] payload = large.toByteArray();
+            large = null;
+            if (payload.length == largeLength) {
+                sink.frame(new Frame(largeType, largeId, payload));
+            }
+        }
+    }
+
+    /** At EOF: whatever is still held was text after all (a large frame cut short is dropped). */
     public void finish() {
+        large = null;
         if (held.length > 0) {
             byte[] h = held;
             held = new byte[0];

@@ -6,10 +6,11 @@
  * {@link org.kernellib.mp.connection.FrameIO}). Every worker's lifecycle runs over its own pipes:
  * frames to it on stdin, frames from it marked inside its stderr
  * ({@link org.kernellib.mp.connection.Sideband}, {@link org.kernellib.mp.connection.SidebandReader}),
- * so a worker needs no socket to start. A pool's work, which is heavier traffic, goes over a
- * Unix-domain socket in the parent's private runtime directory
- * ({@link org.kernellib.mp.connection.ControlServer}, {@link org.kernellib.mp.connection.FrameChannel}).
- * Never TCP: pipes are private to parent and child, and the socket file's 0700 directory and a
- * per-worker token keep other users and other processes out.
+ * so a worker needs no socket; a pool worker's work travels the same way (a large frame in
+ * pieces). A manager's callers reach it over a Unix-domain socket in its owner's private runtime
+ * directory ({@link org.kernellib.mp.connection.FrameChannel}). Never TCP: pipes are private to
+ * parent and child, and the socket file's 0700 directory, the peer's user
+ * ({@link org.kernellib.mp.connection.PeerCredentials}) and a token keep other users and other
+ * processes out.
  */
 package org.kernellib.mp.connection;

@@ -3,6 +3,7 @@ package org.kernellib.mp.pool;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@link Pool}'s calls do with their arguments before anything is sent: a null argument
@@ -35,6 +36,32 @@ final class CallArguments {
             list.add(o);
         }
         return list;
+    }
+
+    /** Each pair as an {@code Object[2]} item, for {@link Star}; a null pair is refused, naming its place. */
+    static List<Object> pairs(final Iterable<? extends Map.Entry<?, ?>> pairs, final String call) {
+        given(pairs, "pairs", call);
+        List<Object> items = new ArrayList<>();
+        for (Map.Entry<?, ?> e : pairs) {
+            if (e == null) {
+                throw new NullPointerException("pair #" + items.size() + " given to " + call + " is null");
+            }
+            items.add(new Object[] {e.getKey(), e.getValue()});
+        }
+        return items;
+    }
+
+    /** Each argument list as an {@code Object[]} item, for {@link Spread}; a null list is refused, naming its place. */
+    static List<Object> argLists(final Iterable<? extends List<?>> argLists, final String call) {
+        given(argLists, "argLists", call);
+        List<Object> items = new ArrayList<>();
+        for (List<?> l : argLists) {
+            if (l == null) {
+                throw new NullPointerException("argument list #" + items.size() + " given to " + call + " is null");
+            }
+            items.add(l.toArray());
+        }
+        return items;
     }
 
     /** The items an iterable gave before it threw, and what it threw (null: it ended normally). */

@@ -229,15 +229,8 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
             final Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs, final int chunksize) {
         usableHere();
         CallArguments.given(fn, "fn", "starmap");
-        CallArguments.given(pairs, "pairs", "starmap");
         int size = CallArguments.chunksize(chunksize, 0);
-        List<Object> args = new ArrayList<>();
-        for (Map.Entry<? extends A, ? extends B> e : pairs) {
-            if (e == null) {
-                throw new NullPointerException("pair #" + args.size() + " given to starmap is null");
-            }
-            args.add(new Object[] {e.getKey(), e.getValue()});
-        }
+        List<Object> args = CallArguments.pairs(pairs, "starmap");
         Job job = book.submit("starmap", CallArguments.Star.of(fn), args, size > 0 ? size : defaultChunksize(args.size()));
         return new AsyncResult<>(job, job::orderedResults);
     }
@@ -258,14 +251,7 @@ public final class Pool implements AutoCloseable, java.io.Serializable {
     public <R> List<R> starmap(final SerializableArgsFunction<? extends R> fn, final Iterable<? extends List<?>> argLists) {
         usableHere();
         CallArguments.given(fn, "fn", "starmap");
-        CallArguments.given(argLists, "argLists", "starmap");
-        List<Object> args = new ArrayList<>();
-        for (List<?> l : argLists) {
-            if (l == null) {
-                throw new NullPointerException("argument list #" + args.size() + " given to starmap is null");
-            }
-            args.add(l.toArray());
-        }
+        List<Object> args = CallArguments.argLists(argLists, "starmap");
         Job job = book.submit("starmap", new CallArguments.Spread(fn), args, defaultChunksize(args.size()));
         return job.orderedResults();
     }

@@ -10,16 +10,19 @@ import java.time.Instant;
 import org.kernellib.mp.serial.ObjectCodec;
 
 /**
- * Frames on a pool worker's own connection (the layout of every frame is the one of
- * {@link org.kernellib.mp.connection.FrameDescriptor}; this connection is separate from the
- * worker's control connection, which keeps carrying the worker's lifecycle frames). The first
- * frame is the ordinary {@code HELLO} (token, pid) checked by the control server. Then:
+ * The frames of a pool's work, on each worker's own pipes beside its lifecycle frames (the layout
+ * of every frame is the one of {@link org.kernellib.mp.connection.FrameDescriptor}, these types
+ * are from its {@code FIRST_TASK_TYPE} on): parent to worker on the worker's stdin
+ * ({@code WorkerHandle.sendToTask}), worker to parent marked inside its stderr, a large frame in
+ * pieces ({@code ParentPipes.send}). No socket, so no token and no peer to check: nobody else holds
+ * a worker's pipes, and a cold worker does not pay for the JDK's socket support.
  * <ul>
- * <li>{@link #INIT} parent to worker: an encoded {@code TaskPayload} of the initializer; answered
- *     by {@link #INIT_OK} or {@link #INIT_FAILED} ({@code UTF class, UTF trace}). A pool without
- *     initializer sends no INIT: a worker's loop runs from its HELLO on, and a round trip to a
- *     cold JVM would only delay the pool's start. (A worker still answers an INIT with an empty
- *     payload by INIT_OK.)</li>
+ * <li>{@link #HELLO} worker to parent, first: its loop takes frames now; empty. A pool without
+ *     initializer takes the worker as ready here.</li>
+ * <li>{@link #INIT} parent to worker, only for a pool with an initializer: an encoded
+ *     {@code TaskPayload} of it; answered by {@link #INIT_OK} or {@link #INIT_FAILED}
+ *     ({@code UTF class, UTF trace}), and the worker is ready at that answer. The parent writes
+ *     INIT right behind the worker's task, so it waits in the pipe and costs no round trip.</li>
  * <li>{@link #JOB} parent to worker, id = call id: the encoded {@code TaskPayload} of the call's
  *     function with the snapshot of the notebook variables taken at the call. Sent once per worker
  *     per call, before its first chunk.</li>
@@ -36,8 +39,12 @@ import org.kernellib.mp.serial.ObjectCodec;
  * <li>{@link #FORGET} parent to worker, id = call id: the call is over; drop its class loader.</li>
  * <li>{@link #CLASS_REQUEST} worker to parent, id = request: {@code int callId, UTF class};
  *     {@link #CLASS_BYTES} answers with the class file or an empty payload.</li>
+ * <li>{@link #STOP} parent to worker: end the loop after the frames before it, and exit.</li>
+ * <li>{@link #BULK} worker to parent, id = the id of the frame it stands for: {@code byte type,
+ *     UTF file name}; a frame (a RESULT) whose payload is in that file of the pool's runtime
+ *     directory, because a pipe would make the worker wait for it ({@link BulkPayloads}).</li>
  * </ul>
- * The pool ends a worker by closing the connection.
+ * A worker that its parent left (stdin ended) halts, as every worker does.
  */
 final class PoolProtocol {
     static final byte INIT = 40;
@@ -52,6 +59,9 @@ final class PoolProtocol {
     static final byte FORGET = 49;
     static final byte CLASS_REQUEST = 50;
     static final byte CLASS_BYTES = 51;
+    static final byte STOP = 52;
+    static final byte BULK = 53;
+    static final byte HELLO = 54;
 
     private PoolProtocol() {
     }

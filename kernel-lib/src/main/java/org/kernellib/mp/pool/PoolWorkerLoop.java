@@ -11,49 +11,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-import org.kernellib.mp.connection.FrameChannel;
 import org.kernellib.mp.connection.Frame;
-import org.kernellib.mp.connection.FrameDescriptor;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.start.ParentPipes;
 
 /**
- * What a pool worker JVM runs: connects back to the pool over its own socket and runs chunks
- * until the pool closes that connection (see {@link PoolProtocol}).
+ * What a pool worker JVM runs: takes the pool's frames from its own pipes ({@link ParentPipes}) and
+ * runs chunks until the pool says STOP (see {@link PoolProtocol}).
  */
 final class PoolWorkerLoop {
-    private static final Frame EOF = new Frame((byte) 0, 0, new byte[0]);
-
     private PoolWorkerLoop() {
     }
 
     /**
-     * The worker's task. A lambda capturing two strings, so it travels by name (see
-     * {@code serial.TaskReference}) and a cold pool worker needs no object stream to start.
+     * The worker's task. A lambda that captures only a string (where large results go, see
+     * {@link BulkPayloads}), so it travels by name (see {@code serial.TaskReference}) and a cold
+     * pool worker needs no object stream to start.
      */
-    static Task task(final String socket, final String token) {
-        return () -> serve(socket, token);
+    static Task task(final String bulkDirectory) {
+        return () -> serve(bulkDirectory);
     }
 
-    private static void serve(final String socket, final String token) throws Exception {
-        FrameChannel c = FrameChannel.connect(Paths.get(socket));
-        ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        try (DataOutputStream d = new DataOutputStream(bos)) {
-            d.writeUTF(token);
-            d.writeLong(CurrentProcess.get().pid()); // set by the worker's main, no ProcessHandle needed
+    private static void serve(final String bulkDirectory) throws Exception {
+        ParentPipes parent = ParentPipes.current();
+        if (parent == null) {
+            throw new IllegalStateException("a pool worker's loop runs only in a worker JVM started by a pool");
         }
-        c.send(FrameDescriptor.HELLO, 0, bos.toByteArray());
-        try {
-            new Loop(c).run();
-        } catch (IOException e) {
-            // The pool closed the connection while this worker was answering: it wants it gone.
-        }
+        new Loop(parent, new BulkPayloads(Paths.get(bulkDirectory), CurrentProcess.get().pid())).run();
     }
 
-    /** The worker's state: calls it knows, their loaders, and the reader of the connection. */
+    /** The worker's state: calls it knows, their loaders, and the frames that came. */
     private static final class Loop {
-        private final FrameChannel connection;
+        private final ParentPipes parent;
+        private final BulkPayloads bulk;
         private final LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
         private final Set<Integer> cancelled = ConcurrentHashMap.newKeySet();
         private final Map<Integer, CompletableFuture<byte[]>> classAnswers = new ConcurrentHashMap<>();
@@ -61,27 +54,29 @@ final class PoolWorkerLoop {
         private final Map<Integer, ChunkExecution.Call> jobs = new HashMap<>();
         private final ChunkExecution execution = new ChunkExecution();
 
-        Loop(final FrameChannel connection) {
-            this.connection = connection;
+        Loop(final ParentPipes parent, final BulkPayloads bulk) {
+            this.parent = parent;
+            this.bulk = bulk;
         }
 
         void run() throws Exception {
-            // An anonymous class, not this::read: a cold worker should not pay for bootstrapping
+            // An anonymous class, not this::take: a cold worker should not pay for bootstrapping
             // its first lambda before it can say it is ready (see ChildMain).
-            Thread reader = new Thread(new Runnable() {
+            parent.listen(new Consumer<Frame>() {
                 @Override
-                public void run() {
-                    read();
+                public void accept(final Frame f) {
+                    take(f);
                 }
-            }, "kernel-lib-pool-reader");
-            reader.setDaemon(true);
-            reader.start();
+            });
+            // Said at once, not in answer to a frame: the pool needs no hop through the thread
+            // that reads stdin, which a cold JVM is still setting up, to know this worker is ready.
+            parent.send(PoolProtocol.HELLO, 0, new byte[0]);
             while (true) {
                 Frame f = inbox.take();
-                if (f == EOF) {
-                    return; // the pool closed us: an orderly end
-                }
                 switch (f.type()) {
+                    case PoolProtocol.STOP -> {
+                        return; // the pool is done with this worker: an orderly end
+                    }
                     case PoolProtocol.INIT -> init(f.payload());
                     case PoolProtocol.JOB -> {
                         int id = f.requestId();
@@ -97,28 +92,22 @@ final class PoolWorkerLoop {
             }
         }
 
-        private void read() {
-            try {
-                Frame f;
-                while ((f = connection.receive()) != null) {
-                    if (f.type() == PoolProtocol.CLASS_BYTES) {
-                        CompletableFuture<byte[]> a = classAnswers.get(f.requestId());
-                        if (a != null) {
-                            a.complete(f.payload());
-                        }
-                    } else if (f.type() == PoolProtocol.CANCEL) {
-                        cancelled.add(f.requestId());
-                    } else {
-                        inbox.add(f);
-                    }
+        /**
+         * A frame from the pool, on the thread that reads stdin: class bytes and cancellations take
+         * effect at once (a chunk may be waiting for the one, running under the other), the rest
+         * is done in order by {@link #run}.
+         */
+        private void take(final Frame f) {
+            if (f.type() == PoolProtocol.CLASS_BYTES) {
+                CompletableFuture<byte[]> a = classAnswers.get(f.requestId());
+                if (a != null) {
+                    a.complete(f.payload());
                 }
-            } catch (IOException e) {
-                // end of connection
+            } else if (f.type() == PoolProtocol.CANCEL) {
+                cancelled.add(f.requestId());
+            } else {
+                inbox.add(f);
             }
-            for (CompletableFuture<byte[]> a : classAnswers.values()) {
-                a.complete(null);
-            }
-            inbox.add(EOF);
         }
 
         private byte[] fetch(final int job, final String name) {
@@ -131,7 +120,7 @@ final class PoolWorkerLoop {
                     d.writeInt(job);
                     d.writeUTF(name);
                 }
-                connection.send(PoolProtocol.CLASS_REQUEST, id, bos.toByteArray());
+                parent.send(PoolProtocol.CLASS_REQUEST, id, bos.toByteArray());
                 return answer.join();
             } catch (IOException e) {
                 return null;
@@ -141,18 +130,17 @@ final class PoolWorkerLoop {
         }
 
         private void init(final byte[] payload) throws IOException {
-            if (payload.length == 0) {
-                // No lambda made on a cold worker's way to ready (see run): most pools have no initializer.
-                connection.send(PoolProtocol.INIT_OK);
-                return;
-            }
             ChunkExecution.Reply r = execution.init(payload, n -> fetch(0, n));
-            connection.send(r.type(), 0, r.payload());
+            parent.send(r.type(), 0, r.payload());
         }
 
         private void chunk(final int jobId, final byte[] payload) throws IOException {
             ChunkExecution.Reply r = execution.run(jobs.get(jobId), payload, cancelled.contains(jobId));
-            connection.send(r.type(), jobId, r.payload());
+            if (r.payload().length >= BulkPayloads.MIN_BYTES) {
+                parent.send(PoolProtocol.BULK, jobId, bulk.write(r.type(), r.payload()));
+            } else {
+                parent.send(r.type(), jobId, r.payload());
+            }
             if (r.fatal()) {
                 // Out of memory or worse: this JVM is not to be trusted with more work.
                 Runtime.getRuntime().halt(3);

@@ -9,12 +9,14 @@ import java.time.Instant;
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.serial.ClassShipper;
 import org.kernellib.mp.serial.ShippingObjectInputStream;
+import org.kernellib.mp.start.WorkerHandle;
 
 /**
- * Reads what one local worker sends (see {@link PoolProtocol}), on a thread of its own: the
- * initializer's outcome, class requests, which it answers, and each chunk's results or error,
- * which it decodes outside the pool's lock and enters into the {@link JobBook}. When the
- * connection ends, it hands the worker to {@link LocalWorkers#workerEnded}.
+ * Takes what the local workers send (see {@link PoolProtocol}), on the thread that relays each
+ * worker's stderr: the initializer's outcome, class requests, which it answers, and each chunk's
+ * results or error, which it decodes outside the pool's lock and enters into the {@link JobBook}.
+ * When a worker's stderr ends (it exited or was killed), it hands the worker to
+ * {@link LocalWorkers#workerEnded}.
  */
 final class ResultReader {
     private final JobBook book;
@@ -25,25 +27,52 @@ final class ResultReader {
         this.workers = workers;
     }
 
-    void readLoop(final LocalWorker s) {
+    /** The reader of worker {@code s}'s frames, to be given to its handle's {@code listen}. */
+    WorkerHandle.TaskTraffic of(final LocalWorker s) {
+        return new WorkerHandle.TaskTraffic() {
+            @Override
+            public void frame(final Frame f) {
+                take(s, f);
+            }
+
+            @Override
+            public void ended() {
+                workers.workerEnded(s);
+            }
+        };
+    }
+
+    private void take(final LocalWorker s, final Frame f) {
         try {
-            Frame f;
-            while ((f = s.connection.receive()) != null) {
-                switch (f.type()) {
-                    case PoolProtocol.INIT_OK -> s.ready.complete(null);
-                    case PoolProtocol.INIT_FAILED -> {
-                        s.initFailed = true;
-                        s.ready.completeExceptionally(initFailure(book.poolName(), s.name, s.pid, f.payload()));
+            switch (f.type()) {
+                case PoolProtocol.HELLO -> {
+                    if (!s.runsInitializer) {
+                        s.ready.complete(null);
                     }
-                    case PoolProtocol.CLASS_REQUEST -> answerClassRequest(s, f);
-                    case PoolProtocol.RESULT, PoolProtocol.ERROR, PoolProtocol.SKIPPED -> chunkDone(s, f);
-                    default -> { }
                 }
+                case PoolProtocol.INIT_OK -> s.ready.complete(null);
+                case PoolProtocol.INIT_FAILED -> {
+                    s.initFailed = true;
+                    s.ready.completeExceptionally(initFailure(book.poolName(), s.name, s.pid, f.payload()));
+                }
+                case PoolProtocol.CLASS_REQUEST -> answerClassRequest(s, f);
+                case PoolProtocol.RESULT, PoolProtocol.ERROR, PoolProtocol.SKIPPED -> chunkDone(s, f);
+                case PoolProtocol.BULK -> {
+                    Frame whole = s.bulk.read(f.requestId(), f.payload());
+                    if (whole.type() != PoolProtocol.BULK) {
+                        take(s, whole);
+                    }
+                }
+                default -> { }
             }
         } catch (IOException | RuntimeException e) {
-            // the worker died mid-frame, or sent garbage: handled as its end
+            // It sent garbage, or its stdin broke as it died: either way it is done for, and its
+            // end (workerEnded, when its stderr ends) fails or requeues what it held. Only a live
+            // one is said to be killed for it; a dying one's exit says how it ended.
+            if (s.handle.isAlive()) {
+                workers.killFrozen(s, "sent what the pool could not read or answer (" + e + "), so the pool killed it");
+            }
         }
-        workers.workerEnded(s);
     }
 
     private void answerClassRequest(final LocalWorker s, final Frame f) throws IOException {
@@ -60,7 +89,7 @@ final class ResultReader {
             }
         }
         byte[] b = shipper == null ? null : shipper.bytesFor(cls);
-        s.connection.send(PoolProtocol.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
+        s.send(PoolProtocol.CLASS_BYTES, f.requestId(), b == null ? new byte[0] : b);
     }
 
     private void chunkDone(final LocalWorker s, final Frame f) throws IOException {

@@ -60,34 +60,38 @@ final class WorkerWatch implements Runnable {
         }
     }
 
+    /**
+     * Stopped workers first, and without the pool's lock: a thread that holds it may be blocked
+     * writing to a stopped worker's full stdin pipe until that worker is killed.
+     */
     private void lookOnce(final long now) {
-        if (timeoutNanos > 0) {
-            for (Overdue o : overdue(now)) {
-                workers.killFrozen(o.worker(), o.handle(), "ran chunk " + o.chunk().index + " of pool call #"
-                        + o.chunk().job.id + " (" + o.chunk().job.label + ") for longer than the pool's task timeout of "
-                        + millis(timeoutNanos) + ", so the pool killed it");
-            }
-        }
-        List<WorkerHandle> all = liveHandles();
         Map<Long, Long> seen = new HashMap<>();
-        for (WorkerHandle h : all) {
+        for (LocalWorker s : workers.everyWorker()) {
+            WorkerHandle h = s.handle;
             if (!h.isStopped()) {
                 continue;
             }
             long since = stoppedSince.getOrDefault(h.pid(), now);
             seen.put(h.pid(), since);
             if (now - since >= STOPPED_LIMIT_MS * 1_000_000L) {
-                workers.killFrozen(slotOf(h), h, "was stopped (process state T: SIGSTOP, or a debugger) for "
+                workers.killFrozen(s, "was stopped (process state T: SIGSTOP, or a debugger) for "
                         + "longer than " + STOPPED_LIMIT_MS + " ms, so the pool killed it");
                 seen.remove(h.pid());
             }
         }
         stoppedSince.clear();
         stoppedSince.putAll(seen);
+        if (timeoutNanos > 0) {
+            for (Overdue o : overdue(now)) {
+                workers.killFrozen(o.worker(), "ran chunk " + o.chunk().index + " of pool call #"
+                        + o.chunk().job.id + " (" + o.chunk().job.label + ") for longer than the pool's task timeout of "
+                        + millis(timeoutNanos) + ", so the pool killed it");
+            }
+        }
     }
 
     /** A chunk that has run longer than the task timeout, with the worker running it. */
-    private record Overdue(LocalWorker worker, WorkerHandle handle, Chunk chunk) {
+    private record Overdue(LocalWorker worker, Chunk chunk) {
     }
 
     private List<Overdue> overdue(final long now) {
@@ -96,35 +100,13 @@ final class WorkerWatch implements Runnable {
             for (LocalWorker s : workers.runningLocked()) {
                 for (Chunk c : s.inflight) {
                     if (c.sentAt != 0 && now - c.sentAt > timeoutNanos && s.killedBecause == null) {
-                        r.add(new Overdue(s, s.handle, c));
+                        r.add(new Overdue(s, c));
                         break;
                     }
                 }
             }
         }
         return r;
-    }
-
-    private List<WorkerHandle> liveHandles() {
-        List<WorkerHandle> r = new ArrayList<>();
-        for (WorkerHandle h : workers.everyWorker()) {
-            if (h.isAlive()) {
-                r.add(h);
-            }
-        }
-        return r;
-    }
-
-    /** The running worker with this handle, or null (it is still starting, or already gone). */
-    private LocalWorker slotOf(final WorkerHandle h) {
-        synchronized (workers.lock()) {
-            for (LocalWorker s : workers.runningLocked()) {
-                if (s.handle == h) {
-                    return s;
-                }
-            }
-            return null;
-        }
     }
 
     private static String millis(final long nanos) {

@@ -20,17 +20,17 @@
  * ({@code Job}) and their chunks ({@code Chunk}): what is queued, what came back, the timeline and
  * the pool's state; {@code CallProgress} reports a call's progress. The workers sit behind
  * {@code WorkerBackend}, the seam through which another kind of worker (a cluster node) can serve
- * the same API: {@code LocalWorkers} is the kind on this machine, worker JVMs with their
- * lifecycle (start through {@code start.Launcher} like any process, hand out chunks, watch, replace,
- * reap), one {@code LocalWorker} each, whose connection {@code ResultReader} reads, and
- * {@code RunnerWorkers}, which hands chunks to a {@code ChunkRunner};
- * {@code WorkerWatch} kills a worker that is stopped or over the task timeout. {@code CallArguments}
- * checks and adapts what a call is given.
+ * the same API: {@code LocalWorkers} is the kind on this machine, worker JVMs (hand out chunks,
+ * retire, handle a worker's end, stop), one {@code LocalWorker} each, started and replaced by
+ * {@code LocalWorkerStarts} (through {@code start.Launcher}, like any process), whose frames
+ * {@code ResultReader} takes, and {@code RunnerWorkers}, which hands chunks to a
+ * {@code ChunkRunner}; {@code WorkerWatch} kills a worker that is stopped or over the task
+ * timeout. {@code CallArguments} checks and adapts what a call is given.
  *
- * <p>Each local worker runs {@code PoolWorkerLoop}'s task; that task connects back to the
- * parent's socket ({@code connection.ControlServer}) with a pool-only connection (see
- * {@code PoolProtocol}) and runs chunks until the pool closes it. Class requests of a call's
- * function are answered on that connection from the call's own class shipper, so each call runs
- * the snippet classes of its time.
+ * <p>Each local worker runs {@code PoolWorkerLoop}'s task, which takes the pool's frames
+ * ({@code PoolProtocol}) from its own pipes, as a {@code Process} worker takes its lifecycle
+ * frames, and runs chunks until the pool says STOP. No socket, whose set-up costs a cold JVM
+ * about 30 ms. Class requests of a call's function are answered over the same pipes from the
+ * call's own class shipper, so each call runs the snippet classes of its time.
  */
 package org.kernellib.mp.pool;

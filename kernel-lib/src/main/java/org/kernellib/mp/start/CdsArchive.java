@@ -138,7 +138,7 @@ public final class CdsArchive {
     static final class Training {
         /** Class file name prefixes of what a pool worker runs (see loadPoolWorkerClasses). */
         private static final List<String> POOL_WORKER_CLASSES = List.of("org/kernellib/mp/pool/PoolWorkerLoop",
-                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol");
+                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol", "org/kernellib/mp/pool/BulkPayloads");
 
         private Training() {
         }
@@ -183,9 +183,10 @@ public final class CdsArchive {
         }
 
         /**
-         * Connects to a Unix-domain socket and sends one frame, as a pool worker does first: in a
-         * fresh JVM that initialisation (NIO's selector provider, the socket support's random
-         * source, their lambdas) costs tens of milliseconds, which the archive turns into mapping.
+         * Connects to a Unix-domain socket and sends one frame, as a task calling a manager does
+         * first: in a fresh JVM that initialisation (NIO's selector provider, the socket support's
+         * random source, their lambdas) costs tens of milliseconds, which the archive turns into
+         * mapping.
          */
         private static void socketRoundTrip() throws Exception {
             Path dir = Files.createTempDirectory("kernel-lib-cds-socket");
@@ -194,7 +195,7 @@ public final class CdsArchive {
                 server.bind(UnixDomainSocketAddress.of(socket));
                 try (FrameChannel client = FrameChannel.connect(socket);
                         FrameChannel accepted = new FrameChannel(server.accept())) {
-                    // The worker's loop hands frames from its reader thread over a blocking queue.
+                    // As a pool worker's loop does, frames go from a reader thread over a blocking queue.
                     LinkedBlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
                     Thread reader = new Thread(new Runnable() {
                         @Override
@@ -207,7 +208,7 @@ public final class CdsArchive {
                         }
                     }, "kernel-lib-cds-reader");
                     reader.start();
-                    client.send(FrameDescriptor.HELLO, 0, new byte[] {1});
+                    client.send(FrameDescriptor.READY, 0, new byte[] {1});
                     inbox.take();
                     reader.join();
                 }

@@ -24,9 +24,7 @@ import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.TaskPayload;
 
 /**
- * The main class of every worker JVM: {@code ChildMain spawn|standby}, or
- * {@code ChildMain spawn connects-back} for a cold worker whose task opens a socket to the parent
- * at once (see {@link WorkerCommand#connectingBack}).
+ * The main class of every worker JVM: {@code ChildMain spawn|standby}.
  *
  * <p>Order of events: make stdout/stderr unbuffered (so output printed just before a kill still
  * reaches the parent); start the warm-up thread ({@link WorkerWarmUp}); read the SETUP frame from
@@ -43,7 +41,6 @@ import org.kernellib.mp.serial.TaskPayload;
 public final class ChildMain {
     static final String SPAWN = "spawn";
     static final String STANDBY = "standby";
-    static final String CONNECTS_BACK = "connects-back";
     /** Exception summaries in FAILED frames are cut to this many chars to fit a sideband frame. */
     private static final int SUMMARY_CHARS = 1000;
     /**
@@ -60,9 +57,8 @@ public final class ChildMain {
         System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         boolean standby = args.length > 0 && STANDBY.equals(args[0]);
-        boolean connectsBack = args.length > 1 && CONNECTS_BACK.equals(args[1]);
         // Signal handlers go in on another thread, off the critical path (see WorkerWarmUp).
-        Thread warm = new Thread(new WorkerWarmUp(standby, connectsBack), "kernel-lib-warm-up");
+        Thread warm = new Thread(new WorkerWarmUp(standby), "kernel-lib-warm-up");
         warm.setDaemon(true);
         warm.start();
         // The set-up, and a cold worker's task, are read with plain blocking reads of exactly one

@@ -34,28 +34,18 @@ public final class Launcher {
      */
     public static WorkerHandle start(final Serializable task, final String name, final boolean daemon)
             throws IOException {
-        return start(Starters.current(), task, name, daemon, false);
+        return start(Starters.current(), task, name, daemon);
     }
 
-    /** Like {@link #start(Serializable, String, boolean)} through {@code starter} (a context's). */
+    /** Like {@link #start(Serializable, String, boolean)} through {@code starter} (a context's, a pool's). */
     public static WorkerHandle start(final Starter starter, final Serializable task, final String name,
             final boolean daemon) throws IOException {
-        return start(starter, task, name, daemon, false);
-    }
-
-    /**
-     * The same for a task that opens a socket to this process as soon as it runs (a pool worker,
-     * see {@link WorkerCommand#connectingBack}), through {@code starter}.
-     */
-    public static WorkerHandle start(final Starter starter, final Serializable task, final String name,
-            final boolean daemon, final boolean connectsBack) throws IOException {
-        WorkerHandle early = starter.startsFresh() ? starter.acquire(hinted(WorkerCommand.forCurrentThread(), connectsBack))
-                : null;
+        WorkerHandle early = starter.startsFresh() ? starter.acquire(WorkerCommand.forCurrentThread()) : null;
         TaskPayload payload;
         WorkerCommand[] command = new WorkerCommand[1];
         try {
             payload = TaskPayload.prepare(task, name, daemon, CurrentProcess.get().name(), loaders -> {
-                command[0] = hinted(WorkerCommand.forLoaders(loaders), connectsBack);
+                command[0] = WorkerCommand.forLoaders(loaders);
                 return command[0].userClassPath();
             });
         } catch (RuntimeException | Error e) {
@@ -81,10 +71,6 @@ public final class Launcher {
      */
     public static WorkerHandle start(final WorkerCommand command, final TaskPayload payload) throws IOException {
         return send(WorkerHandle.launch(command, false), payload);
-    }
-
-    private static WorkerCommand hinted(final WorkerCommand c, final boolean connectsBack) {
-        return connectsBack ? c.connectingBack() : c;
     }
 
     private static WorkerHandle send(final WorkerHandle h, final TaskPayload payload) throws IOException {

@@ -28,28 +28,33 @@ final class OutputRelay implements Runnable, SidebandReader.Sink, TextDecoder.Si
     private final TextDecoder decoder = new TextDecoder();
     private final SidebandReader sideband;
     private final Consumer<Frame> frames;
+    private final Runnable atEof;
     private final CountDownLatch eof = new CountDownLatch(1);
 
     private OutputRelay(final InputStream from, final Supplier<PrintStream> to, final OutputLog.LineSplitter lines,
-            final byte[] marker, final Consumer<Frame> frames) {
+            final byte[] marker, final Consumer<Frame> frames, final Runnable atEof) {
         this.from = from;
         this.to = to;
         this.lines = lines;
         this.frames = frames;
+        this.atEof = atEof;
         this.sideband = marker == null ? null : new SidebandReader(marker, this);
     }
 
     /** Relays plain text (a worker's stdout). */
     static OutputRelay start(final InputStream from, final Supplier<PrintStream> to,
             final OutputLog.LineSplitter lines, final String threadName) {
-        return start(new OutputRelay(from, to, lines, null, null), threadName);
+        return start(new OutputRelay(from, to, lines, null, null, null), threadName);
     }
 
-    /** Relays text and passes frames marked with {@code marker} to {@code frames} (a worker's stderr). */
+    /**
+     * Relays text and passes frames marked with {@code marker} to {@code frames} (a worker's
+     * stderr); runs {@code atEof} once the pipe ended and {@link #awaitEof} no longer waits.
+     */
     static OutputRelay start(final InputStream from, final Supplier<PrintStream> to,
             final OutputLog.LineSplitter lines, final byte[] marker, final Consumer<Frame> frames,
-            final String threadName) {
-        return start(new OutputRelay(from, to, lines, marker, frames), threadName);
+            final Runnable atEof, final String threadName) {
+        return start(new OutputRelay(from, to, lines, marker, frames, atEof), threadName);
     }
 
     private static OutputRelay start(final OutputRelay r, final String threadName) {
@@ -80,6 +85,9 @@ final class OutputRelay implements Runnable, SidebandReader.Sink, TextDecoder.Si
             decoder.finish(this);
             lines.finish();
             eof.countDown();
+            if (atEof != null) {
+                atEof.run();
+            }
         }
     }
 

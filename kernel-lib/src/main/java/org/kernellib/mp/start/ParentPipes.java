@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.connection.FrameDescriptor;
@@ -27,8 +30,12 @@ import org.kernellib.mp.connection.Sideband;
  * <p>stdin ending means the parent is gone, for any reason, SIGKILL included: the worker then
  * halts at once, whether it was waiting for its task or running it. Once the task runs, a watcher
  * thread ({@link #watch}) reads stdin for that reason and for the answers to class requests.
+ *
+ * <p>A task with a protocol of its own (a pool worker's loop) gets this worker's pipes with
+ * {@link #current()}: it receives its frames with {@link #listen} and sends with {@link #send}, in
+ * any size, as a {@code Process} worker's lifecycle frames travel.
  */
-final class ParentPipes {
+public final class ParentPipes {
     /** Exit status when the parent vanished; nobody is left to read it. */
     private static final int PARENT_GONE = 70;
 
@@ -38,6 +45,8 @@ final class ParentPipes {
     private final byte[] marker;
     /** Frames to the parent go straight to fd 2, one write each (see Sideband). */
     private final FileOutputStream stderr = new FileOutputStream(FileDescriptor.err);
+    /** Keeps the pieces of one large frame together (see Sideband#encodeAll). */
+    private final Object writeLock = new Object();
     private final Map<Integer, Handoff<byte[]>> classAnswers = new ConcurrentHashMap<>();
     private final AtomicInteger requestIds = new AtomicInteger();
     /**
@@ -48,6 +57,9 @@ final class ParentPipes {
      */
     private FileChannel stdinChannel;
     private volatile boolean closing;
+    /** Takes the frames of the task's own protocol; guarded by {@code taskFrames}, which holds those that came first. */
+    private Consumer<Frame> taskListener;
+    private final List<Frame> taskFrames = new ArrayList<>();
 
     ParentPipes(final byte[] marker) {
         this.marker = marker;
@@ -56,6 +68,36 @@ final class ParentPipes {
     /** Makes these the pipes the signal handlers report on. */
     void install() {
         current = this;
+    }
+
+    /** This worker's pipes to its parent; null outside a worker JVM. */
+    public static ParentPipes current() {
+        return current;
+    }
+
+    /**
+     * Hands the frames of the task's own protocol (types from
+     * {@link FrameDescriptor#FIRST_TASK_TYPE} on) to {@code listener}, on the thread that reads
+     * stdin: those that came already at once, then each as it comes. It must not block.
+     */
+    public void listen(final Consumer<Frame> listener) {
+        synchronized (taskFrames) {
+            for (Frame f : taskFrames) {
+                listener.accept(f);
+            }
+            taskFrames.clear();
+            taskListener = listener;
+        }
+    }
+
+    private void toTask(final Frame f) {
+        synchronized (taskFrames) {
+            if (taskListener == null) {
+                taskFrames.add(f);
+            } else {
+                taskListener.accept(f);
+            }
+        }
     }
 
     /**
@@ -104,6 +146,8 @@ final class ParentPipes {
                     if (a != null) {
                         a.complete(f.payload());
                     }
+                } else if (f.type() >= FrameDescriptor.FIRST_TASK_TYPE) {
+                    toTask(f);
                 }
             }
         } catch (IOException e) {
@@ -215,9 +259,19 @@ final class ParentPipes {
         }
     }
 
-    /** Writes one marked frame into stderr with a single write, which a pipe keeps whole. */
-    private void send(final byte type, final int requestId, final byte[] payload) throws IOException {
-        stderr.write(Sideband.encode(marker, type, requestId, payload));
+    /**
+     * Sends a frame of any size to the parent: marked into stderr, each piece with a single
+     * write, which a pipe keeps whole (see {@link Sideband#encodeAll}). Safe from any thread.
+     *
+     * @throws IOException when the parent is gone
+     */
+    public void send(final byte type, final int requestId, final byte[] payload) throws IOException {
+        List<byte[]> writes = Sideband.encodeAll(marker, type, requestId, payload);
+        synchronized (writeLock) {
+            for (byte[] w : writes) {
+                stderr.write(w);
+            }
+        }
     }
 
     /** Sends a frame; if the parent is gone there is nobody to tell. */

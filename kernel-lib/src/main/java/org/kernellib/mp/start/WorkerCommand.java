@@ -67,32 +67,13 @@ public final class WorkerCommand {
     private final List<String> bootClassPath;
     private final List<String> flags;
     private final List<String> userClassPath;
-    /** The task connects back over a socket at once (see {@link #connectingBack}). */
-    private final boolean connectsBack;
 
     WorkerCommand(final String java, final List<String> bootClassPath, final List<String> flags,
             final List<String> userClassPath) {
-        this(java, bootClassPath, flags, userClassPath, false);
-    }
-
-    private WorkerCommand(final String java, final List<String> bootClassPath, final List<String> flags,
-            final List<String> userClassPath, final boolean connectsBack) {
         this.java = java;
         this.bootClassPath = List.copyOf(bootClassPath);
         this.flags = List.copyOf(flags);
         this.userClassPath = List.copyOf(userClassPath);
-        this.connectsBack = connectsBack;
-    }
-
-    /**
-     * The same command for a task that opens a socket to the parent as soon as it runs (a pool
-     * worker): a cold JVM started with it initialises the JDK's socket support on its warm-up
-     * thread while its main thread still boots and reads the task, instead of on the task's
-     * critical path (see {@link WorkerWarmUp}). A standby warms it up anyway, so the hint is not
-     * part of {@link #equals}: any standby of the same command can take such a task.
-     */
-    public WorkerCommand connectingBack() {
-        return new WorkerCommand(java, bootClassPath, flags, userClassPath, true);
     }
 
     private static List<String> baseFlags() {
@@ -255,9 +236,6 @@ public final class WorkerCommand {
         a.add(String.join(File.pathSeparator, bootClassPath));
         a.add(ChildMain.class.getName());
         a.add(standby ? ChildMain.STANDBY : ChildMain.SPAWN);
-        if (connectsBack && !standby) {
-            a.add(ChildMain.CONNECTS_BACK);
-        }
         return a;
     }
 
@@ -268,7 +246,7 @@ public final class WorkerCommand {
         }
         WorkerCommand w = (WorkerCommand) o;
         // The user class path is left out on purpose: it is applied per task, so a standby JVM
-        // started before a %maven stays usable. So is connectsBack: only a hint for a cold start.
+        // started before a %maven stays usable.
         return java.equals(w.java) && bootClassPath.equals(w.bootClassPath) && flags.equals(w.flags);
     }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -27,13 +28,28 @@ import org.kernellib.mp.serial.ClassShipper;
  * by staying open it also tells the worker its parent lives), and the relays of its stdout and
  * stderr, the latter also delivering the worker's control frames (see
  * {@link org.kernellib.mp.connection.Sideband}): class requests, which it answers, and how the
- * worker says it is ending, which it records.
+ * worker says it is ending, which it records. Frames of the task's own protocol (a pool worker's
+ * work, types from {@link FrameDescriptor#FIRST_TASK_TYPE} on) travel the same pipes: sent with
+ * {@link #sendToTask}, received by the {@link TaskTraffic} given to {@link #listen}.
  *
  * <p>Launching does not wait for the JVM to boot: the set-up and then the task are written to its
  * stdin at once and wait in the pipe, so a cold start overlaps the JVM's boot with everything the
  * parent still does.
  */
 public final class WorkerHandle {
+    /**
+     * Who takes the frames of a worker's task's own protocol. Called on the thread that relays the
+     * worker's stderr, in the order the frames came; it should not block for long, as the
+     * worker's text waits meanwhile.
+     */
+    public interface TaskTraffic {
+        /** A frame of the task's protocol. */
+        void frame(Frame f);
+
+        /** The worker's stderr ended: it is gone, and no frame follows. */
+        void ended();
+    }
+
     static final int SIGTERM = 15;
     static final int SIGKILL = 9;
     /** How long a SIGKILLed JVM may take to be gone (the kernel frees its memory first). */
@@ -47,6 +63,13 @@ public final class WorkerHandle {
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile OutputRelay out;
     private volatile OutputRelay err;
+
+    /** Guards the task traffic fields below and orders their delivery. */
+    private final Object trafficLock = new Object();
+    private TaskTraffic traffic;
+    /** Task frames that came before anyone listened. */
+    private final List<Frame> trafficBeforeListen = new ArrayList<>();
+    private boolean stderrEnded;
 
     private volatile ClassShipper shipper;
     private volatile boolean taskSent;
@@ -75,7 +98,7 @@ public final class WorkerHandle {
         String tag = "kernel-lib-worker-" + p.pid();
         w.out = OutputRelay.start(p.getInputStream(), () -> System.out, w.output.splitter("stdout"), tag + "-stdout");
         w.err = OutputRelay.start(p.getErrorStream(), () -> System.err, w.output.splitter("stderr"), marker,
-                w::onFrame, tag + "-stderr");
+                w::onFrame, w::onStderrEnd, tag + "-stderr");
         ByteArrayOutputStream setup = new ByteArrayOutputStream();
         try (DataOutputStream d = new DataOutputStream(setup)) {
             d.writeInt(marker.length);
@@ -145,11 +168,65 @@ public final class WorkerHandle {
                     exiting = true;
                     break;
                 default:
-                    break; // unknown frames are ignored, for compatibility with newer workers
+                    if (f.type() >= FrameDescriptor.FIRST_TASK_TYPE) {
+                        toTask(f);
+                    }
+                    break; // other unknown frames are ignored, for compatibility with newer workers
             }
         } catch (IOException e) {
             // The worker is gone (its stdin broke) or sent a short frame: nothing to answer.
         }
+    }
+
+    private void toTask(final Frame f) {
+        synchronized (trafficLock) {
+            if (traffic == null) {
+                trafficBeforeListen.add(f);
+            } else {
+                traffic.frame(f);
+            }
+        }
+    }
+
+    /** The stderr relay reached EOF (after its last frame); runs on that thread. */
+    private void onStderrEnd() {
+        synchronized (trafficLock) {
+            stderrEnded = true;
+            if (traffic != null) {
+                traffic.ended();
+            }
+        }
+    }
+
+    /**
+     * Hands the frames of the task's own protocol to {@code t}: those that came already, at once
+     * and in order, then each as it comes, and finally the end of the worker's stderr.
+     */
+    public void listen(final TaskTraffic t) {
+        synchronized (trafficLock) {
+            for (Frame f : trafficBeforeListen) {
+                t.frame(f);
+            }
+            trafficBeforeListen.clear();
+            traffic = t;
+            if (stderrEnded) {
+                t.ended();
+            }
+        }
+    }
+
+    /**
+     * Writes a frame of the task's own protocol to the worker's stdin, whole; blocks while the
+     * pipe is full, that is until the worker reads (or ends).
+     *
+     * @throws IllegalArgumentException for a lifecycle frame type, which only the launcher sends
+     * @throws IOException when the worker is gone
+     */
+    public void sendToTask(final byte type, final int requestId, final byte[] payload) throws IOException {
+        if (type < FrameDescriptor.FIRST_TASK_TYPE) {
+            throw new IllegalArgumentException("frame type " + type + " is the launcher's, not the task's");
+        }
+        send(type, requestId, payload);
     }
 
     private void answerClassRequest(final Frame f) throws IOException {

@@ -22,22 +22,15 @@ import org.kernellib.mp.serial.TaskPayload;
  *
  * <p>A cold worker does no more than the signal handlers: its task is already waiting in the
  * pipe, and two threads initialising the same classes only queue on each other's
- * class-initialisation locks. The exception is the socket support of a worker whose task connects
- * back at once (a pool worker): it shares no classes with reading and decoding the task, and costs
- * a fresh JVM tens of milliseconds (the selector provider, the native libraries, the
- * network properties), which would otherwise come after all of that, on the critical path.
+ * class-initialisation locks. (No worker needs a socket to start: even a pool worker's work
+ * travels over its pipes. A standby still readies socket support, for tasks that use a manager.)
  */
 final class WorkerWarmUp implements Runnable {
     private final boolean full;
-    private final boolean sockets;
 
-    /**
-     * @param full warm up everything a task run needs (a standby)
-     * @param sockets warm up at least the socket support (a cold worker that connects back)
-     */
-    WorkerWarmUp(final boolean full, final boolean sockets) {
+    /** @param full warm up everything a task run needs (a standby) */
+    WorkerWarmUp(final boolean full) {
         this.full = full;
-        this.sockets = sockets;
     }
 
     @Override
@@ -45,8 +38,6 @@ final class WorkerWarmUp implements Runnable {
         ParentPipes.reportSignals();
         if (full) {
             warmUp();
-        }
-        if (full || sockets) {
             warmUpSockets();
         }
     }
@@ -90,9 +81,10 @@ final class WorkerWarmUp implements Runnable {
     }
 
     /**
-     * Initialises the JDK's Unix-domain socket support (~30 ms in a fresh JVM, more on a busy one):
-     * the selector provider, the socket's random source, the native libraries, and the extended
-     * options that the peer check ({@code connection.PeerCredentials}) reads.
+     * Initialises the JDK's Unix-domain socket support (~30 ms in a fresh JVM, more on a busy one),
+     * which a task that calls a manager needs: the selector provider, the socket's random source,
+     * the native libraries, and the extended options that the peer check
+     * ({@code connection.PeerCredentials}) reads.
      */
     private static void warmUpSockets() {
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {

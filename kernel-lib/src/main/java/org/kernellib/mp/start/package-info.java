@@ -11,7 +11,8 @@
  * {@link org.kernellib.mp.start.WorkerHandle} (the parent's view of one worker: pipes, signals,
  * reaping, its decoded exit code; with {@link org.kernellib.mp.start.OutputRelay} for its pipes),
  * and, inside the worker, {@link org.kernellib.mp.start.ChildMain} (its main: the order of events),
- * {@link org.kernellib.mp.start.ParentPipes} (its end of the pipes to the parent),
+ * {@link org.kernellib.mp.start.ParentPipes} (its end of the pipes to the parent, over which a pool
+ * worker also does its work),
  * {@link org.kernellib.mp.start.WorkerWarmUp} (what it does on the side while it boots),
  * {@link org.kernellib.mp.start.WorkerClassPath} with
  * {@link org.kernellib.mp.start.ClassPathLoader} (the parent's class path in the worker).

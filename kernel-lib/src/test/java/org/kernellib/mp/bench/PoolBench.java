@@ -53,19 +53,30 @@ public final class PoolBench {
         int procs = Runtime.getRuntime().availableProcessors();
         List<Integer> inputs = IntStream.range(0, 100_000).boxed().collect(Collectors.toList());
 
-        // Warm the parent side (the pool's socket, serialization, ASM) once.
+        // Warm the parent side (serialization, ASM, the relays) once.
         try (Pool p = new Pool(procs)) {
             p.map(PoolBench::f, inputs);
         }
 
-        // Start-up: new Pool() returns when every worker is connected and initialised.
+        // Start-up: new Pool(n) returns when every worker is ready (has answered its INIT). Each
+        // is paired with a cold Process start->join just before it, so that the ratio of the two
+        // compares starts under the same load on a shared machine.
         Multiprocessing.setStartMethod("spawn");
+        ProcessBench.startJoin();
         List<Double> startCold = new ArrayList<>();
+        List<Double> processCold = new ArrayList<>();
+        List<Double> poolOverProcess = new ArrayList<>();
         for (int i = 0; i < reps; i++) {
+            Thread.sleep(100);
+            double process = ProcessBench.startJoin();
+            Thread.sleep(100);
             long t0 = System.nanoTime();
             Pool p = new Pool(procs);
-            startCold.add(ms(t0));
+            double pool = ms(t0);
             p.close();
+            startCold.add(pool);
+            processCold.add(process);
+            poolOverProcess.add(pool / process);
         }
         Multiprocessing.setStartMethod("prestart");
         PrestartStarter prestart = (PrestartStarter) Starters.current();
@@ -169,10 +180,13 @@ public final class PoolBench {
                 "{\"processes\": %d, \"parallel_ceiling_2procs\": %.3f, \"speedup_2ms_items\": %.3f,"
                         + " \"speedup_over_ceiling_2ms_items\": %.3f, \"tiny_item_us\": %.3f,"
                         + " \"mapreduce_sequential_s\": %.4f, \"mapreduce_pool_cold_s\": %.4f, \"mapreduce_pool_warm_s\": %.4f,"
-                        + " \"pool_start_ms_cold\": %.1f, \"pool_start_ms_standby\": %.1f, \"reps\": %d, \"java\": \"%s\"}",
+                        + " \"pool_start_ms_cold\": %.1f, \"pool_start_ms_standby\": %.1f,"
+                        + " \"process_start_join_ms_cold_paired\": %.1f, \"pool_start_over_process_start\": %.3f,"
+                        + " \"reps\": %d, \"java\": \"%s\"}",
                 procs, ceil, median(efficiency), median(ratio),
                 median(tinyUs), median(seq) / 1e3, median(cold) / 1e3, median(warm) / 1e3, median(startCold),
-                median(startStandby), reps, System.getProperty("java.version")));
+                median(startStandby), median(processCold), median(poolOverProcess), reps,
+                System.getProperty("java.version")));
         System.exit(0);
     }
 

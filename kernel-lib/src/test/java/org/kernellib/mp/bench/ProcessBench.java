@@ -102,7 +102,8 @@ public final class ProcessBench {
         // the task of the start-up benchmark
     }
 
-    private static double startJoin() {
+    /** One cold (or, under prestart, warm) no-op Process started and joined, in ms. */
+    static double startJoin() {
         long t0 = System.nanoTime();
         Process p = new Process(ProcessBench::noop);
         p.start();

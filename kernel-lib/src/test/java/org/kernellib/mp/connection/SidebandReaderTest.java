@@ -3,6 +3,7 @@ package org.kernellib.mp.connection;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -116,5 +117,41 @@ class SidebandReaderTest {
                 () -> Sideband.encode(MARKER, FrameDescriptor.FAILED, 0, new byte[Sideband.MAX_PAYLOAD + 1]));
         assertEquals(true, e.getMessage().contains("at most " + Sideband.MAX_PAYLOAD), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new SidebandReader(new byte[3], new Collected()));
+    }
+
+    @Test
+    void aLargeFrameTravelsInPiecesOfOneAtomicWriteEachWithTextBetweenAndComesOutWhole() {
+        byte[] payload = new byte[3 * Sideband.MAX_PAYLOAD + 100];
+        new java.util.Random(7).nextBytes(payload);
+        List<byte[]> writes = Sideband.encodeAll(MARKER, (byte) 45, 9, payload);
+        assertEquals(4, writes.size());
+        ByteArrayOutputStream stream = new ByteArrayOutputStream();
+        for (int i = 0; i < writes.size(); i++) {
+            assertTrue(writes.get(i).length <= Sideband.MAX_FRAME_BYTES, "piece " + i + " fits one atomic write");
+            stream.writeBytes(utf8("text " + i + " "));
+            stream.writeBytes(writes.get(i));
+        }
+        stream.writeBytes(Sideband.encode(MARKER, FrameDescriptor.DONE, 0, new byte[0]));
+        byte[] all = stream.toByteArray();
+        for (int cut : new int[] {1, 30, Sideband.MAX_FRAME_BYTES, all.length / 2, all.length - 3}) {
+            Collected c = feed(all, cut, Math.min(all.length, cut + 4099));
+            assertEquals("text 0 text 1 text 2 text 3 ", c.text.toString(StandardCharsets.UTF_8), "cut at " + cut);
+            assertEquals(2, c.frames.size(), "cut at " + cut);
+            assertEquals(45, c.frames.get(0).type());
+            assertEquals(9, c.frames.get(0).requestId());
+            assertArrayEquals(payload, c.frames.get(0).payload(), "cut at " + cut);
+            assertEquals(FrameDescriptor.DONE, c.frames.get(1).type());
+        }
+        assertEquals(1, Sideband.encodeAll(MARKER, FrameDescriptor.DONE, 0, new byte[Sideband.MAX_PAYLOAD]).size(),
+                "a frame that fits one write is sent as it is");
+    }
+
+    @Test
+    void aLargeFrameCutShortByTheWorkersEndIsDropped() {
+        List<byte[]> writes = Sideband.encodeAll(MARKER, (byte) 45, 1, new byte[2 * Sideband.MAX_PAYLOAD]);
+        byte[] stream = concat(writes.get(0), utf8("bye"));
+        Collected c = feed(stream);
+        assertEquals("bye", c.text.toString(StandardCharsets.UTF_8));
+        assertEquals(0, c.frames.size());
     }
 }

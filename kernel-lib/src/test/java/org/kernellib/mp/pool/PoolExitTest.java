@@ -50,7 +50,7 @@ class PoolExitTest {
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                         "worker " + pid + " outlived its parent (" + how + ") by 2 s");
             }
-            // A SIGKILLed parent cannot remove its runtime directory (its pool's socket); remove it
+            // A SIGKILLed parent cannot remove its runtime directory; remove it
             // as the next kernel would, so a test run leaves nothing in /dev/shm.
             RuntimeDir.sweepStale(RuntimeDir.base());
         });

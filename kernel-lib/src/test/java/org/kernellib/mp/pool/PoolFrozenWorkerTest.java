@@ -87,6 +87,28 @@ class PoolFrozenWorkerTest {
     }
 
     @Test
+    void aChunkTooLargeForTheStdinPipeOfAStoppedWorkerGoesToItsReplacement() {
+        // Handing the chunk out blocks, under the pool's lock, on the stopped worker's full stdin
+        // pipe: the watch must kill the worker without waiting for that lock.
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            Pool pool = new Pool(1);
+            try {
+                long pid = onlyWorker(pool);
+                signal("STOP", pid);
+                byte[] item = new byte[4 << 20];
+                item[item.length - 1] = 7;
+                assertEquals(List.of(7), pool.map(b -> (int) b[b.length - 1], List.of(item)));
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the stopped worker was killed");
+                assertTrue(pool.workers().get(0).pid() != pid, "and replaced");
+                pool.close();
+            } finally {
+                pool.allWorkerPids().forEach(PoolFrozenWorkerTest::killQuietly);
+                pool.terminate();
+            }
+        });
+    }
+
+    @Test
     void aChunkOverTheTaskTimeoutFailsItsCallAndASlowOneWithoutIsWaitedFor() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (Pool limited = Pool.builder().processes(1).taskTimeout(Duration.ofMillis(700)).build()) {

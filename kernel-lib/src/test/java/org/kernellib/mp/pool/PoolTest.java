@@ -74,6 +74,45 @@ class PoolTest {
         assertEquals(0, pool.defaultChunksize(0));
     }
 
+    /** Bytes that depend on {@code seed} and on their place, so a piece put back out of order shows. */
+    static byte[] pattern(final int seed, final int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i * 31 + seed * 7 + (i >> 12));
+        }
+        return b;
+    }
+
+    /** Even seeds: over a pipe's atomic write, under a bulk file's size; odd seeds: a bulk file's size. */
+    static int resultSize(final int seed) {
+        return (seed % 2 == 0 ? 20_000 : 300_000) + seed;
+    }
+
+    @Test
+    void largeItemsAndResultsComeBackWholeWhileTheWorkersPrintOnStderr() throws Exception {
+        // A 20 kB result comes back in pieces of one atomic pipe write each, and the worker's text
+        // to stderr lands between them without spoiling either; a 300 kB one comes as a file,
+        // which the pool deletes once read.
+        List<byte[]> results = pool.map(seed -> {
+            byte[] out = pattern(seed, resultSize(seed));
+            for (int i = 0; i < 20; i++) {
+                System.err.println("noise " + seed + " " + i);
+            }
+            return out;
+        }, range(6), 1);
+        for (int seed = 0; seed < 6; seed++) {
+            assertTrue(java.util.Arrays.equals(pattern(seed, resultSize(seed)), results.get(seed)), "result " + seed);
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(
+                org.kernellib.mp.shared.memory.RuntimeDir.get())) {
+            assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith("pool-bulk-"))
+                    .collect(Collectors.toList()), "bulk files left behind");
+        }
+        byte[] big = pattern(99, 2_000_000);
+        int hash = pool.<byte[], Integer>apply(b -> java.util.Arrays.hashCode(b), big);
+        assertEquals(java.util.Arrays.hashCode(big), hash, "a large item reaches the worker whole");
+    }
+
     @Test
     void workRunsInTheWorkersNotHere() {
         Set<Long> pids = new HashSet<>(pool.map(x -> {

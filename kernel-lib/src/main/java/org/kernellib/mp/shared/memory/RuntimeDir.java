@@ -19,13 +19,13 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The private directory of this JVM: shared-memory files and the pool's socket live here.
+ * The private directory of this JVM: shared-memory files and managers' sockets live here.
  *
  * <p>It is {@code <base>/kernel-lib-<pid>-<startMillis>-<random>}, where base is {@code /dev/shm}
  * when that is a writable directory (memory-backed, so mapped files never touch a disk) and
  * {@code java.io.tmpdir} otherwise. Another local user must not be able to take it over: if they
- * could create it first (mode 0777, or as a link to a directory of theirs), they could replace the
- * pool's socket and feed this user's workers classes and objects to run. So the name ends in 64
+ * could create it first (mode 0777, or as a link to a directory of theirs), they could replace a
+ * manager's socket and feed this user's processes classes and objects to run. So the name ends in 64
  * random bits that no one can predict, the directory is created exclusively (an existing path of
  * that name, even a dangling link, makes creation fail and another name is drawn, never reused),
  * and what was created is checked with {@link PrivatePaths}: a real directory, owned by this

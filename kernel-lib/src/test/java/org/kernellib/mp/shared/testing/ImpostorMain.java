@@ -12,14 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A process of another user that impersonates one end of the pool's socket (run by
+ * A process of another user that impersonates one end of a manager's socket (run by
  * {@link OtherUser}; JDK classes only, because it runs from a copy of this one class file).
  *
  * <ul>
- * <li>{@code connect <socket> <helloType> <token>}: connects like a pool worker, sends a HELLO
+ * <li>{@code connect <socket> <helloType> <token>}: connects like a manager's caller, sends a HELLO
  *     frame with the token, then prints {@code received <n>}: the bytes the server sent before it
  *     closed the connection.</li>
- * <li>{@code listen <socket>}: listens like a pool's control socket, prints {@code listening},
+ * <li>{@code listen <socket>}: listens like a manager, prints {@code listening},
  *     accepts one connection and prints {@code received <n> <text>}: what the client sent before
  *     it closed.</li>
  * </ul>
