@@ -3,14 +3,22 @@ package org.kernellib.mp.pool;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 import org.kernellib.mp.connection.Frame;
+import org.kernellib.mp.shared.memory.PrivatePaths;
 
 /**
  * A pool frame whose payload is larger than a pipe holds ({@value #MIN_BYTES} bytes and up, a
@@ -32,6 +40,8 @@ final class BulkPayloads {
      */
     static final int MIN_BYTES = 64 * 1024;
     private static final String PREFIX = "pool-bulk-";
+    private static final Set<OpenOption> NEW_PRIVATE_FILE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
     private final Path dir;
     private final long pid;
@@ -52,10 +62,15 @@ final class BulkPayloads {
      */
     byte[] write(final byte type, final byte[] payload) throws IOException {
         String name = PREFIX + pid + "-" + (++written);
-        // java.io rather than NIO's Files: nothing more to load in a cold worker. The directory is
-        // this user's alone (0700), so the file's own mode does not let anyone else in.
-        try (FileOutputStream out = new FileOutputStream(dir.resolve(name).toFile())) {
-            out.write(payload);
+        // Mode 0600 from the start, like every file in the runtime directory, and never through a
+        // link or over an existing file. (NIO costs a cold worker nothing here: only a large result,
+        // long after start-up, comes this way.)
+        try (SeekableByteChannel out = Files.newByteChannel(dir.resolve(name), NEW_PRIVATE_FILE,
+                PosixFilePermissions.asFileAttribute(PrivatePaths.FILE))) {
+            ByteBuffer buf = ByteBuffer.wrap(payload);
+            while (buf.hasRemaining()) {
+                out.write(buf);
+            }
         }
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (DataOutputStream d = new DataOutputStream(bos)) {
@@ -80,7 +95,9 @@ final class BulkPayloads {
         }
         Path file = dir.resolve(name);
         try {
-            return new Frame(type, requestId, Files.readAllBytes(file));
+            try (InputStream bytes = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                return new Frame(type, requestId, bytes.readAllBytes());
+            }
         } finally {
             Files.deleteIfExists(file);
         }

@@ -37,6 +37,21 @@ class BulkPayloadsTest {
     }
 
     @Test
+    void aPayloadFileIsTheUsersAloneAndNeverWrittenThroughALink() throws Exception {
+        BulkPayloads worker = new BulkPayloads(dir, 42);
+        worker.write(PoolProtocol.RESULT, new byte[10]);
+        Path first = dir.resolve("pool-bulk-42-1");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(first)));
+        // A link planted where the next file will be is not followed.
+        Path target = dir.resolve("target");
+        Files.write(target, new byte[] {1});
+        Files.createSymbolicLink(dir.resolve("pool-bulk-42-2"), target);
+        assertThrows(IOException.class, () -> worker.write(PoolProtocol.RESULT, new byte[10]));
+        assertArrayEquals(new byte[] {1}, Files.readAllBytes(target));
+    }
+
+    @Test
     void onlyAFileOfThatWorkerIsReadNeverAPathItNames() throws Exception {
         Files.write(dir.resolve("secret"), new byte[] {1});
         byte[] ofAnother = new BulkPayloads(dir, 43).write(PoolProtocol.RESULT, new byte[10]);
