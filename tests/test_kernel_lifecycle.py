@@ -139,6 +139,15 @@ def test_a_kernel_asked_to_shut_down_exits_at_once(kernel):
     assert not glob.glob(f"/dev/shm/kernel-lib-{kernel_pid}-*"), "the kernel left its runtime directory behind"
 
 
+def test_the_kernel_maps_the_class_data_archive_built_at_set_up(kernel):
+    """A kernel JVM loads thousands of classes (JJava, JShell and javac, the charts' Java2D); set-up
+    archives them once (tools/install_kernel.py), and every kernel maps that archive."""
+    km, kc = kernel
+    reply, text = run(kc, 'System.out.println("ready");')
+    maps = open(f"/proc/{km.provisioner.process.pid}/maps").read()
+    assert "/kernel.jsa" in maps, "the kernel JVM does not map its class-data archive"
+
+
 def test_killing_the_kernel_ends_every_worker(kernel):
     km, kc = kernel
     # The shared Value gives the kernel a runtime directory in /dev/shm (processes alone need none).
