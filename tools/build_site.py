@@ -145,8 +145,7 @@ async def _shut_down(starting: asyncio.Future, quiet: Quiet) -> None:
     except Exception:  # it never started
         return
     async with quiet.ordinary():
-        if getattr(km, "ready_client", None) is not None:
-            km.ready_client.stop_channels()
+        km.ready_client.stop_channels()
         await km.shutdown_kernel()
 
 
