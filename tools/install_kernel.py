@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -146,7 +147,7 @@ def build_archive(spec: dict, archive: Path, timeout: float = 600):
         (Path(kernels) / "training" / "kernel.json").write_text(json.dumps(training))
         km = KernelManager(kernel_name="training", kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
         with tempfile.TemporaryDirectory() as cwd:
-            km.start_kernel(cwd=cwd, stdout=open(os.devnull, "w"), stderr=open(os.devnull, "w"))
+            km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 failed = train(km, timeout)
                 # The archive is written as the JVM exits, after the shut-down was answered.
@@ -176,6 +177,8 @@ def train(km, timeout: float):
             if reply["content"]["status"] != "ok":
                 return f"a training cell failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
         return None
+    except (RuntimeError, TimeoutError) as e:  # the kernel did not start or answer in time
+        return f"the training kernel: {e}"
     finally:
         kc.stop_channels()
 
