@@ -51,6 +51,8 @@ $(KERNEL_JAR): $(LIB_SOURCES)
 	touch $@
 	$(JAVA) -cp "$@:$(KERNEL_LIB)/*" org.kernellib.mp.start.CdsArchive
 
+# The kernelspec, and the kernel JVM's class-data-sharing archive next to it, dumped by a training
+# kernel (tools/install_kernel.py) so that kernels map JJava's, JShell's and javac's classes.
 $(KERNELSPEC): $(PY_STAMP) $(KERNEL_JAR) tools/install_kernel.py
 	$(PY) tools/install_kernel.py --java "$(JAVA)"
 

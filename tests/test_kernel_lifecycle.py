@@ -126,6 +126,28 @@ def test_interrupting_join_returns_quickly_and_ends_the_cells_workers(kernel):
     assert reply["content"]["status"] == "ok" and "still 2" in text, "the kernel must stay usable"
 
 
+def test_a_kernel_asked_to_shut_down_exits_at_once(kernel):
+    """Jupyter asks the kernel to shut down, then waits only briefly before it signals (jupyter_client:
+    SIGTERM after 2.5 s, SIGKILL after 5 s): the JVM must end on the request, not on the signal."""
+    km, kc = kernel
+    reply, text = run(kc, "var shared = intValue(0);\n" + SLEEPERS)
+    pids = worker_pids(text)
+    kernel_pid = km.provisioner.process.pid
+    km.request_shutdown()
+    assert gone_within([kernel_pid], 2.0) == [], "the kernel was still running 2 s after it was asked to shut down"
+    assert gone_within(pids, 1.0) == [], "workers outlived a kernel that shut down"
+    assert not glob.glob(f"/dev/shm/kernel-lib-{kernel_pid}-*"), "the kernel left its runtime directory behind"
+
+
+def test_the_kernel_maps_the_class_data_archive_built_at_set_up(kernel):
+    """A kernel JVM loads thousands of classes (JJava, JShell and javac, the charts' Java2D); set-up
+    archives them once (tools/install_kernel.py), and every kernel maps that archive."""
+    km, kc = kernel
+    reply, text = run(kc, 'System.out.println("ready");')
+    maps = open(f"/proc/{km.provisioner.process.pid}/maps").read()
+    assert "/kernel.jsa" in maps, "the kernel JVM does not map its class-data archive"
+
+
 def test_killing_the_kernel_ends_every_worker(kernel):
     km, kc = kernel
     # The shared Value gives the kernel a runtime directory in /dev/shm (processes alone need none).

@@ -1,4 +1,4 @@
-"""How `make html` executes the lessons: a fresh kernel each, the lessons that measure time alone."""
+"""How `make html` executes the lessons: a fresh kernel each, the cells that measure time alone."""
 import asyncio
 import os
 import re
@@ -20,17 +20,25 @@ def notebook(folder, name, *cells):
     return path
 
 
-def timed(folder, name, sleep_ms):
-    """A notebook that prints its kernel's pid and when (the machine's monotonic clock) it ran."""
-    return notebook(folder, name,
-                    'System.out.println("pid " + ProcessHandle.current().pid() + " from " + System.nanoTime());',
-                    f"Thread.sleep({sleep_ms});",
-                    'System.out.println("to " + System.nanoTime());')
+def timed(folder, name, sleep_ms, measuring=()):
+    """A notebook of three cells that each print their kernel's pid and when (the machine's monotonic
+    clock) they started and ended; the cells whose numbers are in `measuring` measure time."""
+    path = notebook(folder, name, *[
+        f'long from{i} = System.nanoTime();\nThread.sleep({sleep_ms});\n'
+        f'System.out.println("cell {i} pid " + ProcessHandle.current().pid() + " from " + from{i} + " to " + System.nanoTime());'
+        for i in range(3)])
+    nb = nbformat.read(path, as_version=4)
+    for i in measuring:
+        nb.cells[i].metadata["tags"] = [build_site.MEASURES_TIME]
+    nbformat.write(nb, path)
+    return path
 
 
-def interval(nb):
+def intervals(nb):
+    """cell number -> (pid, from, to) as the cells printed them."""
     text = "".join(o.text for c in nb.cells for o in c.outputs if o.output_type == "stream")
-    return tuple(int(x) for x in re.search(r"pid (\d+) from (\d+)\s+to (\d+)", text).groups())
+    return {int(c): (int(pid), int(a), int(b)) for c, pid, a, b in
+            re.findall(r"cell (\d) pid (\d+) from (\d+) to (\d+)", text)}
 
 
 def live_kernels():
@@ -50,29 +58,32 @@ def live_kernels():
     return found
 
 
-def test_lessons_that_measure_time_run_alone_each_in_a_fresh_kernel(tmp_path):
-    paths = [timed(tmp_path, f"{i:02d}.ipynb", 1500) for i in range(4)]
-    measuring = {"01.ipynb", "03.ipynb"}
+def test_cells_that_measure_time_run_alone_and_each_notebook_in_a_fresh_kernel(tmp_path):
+    paths = [timed(tmp_path, f"{i:02d}.ipynb", 700, measuring=[1] if i in (1, 3) else []) for i in range(4)]
     finished = []
     before = live_kernels()
-    executed = asyncio.run(build_site.execute_all(paths, done=lambda p, s: finished.append(p.name),
-                                                  alone=measuring))
+    executed = asyncio.run(build_site.execute_all(paths, done=lambda p, s: finished.append(p.name)))
     assert list(executed) == paths, "the executed copies come back in reading order"
     assert sorted(finished) == [p.name for p in paths]
-    runs = {p.name: interval(executed[p]) for p in paths}
-    assert len({pid for pid, _, _ in runs.values()}) == len(paths), f"one fresh kernel per notebook: {runs}"
-    for name in measuring:
-        _, start, end = runs[name]
-        others = [(s, e) for other, (_, s, e) in runs.items() if other != name]
-        assert all(e < start or s > end for s, e in others), f"{name} ran beside another notebook: {runs}"
+    runs = {p.name: intervals(executed[p]) for p in paths}
+    assert all(sorted(cells) == [0, 1, 2] for cells in runs.values()), runs
+    assert len({pid for cells in runs.values() for pid, _, _ in cells.values()}) == len(paths), \
+        f"one fresh kernel per notebook: {runs}"
+    cells = [(name, i, start, end) for name, cs in runs.items() for i, (_, start, end) in cs.items()]
+    overlapping = [(a[:2], b[:2]) for a in cells for b in cells if a < b and a[2] < b[3] and b[2] < a[3]]
+    assert overlapping, f"the other cells run several notebooks at once: {runs}"
+    for name in ("01.ipynb", "03.ipynb"):
+        _, start, end = runs[name][1]
+        beside = [(other, i) for other, i, s, e in cells if (other, i) != (name, 1) and s < end and start < e]
+        assert not beside, f"{name}'s measuring cell ran beside {beside}: {runs}"
     assert not live_kernels() - before, "every kernel is shut down"
 
 
 def test_a_failing_notebook_fails_the_build_and_leaves_no_kernel_running(tmp_path):
     paths = [timed(tmp_path, "00.ipynb", 10),
              notebook(tmp_path, "01.ipynb", 'throw new IllegalStateException("this lesson is broken");'),
-             timed(tmp_path, "02.ipynb", 10)]
+             timed(tmp_path, "02.ipynb", 3000, measuring=[0])]
     before = live_kernels()
     with pytest.raises(CellExecutionError, match="this lesson is broken"):
-        asyncio.run(build_site.execute_all(paths, alone={"02.ipynb"}))
-    assert not live_kernels() - before, "the kernel started ahead for the lesson that never ran is shut down"
+        asyncio.run(build_site.execute_all(paths))
+    assert not live_kernels() - before, "a failure leaves no kernel running, also of the notebooks beside it"

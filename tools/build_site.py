@@ -10,6 +10,7 @@ network. Notebooks are stored without outputs; this is where outputs live.
 """
 import argparse
 import asyncio
+import contextlib
 import html
 import re
 import sys
@@ -28,14 +29,67 @@ import notebook_nav  # noqa: E402  (the same reading order and titles the naviga
 CELL_TIMEOUT_S = 300
 ROOT = Path(__file__).resolve().parent.parent
 
-# Lessons that time work against the machine's clock (00's chart of run times, 06's speed-ups and
-# ceiling, 07's threads against processes, 09's local pool against the cluster) execute alone, so
-# that no other lesson's processes stretch what they measure. The others' claims do not depend on a
-# quiet machine (01 and 05 are checked beside a CPU hog in tests/test_lessons_on_one_cpu.py), so
-# they execute two at a time.
-MEASURES_TIME = {"00-welcome.ipynb", "06-pool-map-reduce.ipynb", "07-threads-or-processes.ipynb",
-                 "09-beyond-one-machine.ipynb"}
-AT_A_TIME = 2
+# A cell tagged MEASURES_TIME times work against the machine's clock (00's chart of run times, 06's
+# speed-ups and ceiling, 07's threads against processes). It runs while no other cell and no kernel
+# start of this build runs, and none starts beside it, so that no other lesson's processes stretch
+# what it measures. Everything else runs AT_A_TIME notebooks at once: a kernel takes seconds to
+# start, and many cells wait on workers or sleeps with a core idle. (The claims of 01 and 05 are
+# checked beside a CPU hog in tests/test_lessons_on_one_cpu.py: they do not need a quiet machine.)
+MEASURES_TIME = "measures-time"
+AT_A_TIME = 3
+
+
+class Quiet:
+    """Lets any number of ordinary steps run at once, or one step that measures time, alone.
+
+    A measuring step waits for the running ordinary steps to finish and, while it waits, no new
+    one starts: measuring steps go first. An ordinary step is a cell or a kernel start or shut-down.
+    """
+
+    def __init__(self):
+        self._running = 0
+        self._measuring = False
+        self._waiting = 0
+        self._changed = asyncio.Condition()
+
+    @contextlib.asynccontextmanager
+    async def ordinary(self):
+        async with self._changed:
+            await self._changed.wait_for(lambda: not self._measuring and not self._waiting)
+            self._running += 1
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def alone(self):
+        async with self._changed:
+            self._waiting += 1
+            await self._changed.wait_for(lambda: not self._measuring and not self._running)
+            self._waiting -= 1
+            self._measuring = True
+        try:
+            yield
+        finally:
+            async with self._changed:
+                self._measuring = False
+                self._changed.notify_all()
+
+
+class _QuietClient(NotebookClient):
+    """Executes each cell through the build's Quiet: alone if it is tagged MEASURES_TIME."""
+
+    def __init__(self, nb, quiet: Quiet, **kwargs):
+        super().__init__(nb, **kwargs)
+        self._quiet = quiet
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        step = self._quiet.alone() if MEASURES_TIME in cell.metadata.get("tags", []) else self._quiet.ordinary()
+        async with step:
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
 
 
 def execute(path: Path, timeout: int = CELL_TIMEOUT_S, allow_errors: bool = False, log=None):
@@ -52,73 +106,76 @@ def execute(path: Path, timeout: int = CELL_TIMEOUT_S, allow_errors: bool = Fals
     return nb
 
 
-async def _start_kernel(path: Path, log=None) -> AsyncKernelManager:
-    """Starts the kernel the notebook names, in the notebook's folder, its own output going to `log`."""
+async def _start_kernel(path: Path, quiet: Quiet, log=None) -> AsyncKernelManager:
+    """Starts the kernel the notebook names, in the notebook's folder, its own output going to `log`,
+    and waits until it answers, through the client the notebook will run on (`km.ready_client`)."""
     km = AsyncKernelManager(kernel_name=nbformat.read(path, as_version=4).metadata["kernelspec"]["name"])
-    await km.start_kernel(cwd=str(path.parent), **({"stdout": log, "stderr": log} if log is not None else {}))
+    async with quiet.ordinary():
+        await km.start_kernel(cwd=str(path.parent), **({"stdout": log, "stderr": log} if log is not None else {}))
+        km.ready_client = km.client()
+        km.ready_client.start_channels()
+        try:
+            await km.ready_client.wait_for_ready(timeout=CELL_TIMEOUT_S)
+        except BaseException:
+            km.ready_client.stop_channels()
+            await km.shutdown_kernel(now=True)
+            raise
     return km
 
 
-async def _execute_on(path: Path, starting: asyncio.Future, timeout: int = CELL_TIMEOUT_S):
+async def _execute_on(path: Path, starting: asyncio.Future, quiet: Quiet, timeout: int = CELL_TIMEOUT_S):
     """Runs every cell of the notebook on the kernel `starting` gives, then shuts that kernel down."""
     try:
         km = await asyncio.shield(starting)
         nb = nbformat.read(path, as_version=4)
-        await NotebookClient(nb, km=km, timeout=timeout, kernel_name=nb.metadata["kernelspec"]["name"],
-                             resources={"metadata": {"path": str(path.parent)}}).async_execute()
+        client = _QuietClient(nb, quiet, km=km, timeout=timeout, kernel_name=nb.metadata["kernelspec"]["name"],
+                              resources={"metadata": {"path": str(path.parent)}})
+        client.kc = km.ready_client
+        await client.async_execute()
         return nb
     finally:
-        await _shut_down(starting)
+        await _shut_down(starting, quiet)
 
 
-async def _shut_down(starting: asyncio.Future) -> None:
+async def _shut_down(starting: asyncio.Future, quiet: Quiet) -> None:
     """Shuts down the kernel a start gives, once that start is over (a start is never cancelled half-way:
     its process would be left running). Shut down as Jupyter does, so kernel-lib stops its workers."""
     try:
         km = await starting
     except Exception:  # it never started
         return
-    await km.shutdown_kernel()
+    async with quiet.ordinary():
+        km.ready_client.stop_channels()
+        await km.shutdown_kernel()
 
 
-async def execute_all(paths: list, log=None, done=None, alone=MEASURES_TIME) -> dict:
+async def execute_all(paths: list, log=None, done=None) -> dict:
     """Executes the notebooks, each in a fresh kernel; returns path -> executed copy.
 
-    A kernel takes seconds to start (a JVM compiling its way through JShell), and many cells wait
-    on worker processes or sleeps with a core idle. So the lessons that do not measure time run
-    AT_A_TIME at once, heaviest (latest) first to keep both going to the end,
-    while the kernels of the lessons named in `alone` start beside them; those lessons then run one
-    by one on a machine with nothing else of this build running. `done(path, seconds)` is called
-    as each notebook finishes. The first failure ends the build and is raised.
+    AT_A_TIME notebooks run at once, latest (heaviest) first, each on a kernel started when its
+    turn comes; cells tagged MEASURES_TIME run alone (see Quiet). `done(path, seconds)` is called as
+    each notebook finishes. The first failure ends the build and is raised.
     """
-    shared = [p for p in reversed(paths) if p.name not in alone]
-    alone = [p for p in paths if p.name in alone]
-    starting = {p: asyncio.ensure_future(_start_kernel(p, log)) for p in alone}
+    queue = list(reversed(paths))
+    quiet = Quiet()
     executed = {}
 
-    async def run(path, kernel):
-        started = time.monotonic()
-        executed[path] = await _execute_on(path, kernel)
-        if done is not None:
-            done(path, time.monotonic() - started)
-
     async def slot():
-        while shared:
-            path = shared.pop(0)
-            await run(path, asyncio.ensure_future(_start_kernel(path, log)))
+        while queue:
+            path = queue.pop(0)
+            started = time.monotonic()
+            executed[path] = await _execute_on(path, asyncio.ensure_future(_start_kernel(path, quiet, log)), quiet)
+            if done is not None:
+                done(path, time.monotonic() - started)
 
     slots = [asyncio.ensure_future(slot()) for _ in range(AT_A_TIME)]
     try:
         await asyncio.gather(*slots)
-        for path in alone:
-            await run(path, starting.pop(path))
     finally:
-        # After a failure the other slot takes no new notebook and finishes the one it runs: nothing
+        # After a failure the other slots take no new notebook and finish the ones they run: nothing
         # here is cancelled, since a cancelled start or shut-down would leave a kernel running.
-        shared.clear()
+        queue.clear()
         await asyncio.gather(*slots, return_exceptions=True)
-        for kernel in starting.values():  # started for a lesson that a failure kept from running
-            await _shut_down(kernel)
     return {p: executed[p] for p in paths}
 
 

@@ -15,10 +15,55 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 KERNEL_NAME = "java-multiprocessing"
 ROOT = Path(__file__).resolve().parent.parent
+# The kernel JVM's class-data-sharing archive, next to kernel.json (see build_archive).
+ARCHIVE = "kernel.jsa"
+# A JVM that cannot use the archive (another JDK, a changed jar) loads classes as usual, silently.
+QUIET_CDS = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
+# What the lessons do, in short, so that the archive holds the classes they load: JShell compiling
+# declarations, lambdas and records; tables and charts drawn as PNG; processes, shared values,
+# locks, barriers, queues, a pool and a manager.
+TRAINING = [
+    "record Point(int x, double y) {}\n"
+    "long square(int n) { return (long) n * n; }\n"
+    "List<Point> points = IntStream.range(0, 10).mapToObj(i -> new Point(i, Math.sqrt(i))).collect(Collectors.toList());\n"
+    "System.out.println(String.format(\"%,d %.2f %s\", square(3), points.get(2).y(), points));",
+    "Table.create(\"t\", IntColumn.create(\"n\", 1, 2), DoubleColumn.create(\"d\", 1.5, 2.5), StringColumn.create(\"s\", \"a\", \"b\"))",
+    "XYChart xy = Charts.xy(\"xy\", \"x\", \"y\");\n"
+    "xy.getStyler().setXAxisLogarithmic(true);\n"
+    "xy.addSeries(\"s\", new double[] {1, 10, 100}, new double[] {1, 4, 9}).setMarker(SeriesMarkers.NONE);\n"
+    "xy",
+    "CategoryChart bars = Charts.bars(\"bars\", \"x\", \"y\");\n"
+    "bars.addSeries(\"s\", List.of(\"a\", \"b\"), List.of(1, 2));\n"
+    "bars",
+    "IntValue v = intValue(0);\n"
+    "Lock lock = lock();\n"
+    "Barrier gate = barrier(2);\n"
+    "Queue<Integer> q = queue();\n"
+    "Process p = new Process(() -> { gate.await(); try (Held h = lock.hold()) { v.set(v.get() + 1); } q.put(7); "
+    "System.out.println(\"worker \" + currentProcess().pid()); });\n"
+    "p.start();\n"
+    "gate.await();\n"
+    "System.out.println(q.get() + \" \" + p.output().size());\n"
+    "p.join();\n"
+    "for (SharedObject o : List.of(v, lock, gate)) o.unlink();\n"
+    "q.close(); q.unlink();",
+    "Pool pool = new Pool(2);\n"
+    "System.out.println(pool.map(x -> x * x, List.of(1, 2, 3, 4)));\n"
+    "Charts.timeline(\"chunks\", pool.timeline());\n"
+    "pool.close();\n"
+    "pool.join();",
+    "try (Manager m = manager()) {\n"
+    "    DictProxy<String, Integer> d = m.dict();\n"
+    "    d.merge(\"a\", 1, Integer::sum);\n"
+    "    System.out.println(d);\n"
+    "}",
+]
 
 
 def kernel_classpath() -> list:
@@ -66,6 +111,7 @@ def main() -> None:
     parser.add_argument("--java", default=os.path.join(os.environ["JAVA_HOME"], "bin", "java")
                         if os.environ.get("JAVA_HOME") else "java")
     parser.add_argument("--prefix", default=sys.prefix, help="environment to register the kernel in")
+    parser.add_argument("--no-archive", action="store_true", help="register the kernel without building its class-data archive")
     args = parser.parse_args()
 
     kernels = Path(args.prefix) / "share" / "jupyter" / "kernels"
@@ -102,6 +148,68 @@ def main() -> None:
         shutil.copy(logo, spec_dir / logo.name)
     print(f"registered kernel '{KERNEL_NAME}' in {spec_dir}")
     configure_jupyter(Path(args.prefix))
+    if not args.no_archive:
+        archive = build_archive(spec, spec_dir / ARCHIVE)
+        if archive is not None:
+            spec["argv"][1:1] = [f"-XX:SharedArchiveFile={archive}"] + QUIET_CDS
+            (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=2) + "\n")
+            print(f"the kernel JVM maps the classes it loads from {archive}")
+
+
+def build_archive(spec: dict, archive: Path, timeout: float = 600):
+    """Builds the kernel JVM's AppCDS archive; returns its path, or None when it could not be made.
+
+    A kernel starts by loading thousands of classes (JJava, JShell and javac, kernel-lib, the
+    charts' Java2D), and every cell's compilation loads more; the workers already map theirs from
+    an archive (kernel-lib's start.CdsArchive). This runs a kernel with the same command once, with
+    -XX:ArchiveClassesAtExit, through the TRAINING cells, and asks it to shut down: at its exit the
+    JVM writes the classes it loaded, parsed and verified, which every kernel then maps instead.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import KernelManager
+
+    archive.unlink(missing_ok=True)
+    dumped = archive.with_name(archive.name + f".tmp-{os.getpid()}")
+    with tempfile.TemporaryDirectory() as kernels:
+        training = dict(spec, argv=spec["argv"][:1] + [f"-XX:ArchiveClassesAtExit={dumped}"] + QUIET_CDS + spec["argv"][1:])
+        (Path(kernels) / "training").mkdir()
+        (Path(kernels) / "training" / "kernel.json").write_text(json.dumps(training))
+        km = KernelManager(kernel_name="training", kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
+        with tempfile.TemporaryDirectory() as cwd:
+            km.start_kernel(cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            try:
+                failed = train(km, timeout)
+                # The archive is written as the JVM exits, after the shut-down was answered.
+                km.request_shutdown()
+                deadline = time.monotonic() + timeout
+                while km.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.2)
+            finally:
+                km.shutdown_kernel(now=True)
+    if failed or not dumped.is_file():
+        dumped.unlink(missing_ok=True)
+        print(f"note: no class-data archive for the kernel ({failed or 'the training kernel wrote none'}); "
+              "kernels start without one", file=sys.stderr)
+        return None
+    dumped.replace(archive)
+    return archive
+
+
+def train(km, timeout: float):
+    """Runs the TRAINING cells; returns None, or what went wrong."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=timeout)
+        for code in TRAINING:
+            reply = kc.execute_interactive(code, timeout=timeout, output_hook=lambda msg: None)
+            if reply["content"]["status"] != "ok":
+                return f"a training cell failed: {reply['content'].get('ename')}: {reply['content'].get('evalue')}"
+        return None
+    except (RuntimeError, TimeoutError) as e:  # the kernel did not start or answer in time
+        return f"the training kernel: {e}"
+    finally:
+        kc.stop_channels()
 
 
 def configure_jupyter(prefix: Path) -> None:

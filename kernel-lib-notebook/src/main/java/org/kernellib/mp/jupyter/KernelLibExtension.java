@@ -79,8 +79,12 @@ public final class KernelLibExtension implements Extension {
             "import java.util.stream.*;",
             "import org.kernellib.mp.charts.Charts;");
 
+    /** The thread that installed this extension: JJava's main thread, in a kernel. */
+    private Thread installer;
+
     @Override
     public void install(final BaseKernel kernel) {
+        installer = Thread.currentThread();
         // Charts are painted off-screen; a kernel has no display to open.
         System.setProperty("java.awt.headless", "true");
 
@@ -128,6 +132,17 @@ public final class KernelLibExtension implements Extension {
         keepAWorkerWarm();
         sweepDeadKernelsFiles();
         Pool.setProgressListenerFactory(new NotebookProgress(kernel.getIO().display));
+    }
+
+    /**
+     * JJava calls this as it shuts the kernel down, on a shutdown request (also before a restart).
+     * Its main thread then returns; the JVM exits with it (see {@link ExitAfterShutdown}).
+     */
+    @Override
+    public void uninstall(final BaseKernel kernel) {
+        if (installer != null && "main".equals(installer.getName())) {
+            ExitAfterShutdown.watch(installer);
+        }
     }
 
     /**
