@@ -42,8 +42,11 @@ class QueueKillWindowTest {
             }
             System.out.println("STEADY-DONE");
         }, "steady-putter");
-        while (q.ring.isEmpty()) {
-            Thread.sleep(1); // the pausing thread has reserved its record
+        // The pausing thread has reserved its record and printed AFTER-TAIL-CAS (it sleeps only
+        // after printing): the parent awaits that line before STEADY-DONE, and a STEADY-DONE
+        // printed first would be passed over while it waited (seen once on a loaded machine).
+        while (q.ring.isEmpty() || pausing.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(1);
         }
         steady.start();
         steady.join();
