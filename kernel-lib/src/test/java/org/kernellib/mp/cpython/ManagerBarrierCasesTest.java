@@ -2,12 +2,11 @@ package org.kernellib.mp.cpython;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kernellib.mp.manager.BarrierProxy;
-import org.kernellib.mp.manager.Manager;
+import org.kernellib.mp.testing.ManagerPerClass;
 
 /**
  * CPython's {@code _TestBarrier} cases with {@code TYPE = 'manager'}: every case of
@@ -16,17 +15,8 @@ import org.kernellib.mp.manager.Manager;
  * values (CPython uses manager lists there): they only count, the barrier is what is tested.
  */
 class ManagerBarrierCasesTest extends BarrierCasesTest {
-    private static Manager manager;
-
-    @BeforeAll
-    static void startManager() {
-        manager = Manager.start();
-    }
-
-    @AfterAll
-    static void stopManager() {
-        manager.shutdown();
-    }
+    @RegisterExtension
+    static final ManagerPerClass MANAGER = new ManagerPerClass();
 
     /** A {@link BarrierProxy}, whose methods are already those. */
     private record ManagerBarrier(BarrierProxy b) implements CasesBarrier {
@@ -68,7 +58,7 @@ class ManagerBarrierCasesTest extends BarrierCasesTest {
 
     @Override
     protected CasesBarrier newBarrier(final int parties, final Duration timeout) {
-        return new ManagerBarrier(manager.barrier(parties, timeout));
+        return new ManagerBarrier(MANAGER.get().barrier(parties, timeout));
     }
 
     @Test

@@ -19,20 +19,19 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kernellib.mp.manager.BarrierProxy;
 import org.kernellib.mp.manager.DictProxy;
 import org.kernellib.mp.manager.EventProxy;
 import org.kernellib.mp.manager.ListProxy;
 import org.kernellib.mp.manager.LockProxy;
-import org.kernellib.mp.manager.Manager;
 import org.kernellib.mp.manager.NamespaceProxy;
 import org.kernellib.mp.manager.QueueProxy;
 import org.kernellib.mp.manager.ValueProxy;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.process.Task;
+import org.kernellib.mp.testing.ManagerPerClass;
 
 /**
  * CPython's {@code _TestContainers} and {@code TestSyncManagerTypes} cases
@@ -45,17 +44,8 @@ import org.kernellib.mp.process.Task;
  */
 class ManagerCasesTest {
     private static final Duration LONG = Duration.ofSeconds(120);
-    private static Manager manager;
-
-    @BeforeAll
-    static void startManager() {
-        manager = Manager.start();
-    }
-
-    @AfterAll
-    static void stopManager() {
-        manager.shutdown();
-    }
+    @RegisterExtension
+    static final ManagerPerClass MANAGER = new ManagerPerClass();
 
     /** {@code TestSyncManagerTypes.run_worker}: {@code worker} in a child process, which must exit with 0. */
     static void runWorker(final Task worker) {
@@ -79,10 +69,10 @@ class ManagerCasesTest {
 
     @Test
     void testList() {
-        ListProxy<Object> a = manager.list(range(10));
+        ListProxy<Object> a = MANAGER.get().list(range(10));
         assertEquals(range(10), a.copy());
 
-        ListProxy<Object> b = manager.list();
+        ListProxy<Object> b = MANAGER.get().list();
         assertEquals(List.of(), b.copy());
 
         b.addAll(range(5));
@@ -100,11 +90,11 @@ class ManagerCasesTest {
 
         assertEquals(range(10), a.copy());
 
-        ListProxy<ListProxy<Object>> e = manager.list(List.of(a, b));
+        ListProxy<ListProxy<Object>> e = MANAGER.get().list(List.of(a, b));
         assertEquals(List.of(range(10), List.of(0, 1, 2, 3, 4, 0, 1, 2, 3, 4)),
                 e.stream().map(ListProxy::copy).collect(Collectors.toList()));
 
-        ListProxy<ListProxy<Object>> f = manager.list(List.of(a));
+        ListProxy<ListProxy<Object>> f = MANAGER.get().list(List.of(a));
         a.add("hello");
         List<Object> expected = new ArrayList<>(range(10));
         expected.add("hello");
@@ -113,7 +103,7 @@ class ManagerCasesTest {
 
     @Test
     void testListIsinstance() {
-        ListProxy<Integer> a = manager.list();
+        ListProxy<Integer> a = MANAGER.get().list();
         // Python checks for MutableSequence and its methods; a ListProxy is a java.util.List,
         // and each of Python's methods has its List counterpart, exercised here.
         assertInstanceOf(List.class, a);
@@ -138,7 +128,7 @@ class ManagerCasesTest {
      */
     @Test
     void testListIter() {
-        ListProxy<Integer> a = manager.list(range(10));
+        ListProxy<Integer> a = MANAGER.get().list(range(10));
         Iterator<Integer> it = a.iterator();
         List<Integer> seen = new ArrayList<>();
         it.forEachRemaining(seen::add);
@@ -154,9 +144,9 @@ class ManagerCasesTest {
     void testListProxyInList() {
         List<ListProxy<Integer>> inners = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            inners.add(manager.list(range(3)));
+            inners.add(MANAGER.get().list(range(3)));
         }
-        ListProxy<ListProxy<Integer>> a = manager.list(inners);
+        ListProxy<ListProxy<Integer>> a = MANAGER.get().list(inners);
         assertEquals(List.of(range(3), range(3), range(3)),
                 a.stream().map(ListProxy::copy).collect(Collectors.toList()));
 
@@ -174,19 +164,19 @@ class ManagerCasesTest {
             assertEquals(3, a.get(i).size());
         }
 
-        ListProxy<Object> b = manager.list();
+        ListProxy<Object> b = MANAGER.get().list();
         b.add(b);
         assertEquals(1, b.size());
         assertEquals(ListProxy.class, b.get(0).getClass(), "a list may hold a proxy to itself");
         assertEquals("[(this Collection)]", b.toString(), "shown as Java shows a list holding itself");
-        DictProxy<String, Object> d = manager.dict();
+        DictProxy<String, Object> d = MANAGER.get().dict();
         d.put("me", d);
         assertEquals("{me=(this Map)}", d.toString());
     }
 
     @Test
     void testDict() {
-        DictProxy<Integer, String> d = manager.dict();
+        DictProxy<Integer, String> d = MANAGER.get().dict();
         List<Integer> indices = IntStream.range(65, 70).boxed().collect(Collectors.toList());
         for (int i : indices) {
             d.put(i, Character.toString(i));
@@ -203,7 +193,7 @@ class ManagerCasesTest {
 
     @Test
     void testDictIsinstance() {
-        DictProxy<String, Integer> a = manager.dict();
+        DictProxy<String, Integer> a = MANAGER.get().dict();
         // Python checks for MutableMapping and its methods; a DictProxy is a ConcurrentMap.
         assertInstanceOf(ConcurrentMap.class, a);
         a.putAll(Map.of("x", 1));                      // update
@@ -228,7 +218,7 @@ class ManagerCasesTest {
      */
     @Test
     void testDictIter() {
-        DictProxy<Integer, String> d = manager.dict();
+        DictProxy<Integer, String> d = MANAGER.get().dict();
         List<Integer> indices = IntStream.range(65, 70).boxed().collect(Collectors.toList());
         for (int i : indices) {
             d.put(i, Character.toString(i));
@@ -245,9 +235,9 @@ class ManagerCasesTest {
 
     @Test
     void testDictProxyNested() {
-        DictProxy<String, Integer> pets = manager.dict(ordered("ferrets", 2, "hamsters", 4));
-        DictProxy<String, Integer> supplies = manager.dict(ordered("water", 10, "feed", 3));
-        DictProxy<String, DictProxy<String, Integer>> d = manager.dict(ordered("pets", pets, "supplies", supplies));
+        DictProxy<String, Integer> pets = MANAGER.get().dict(ordered("ferrets", 2, "hamsters", 4));
+        DictProxy<String, Integer> supplies = MANAGER.get().dict(ordered("water", 10, "feed", 3));
+        DictProxy<String, DictProxy<String, Integer>> d = MANAGER.get().dict(ordered("pets", pets, "supplies", supplies));
 
         assertEquals(10, supplies.get("water"));
         assertEquals(10, d.get("supplies").get("water"));
@@ -275,12 +265,12 @@ class ManagerCasesTest {
         assertEquals(7, supplies2.get("water"), "a nested dict outlives its removal from the outer one");
         assertEquals(4, pets2.get("hamsters"));
 
-        ListProxy<DictProxy<String, Integer>> l = manager.list(List.of(pets2, supplies2));
+        ListProxy<DictProxy<String, Integer>> l = MANAGER.get().list(List.of(pets2, supplies2));
         l.get(0).put("marmots", 1);
         assertEquals(1, pets2.get("marmots"));
         assertEquals(1, l.get(0).get("marmots"));
 
-        ListProxy<Object> outer = manager.list(List.of(List.of(88, 99), l));
+        ListProxy<Object> outer = MANAGER.get().list(List.of(List.of(88, 99), l));
         assertFalse(outer.get(0) instanceof ListProxy, "a plain list is stored as a copy, not a proxy");
         assertEquals(List.of(88, 99), outer.get(0));
         @SuppressWarnings("unchecked")
@@ -297,19 +287,19 @@ class ManagerCasesTest {
 
     @Test
     void testNestedQueue() {
-        ListProxy<QueueProxy<Integer>> a = manager.list(); // a queue inside a list
-        a.add(manager.queue());
+        ListProxy<QueueProxy<Integer>> a = MANAGER.get().list(); // a queue inside a list
+        a.add(MANAGER.get().queue());
         a.get(0).put(123);
         assertEquals(123, a.get(0).get());
-        DictProxy<Integer, QueueProxy<Integer>> b = manager.dict(); // a queue inside a dict
-        b.put(0, manager.queue());
+        DictProxy<Integer, QueueProxy<Integer>> b = MANAGER.get().dict(); // a queue inside a dict
+        b.put(0, MANAGER.get().queue());
         b.get(0).put(456);
         assertEquals(456, b.get(0).get());
     }
 
     @Test
     void testNamespace() {
-        NamespaceProxy n = manager.namespace();
+        NamespaceProxy n = MANAGER.get().namespace();
         n.set("name", "Bob");
         n.set("job", "Builder");
         n.set("_hidden", "hidden");
@@ -325,7 +315,7 @@ class ManagerCasesTest {
 
     @Test
     void testEventSyncManagerTypes() {
-        EventProxy o = manager.event();
+        EventProxy o = MANAGER.get().event();
         o.set();
         runWorker(() -> {
             check(o.isSet(), "is_set");
@@ -339,7 +329,7 @@ class ManagerCasesTest {
 
     @Test
     void testLockSyncManagerTypes() {
-        LockProxy o = manager.lock();
+        LockProxy o = MANAGER.get().lock();
         runWorker(() -> {
             o.acquire();
             o.isLocked();
@@ -350,7 +340,7 @@ class ManagerCasesTest {
 
     @Test
     void testBarrierSyncManagerTypes() {
-        BarrierProxy o = manager.barrier(5);
+        BarrierProxy o = MANAGER.get().barrier(5);
         runWorker(() -> {
             check(o.parties() == 5, "parties");
             o.reset();
@@ -360,7 +350,7 @@ class ManagerCasesTest {
     /** Also {@code test_joinable_queue}: a manager's {@code JoinableQueue} is this same queue. */
     @Test
     void testQueueSyncManagerTypes() {
-        QueueProxy<Integer> o = manager.queue(2);
+        QueueProxy<Integer> o = MANAGER.get().queue(2);
         o.put(5);
         o.put(6);
         runWorker(() -> {
@@ -378,7 +368,7 @@ class ManagerCasesTest {
 
     @Test
     void testListSyncManagerTypes() {
-        ListProxy<Integer> o = manager.list();
+        ListProxy<Integer> o = MANAGER.get().list();
         o.add(5);
         runWorker(() -> {
             assertEquals(5, o.get(0));
@@ -411,7 +401,7 @@ class ManagerCasesTest {
 
     @Test
     void testDictSyncManagerTypes() {
-        DictProxy<String, Integer> o = manager.dict();
+        DictProxy<String, Integer> o = MANAGER.get().dict();
         o.put("foo", 5);
         runWorker(() -> {
             assertEquals(1, o.size());
@@ -443,7 +433,7 @@ class ManagerCasesTest {
 
     @Test
     void testValueSyncManagerTypes() {
-        ValueProxy<Integer> o = manager.value(1);
+        ValueProxy<Integer> o = MANAGER.get().value(1);
         runWorker(() -> {
             assertEquals(1, o.get());
             o.set(2);
@@ -453,7 +443,7 @@ class ManagerCasesTest {
 
     @Test
     void testNamespaceSyncManagerTypes() {
-        NamespaceProxy o = manager.namespace();
+        NamespaceProxy o = MANAGER.get().namespace();
         o.set("x", 0);
         o.set("y", 1);
         runWorker(() -> {

@@ -9,16 +9,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kernellib.mp.manager.EventProxy;
 import org.kernellib.mp.manager.LockProxy;
-import org.kernellib.mp.manager.Manager;
 import org.kernellib.mp.manager.QueueProxy;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.shared.queue.EmptyException;
 import org.kernellib.mp.shared.queue.FullException;
+import org.kernellib.mp.testing.ManagerPerClass;
 
 /**
  * CPython's {@code _TestQueue}, {@code _TestLock} and {@code _TestEvent} cases
@@ -33,26 +32,17 @@ class ManagerSyncCasesTest {
     private static final double TIMEOUT1 = 0.1;
     private static final double TIMEOUT2 = 0.1;
     private static final double NONE = -1;
-    private static Manager manager;
-
-    @BeforeAll
-    static void startManager() {
-        manager = Manager.start();
-    }
-
-    @AfterAll
-    static void stopManager() {
-        manager.shutdown();
-    }
+    @RegisterExtension
+    static final ManagerPerClass MANAGER = new ManagerPerClass();
 
     // ---- _TestQueue -------------------------------------------------------------------------
 
     @Test
     void testPut() {
         final int maxsize = 6;
-        QueueProxy<Integer> queue = manager.queue(maxsize);
-        EventProxy childCanStart = manager.event();
-        EventProxy parentCanContinue = manager.event();
+        QueueProxy<Integer> queue = MANAGER.get().queue(maxsize);
+        EventProxy childCanStart = MANAGER.get().event();
+        EventProxy parentCanContinue = MANAGER.get().event();
         Process proc = new Process(() -> {
             childCanStart.await();
             for (int i = 0; i < 6; i++) {
@@ -90,9 +80,9 @@ class ManagerSyncCasesTest {
 
     @Test
     void testGet() {
-        QueueProxy<Integer> queue = manager.queue();
-        EventProxy childCanStart = manager.event();
-        EventProxy parentCanContinue = manager.event();
+        QueueProxy<Integer> queue = MANAGER.get().queue();
+        EventProxy childCanStart = MANAGER.get().event();
+        EventProxy parentCanContinue = MANAGER.get().event();
         Process proc = new Process(() -> {
             childCanStart.await();
             for (int i = 2; i <= 5; i++) {
@@ -122,7 +112,7 @@ class ManagerSyncCasesTest {
 
     @Test
     void testFork() {
-        QueueProxy<Integer> queue = manager.queue();
+        QueueProxy<Integer> queue = MANAGER.get().queue();
         for (int i = 0; i < 10; i++) {
             queue.put(i);
         }
@@ -142,7 +132,7 @@ class ManagerSyncCasesTest {
     /** With a manager, CPython's {@code JoinableQueue} is the same {@code queue.Queue} as its {@code Queue}. */
     @Test
     void testTaskDone() {
-        QueueProxy<Integer> queue = manager.queue();
+        QueueProxy<Integer> queue = MANAGER.get().queue();
         List<Process> workers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             Process p = new Process(() -> {
@@ -170,7 +160,7 @@ class ManagerSyncCasesTest {
 
     @Test
     void testQsize() {
-        QueueProxy<Integer> q = manager.queue();
+        QueueProxy<Integer> q = MANAGER.get().queue();
         assertEquals(0, q.qsize());
         q.put(1);
         assertEquals(1, q.qsize());
@@ -186,7 +176,7 @@ class ManagerSyncCasesTest {
 
     @Test
     void testLock() {
-        LockProxy lock = manager.lock();
+        LockProxy lock = MANAGER.get().lock();
         assertTrue(lock.acquire());
         assertTrue(lock.isLocked());
         assertFalse(lock.tryAcquire());
@@ -197,7 +187,7 @@ class ManagerSyncCasesTest {
 
     @Test
     void testLockContext() {
-        LockProxy lock = manager.lock();
+        LockProxy lock = MANAGER.get().lock();
         try (LockProxy.Holding h = lock.hold()) {
             assertTrue(lock.isLocked());
         }
@@ -208,7 +198,7 @@ class ManagerSyncCasesTest {
 
     @Test
     void testEvent() {
-        EventProxy event = manager.event();
+        EventProxy event = MANAGER.get().event();
         assertFalse(event.isSet());
         assertFalse(event.await(Duration.ZERO));
         assertFalse(event.await(Duration.ofMillis(100)));
@@ -233,7 +223,7 @@ class ManagerSyncCasesTest {
     /** CPython checks only the proxy's form for the manager: {@code <EventProxy object, typeid 'Event' at ...>}. */
     @Test
     void testRepr() {
-        EventProxy event = manager.event();
+        EventProxy event = MANAGER.get().event();
         assertTrue(event.toString().startsWith("EventProxy(event #"), event.toString());
         event.set();
         assertTrue(event.toString().startsWith("EventProxy(event #"), event.toString());

@@ -13,9 +13,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.process.Process;
 import org.kernellib.mp.process.Task;
@@ -23,20 +22,12 @@ import org.kernellib.mp.shared.WaitInterruptedException;
 import org.kernellib.mp.shared.queue.EmptyException;
 import org.kernellib.mp.shared.queue.ShutDownException;
 import org.kernellib.mp.shared.sync.BrokenBarrierException;
+import org.kernellib.mp.testing.ManagerPerClass;
 
 /** Proxies used from this process and from workers they were copied to; one manager for all. */
 class ManagerTest {
-    private static Manager manager;
-
-    @BeforeAll
-    static void startManager() {
-        manager = Manager.start();
-    }
-
-    @AfterAll
-    static void stopManager() {
-        manager.shutdown();
-    }
+    @RegisterExtension
+    static final ManagerPerClass MANAGER = new ManagerPerClass();
 
     private static void runAll(final Process... ps) {
         for (Process p : ps) {
@@ -50,7 +41,7 @@ class ManagerTest {
 
     @Test
     void mergeFromTwoWorkersLosesNoUpdate() {
-        DictProxy<String, Integer> d = manager.dict();
+        DictProxy<String, Integer> d = MANAGER.get().dict();
         runAll(new Process(() -> {
             for (int i = 0; i < 300; i++) {
                 d.merge("n", 1, Integer::sum);
@@ -78,9 +69,9 @@ class ManagerTest {
 
     @Test
     void listNamespaceAndValueChangedInAWorkerAreSeenHere() {
-        ListProxy<Integer> l = manager.list(List.of(1, 2));
-        NamespaceProxy ns = manager.namespace();
-        ValueProxy<Double> v = manager.value(0.5);
+        ListProxy<Integer> l = MANAGER.get().list(List.of(1, 2));
+        NamespaceProxy ns = MANAGER.get().namespace();
+        ValueProxy<Double> v = MANAGER.get().value(0.5);
         runAll(new Process(() -> {
             l.add(3);
             l.add(0, 0);
@@ -99,7 +90,7 @@ class ManagerTest {
     /** sort and replaceAll put a changed copy back only if nothing changed the list meanwhile. */
     @Test
     void replaceAllFromTwoWorkersLosesNoUpdate() {
-        ListProxy<Integer> l = manager.list(List.of(0, 0));
+        ListProxy<Integer> l = MANAGER.get().list(List.of(0, 0));
         Task bump = () -> {
             for (int i = 0; i < 100; i++) {
                 l.replaceAll(x -> x + 1);
@@ -121,7 +112,7 @@ class ManagerTest {
         for (int i = 0; i < 40; i++) {
             local.add(i);
         }
-        ListProxy<Integer> l = manager.list(local);
+        ListProxy<Integer> l = MANAGER.get().list(local);
         java.util.Collections.reverse(l);
         java.util.Collections.reverse(local);
         assertEquals(local, l);
@@ -133,7 +124,7 @@ class ManagerTest {
 
     @Test
     void aProxyPassedAsAPoolItemReachesTheSameObject() {
-        ListProxy<String> l = manager.list();
+        ListProxy<String> l = MANAGER.get().list();
         try (Pool pool = new Pool(1)) {
             List<Boolean> added = pool.map(list -> list.add("from pid " + ProcessHandle.current().pid()), List.of(l, l));
             assertEquals(List.of(true, true), added);
@@ -144,7 +135,7 @@ class ManagerTest {
 
     @Test
     void aNestedPlainValueIsACopyButANestedProxyIsShared() {
-        DictProxy<String, Object> d = manager.dict();
+        DictProxy<String, Object> d = MANAGER.get().dict();
         d.put("plain", new ArrayList<>(List.of(1)));
         @SuppressWarnings("unchecked")
         List<Integer> copy = (List<Integer>) d.get("plain");
@@ -153,7 +144,7 @@ class ManagerTest {
         d.put("plain", copy);
         assertEquals(List.of(1, 2), d.get("plain"), "until it is reassigned");
 
-        ListProxy<Integer> inner = manager.list();
+        ListProxy<Integer> inner = MANAGER.get().list();
         d.put("shared", inner);
         runAll(new Process(() -> {
             @SuppressWarnings("unchecked")
@@ -165,20 +156,20 @@ class ManagerTest {
 
     @Test
     void managerErrorsReachTheCallerAsThemselves() {
-        ListProxy<Integer> l = manager.list();
+        ListProxy<Integer> l = MANAGER.get().list();
         assertThrows(IndexOutOfBoundsException.class, () -> l.get(5));
-        LockProxy lock = manager.lock();
+        LockProxy lock = MANAGER.get().lock();
         IllegalStateException e = assertThrows(IllegalStateException.class, lock::release);
         assertTrue(e.getMessage().contains("unlocked"), e.getMessage());
-        QueueProxy<String> q = manager.queue();
+        QueueProxy<String> q = MANAGER.get().queue();
         assertThrows(EmptyException.class, () -> q.get(Duration.ofMillis(50)));
-        NoSuchElementException missing = assertThrows(NoSuchElementException.class, () -> manager.namespace().get("x"));
+        NoSuchElementException missing = assertThrows(NoSuchElementException.class, () -> MANAGER.get().namespace().get("x"));
         assertTrue(missing.getMessage().contains("'x'"), missing.getMessage());
-        IllegalArgumentException badArg = assertThrows(IllegalArgumentException.class, () -> manager.barrier(0));
+        IllegalArgumentException badArg = assertThrows(IllegalArgumentException.class, () -> MANAGER.get().barrier(0));
         assertTrue(badArg.getMessage().contains("at least 1"), badArg.getMessage());
-        IllegalArgumentException badSize = assertThrows(IllegalArgumentException.class, () -> manager.queue(-1));
+        IllegalArgumentException badSize = assertThrows(IllegalArgumentException.class, () -> MANAGER.get().queue(-1));
         assertTrue(badSize.getMessage().contains("maxsize must be >= 0"), badSize.getMessage());
-        DictProxy<String, Object> d = manager.dict();
+        DictProxy<String, Object> d = MANAGER.get().dict();
         IllegalArgumentException notCopyable = assertThrows(IllegalArgumentException.class,
                 () -> d.put("t", new Thread()));
         assertTrue(notCopyable.getMessage().contains("cannot send an argument of the manager call put")
@@ -189,9 +180,9 @@ class ManagerTest {
     /** Python 3.13's queue.Queue.shutdown through the proxy; a get waiting in a worker ends with it. */
     @Test
     void aQueueShutDownWakesAGetWaitingInAWorkerAndRefusesPuts() {
-        QueueProxy<String> q = manager.queue(1);
-        QueueProxy<String> results = manager.queue();
-        EventProxy waiting = manager.event();
+        QueueProxy<String> q = MANAGER.get().queue(1);
+        QueueProxy<String> results = MANAGER.get().queue();
+        EventProxy waiting = MANAGER.get().event();
         Process getter = new Process(() -> {
             waiting.set();
             try {
@@ -209,7 +200,7 @@ class ManagerTest {
         getter.join();
         assertThrows(ShutDownException.class, () -> q.put("late"));
 
-        QueueProxy<String> full = manager.queue(2);
+        QueueProxy<String> full = MANAGER.get().queue(2);
         full.put("a");
         full.put("b");
         full.shutdown();
@@ -221,11 +212,11 @@ class ManagerTest {
 
     @Test
     void lockEventQueueAndBarrierWorkAcrossProcesses() {
-        LockProxy lock = manager.lock();
-        EventProxy go = manager.event();
-        QueueProxy<String> q = manager.queue();
-        BarrierProxy b = manager.barrier(2);
-        ValueProxy<Integer> counter = manager.value(0);
+        LockProxy lock = MANAGER.get().lock();
+        EventProxy go = MANAGER.get().event();
+        QueueProxy<String> q = MANAGER.get().queue();
+        BarrierProxy b = MANAGER.get().barrier(2);
+        ValueProxy<Integer> counter = MANAGER.get().value(0);
         Process p = new Process(() -> {
             b.await();
             go.await();
@@ -260,7 +251,7 @@ class ManagerTest {
 
     @Test
     void anInterruptedAcquireDoesNotTakeTheLock() throws Exception {
-        LockProxy lock = manager.lock();
+        LockProxy lock = MANAGER.get().lock();
         assertTrue(lock.acquire());
         Throwable[] seen = new Throwable[1];
         Thread waiter = new Thread(() -> {
