@@ -85,7 +85,13 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
                 int port = Integer.parseInt(a.substring(a.indexOf(':') + 1));
                 servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), addresses, port));
             }
-            Cluster c = join(addresses, servers);
+            Cluster c;
+            WarningLogger.joiningServersStillBooting = true;
+            try {
+                c = join(addresses, servers);
+            } finally {
+                WarningLogger.joiningServersStillBooting = false;
+            }
             c.awaitServers(n);
             return c;
         } catch (RuntimeException | Error e) {
