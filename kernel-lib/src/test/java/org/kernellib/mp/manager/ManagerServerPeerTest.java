@@ -37,7 +37,9 @@ class ManagerServerPeerTest {
         try {
             server.start();
             long end = System.nanoTime() + 30_000_000_000L;
-            while (!Files.exists(socket) && System.nanoTime() < end) {
+            // The server binds, then makes the socket 0600: open it up only after that, or the
+            // server's chmod undoes ours (the impostor then got "Permission denied" in one CI run).
+            while (!isPrivate(socket) && System.nanoTime() < end) {
                 Thread.sleep(10);
             }
             Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwxrwx")); // the failed wall
@@ -58,6 +60,14 @@ class ManagerServerPeerTest {
             assertFalse(server.isAlive(), "the manager took this user's shutdown call");
         } finally {
             RuntimeDir.deleteTree(dir);
+        }
+    }
+
+    private static boolean isPrivate(final Path socket) {
+        try {
+            return Files.getPosixFilePermissions(socket).equals(PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException notYet) {
+            return false;
         }
     }
 }
