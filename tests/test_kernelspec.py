@@ -10,10 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from jupyter_client.manager import KernelManager
 
 from test_cell_code import run
+from test_nested_processes import kc  # noqa: F401  (the module's kernel client fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 KERNEL = "java-multiprocessing"
@@ -53,16 +52,6 @@ def test_the_kernelspec_has_the_cluster_jars_and_ignites_module_options(tmp_path
     assert set(omitted.split(os.pathsep)) <= set(class_path)
 
 
-@pytest.fixture(scope="module")
-def kc():
-    km = KernelManager(kernel_name=KERNEL)
-    km.start_kernel()
-    client = km.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=120)
-    yield client
-    client.stop_channels()
-    km.shutdown_kernel()
 
 
 def test_the_kernel_can_run_an_ignite_node_with_no_set_up_cell(kc):
