@@ -95,7 +95,7 @@ public final class QueueWriters {
         for (int i = 0; i < WRITER_SLOTS; i++) {
             int slot = WRITER_SLOTS_OFFSET + i * WRITER_SLOT_LENGTH;
             int pid = f.getIntVolatile(slot);
-            if (pid != 0 && !RingBuffer.isDead(pid, f.getIntVolatile(slot + WRITER_SLOT_START_OFFSET))) {
+            if (pid != 0 && !StartStamp.isDead(pid, f.getIntVolatile(slot + WRITER_SLOT_START_OFFSET))) {
                 return true;
             }
         }
@@ -108,7 +108,7 @@ public final class QueueWriters {
             for (int i = 0; i < WRITER_SLOTS; i++) {
                 int slot = WRITER_SLOTS_OFFSET + i * WRITER_SLOT_LENGTH;
                 int pid = f.getIntVolatile(slot);
-                if (pass == 1 && pid != 0 && RingBuffer.isDead(pid, f.getIntVolatile(slot + WRITER_SLOT_START_OFFSET))) {
+                if (pass == 1 && pid != 0 && StartStamp.isDead(pid, f.getIntVolatile(slot + WRITER_SLOT_START_OFFSET))) {
                     // A dead process's slot: zero its stamp first, as the identity protocol says.
                     f.setIntVolatile(slot + WRITER_SLOT_START_OFFSET, 0);
                     if (f.compareAndSetInt(slot, pid, 0)) {
@@ -116,7 +116,7 @@ public final class QueueWriters {
                     }
                 }
                 if (pid == 0 && f.compareAndSetInt(slot, 0, PID)) {
-                    f.setIntRelease(slot + WRITER_SLOT_START_OFFSET, RingBuffer.START_STAMP);
+                    f.setIntRelease(slot + WRITER_SLOT_START_OFFSET, StartStamp.OWN);
                     return slot;
                 }
             }

@@ -13,7 +13,6 @@ import static org.kernellib.mp.shared.queue.QueueDescriptor.RECORD_RESERVER_STAR
 import static org.kernellib.mp.shared.queue.QueueDescriptor.RING_OFFSET;
 import static org.kernellib.mp.shared.queue.QueueDescriptor.TAIL_OFFSET;
 
-import org.kernellib.mp.shared.memory.ProcessIdentity;
 import org.kernellib.mp.shared.memory.SharedFile;
 
 /**
@@ -78,9 +77,8 @@ final class RingBuffer {
     /** Returned by {@link #tryClaimWrite(int, int, boolean)} when there is no room now. */
     static final int FULL = -1;
 
-    /** This process's start stamp as records carry it (never 0). */
-    static final int START_STAMP = startStamp(ProcessIdentity.START_MILLIS);
-    private static final int PID = (int) ProcessIdentity.PID;
+    private static final int START_STAMP = StartStamp.OWN;
+    private static final int PID = StartStamp.OWN_PID;
 
     private final SharedFile file;
     private final int capacity;
@@ -350,7 +348,7 @@ final class RingBuffer {
         if (file.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH) {
             int signed = file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET);
             if (signed < 0) {
-                return isDead(-signed, file.getIntPlain(record + RECORD_RESERVER_START_OFFSET));
+                return StartStamp.isDead(-signed, file.getIntPlain(record + RECORD_RESERVER_START_OFFSET));
             }
         }
         return Announcements.takenOnlyByDead(file, position);
@@ -363,7 +361,7 @@ final class RingBuffer {
     void recoverReclaimFlag() {
         final SharedFile f = file;
         int holder = f.getIntVolatile(RECLAIM_FLAG_OFFSET);
-        if (holder != 0 && isDead(holder, f.getIntVolatile(RECLAIM_START_OFFSET))) {
+        if (holder != 0 && StartStamp.isDead(holder, f.getIntVolatile(RECLAIM_START_OFFSET))) {
             f.setIntPlain(RECLAIM_START_OFFSET, 0);
             f.compareAndSetInt(RECLAIM_FLAG_OFFSET, holder, 0);
         }
@@ -393,7 +391,7 @@ final class RingBuffer {
         int pid = Math.max(0, reserverPid(record, index));
         int[] dead;
         if (pid > 0) {
-            if (!isDead(pid, f.getIntPlain(record + RECORD_RESERVER_START_OFFSET))) {
+            if (!StartStamp.isDead(pid, f.getIntPlain(record + RECORD_RESERVER_START_OFFSET))) {
                 return 0;
             }
             dead = new int[] {pid, align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET)), 0};
@@ -467,31 +465,5 @@ final class RingBuffer {
     /** True when nothing is committed or reserved beyond the consumers' claim. */
     boolean isEmpty() {
         return file.getLongVolatile(TAIL_OFFSET) == file.getLongVolatile(CLAIM_OFFSET);
-    }
-
-    /** The low 32 bits of a start time in epoch milliseconds, 0 replaced by 1 (0 means unknown). */
-    static int startStamp(final long startMillis) {
-        int stamp = (int) startMillis;
-        return stamp == 0 ? 1 : stamp;
-    }
-
-    /**
-     * True when process {@code pid} certainly no longer runs: gone, a zombie, or the pid now names
-     * a process started at another time than {@code stamp} says (pid reuse). A stamp of 0 means
-     * unknown: then only the pid's existence counts. This process's own pid is never dead.
-     */
-    static boolean isDead(final int pid, final int stamp) {
-        if (pid == PID) {
-            return false;
-        }
-        if (ProcessIdentity.isDead((long) pid << 32, 0)) {
-            return true;
-        }
-        if (stamp == 0) {
-            return false;
-        }
-        return ProcessHandle.of(pid)
-                .map(h -> !h.isAlive() || startStamp(h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L)) != stamp)
-                .orElse(true);
     }
 }
