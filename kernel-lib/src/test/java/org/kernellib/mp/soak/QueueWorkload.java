@@ -36,14 +36,8 @@ final class QueueWorkload extends Workload {
     private long duplicated;
     private long uncertain;
     private long stalledRounds;
+    /** The largest {@code qsize()} after a drained round: kills at any instruction must leave it exact (0). */
     private long leftInQueue;
-    /**
-     * The most {@code qsize()} exceeded, after a drained round, one count per consumer killed in
-     * that round. A consumer gives its record back and then uncounts it; one killed between the
-     * two (a few instructions) leaves the count one too high, and nothing can tell that record
-     * from one it uncounted (README, "Reliability under faults"). Any other excess is a bug.
-     */
-    private long excessInQueue;
     private int rounds;
 
     @Override
@@ -96,7 +90,6 @@ final class QueueWorkload extends Workload {
         }
         long limit = System.nanoTime() + ROUND_LIMIT.toNanos();
         boolean stalled = false;
-        int consumersKilled = 0;
         while (true) {
             boolean producing = false;
             for (int p = 0; p < PRODUCERS; p++) {
@@ -124,7 +117,6 @@ final class QueueWorkload extends Workload {
                     continue;
                 }
                 boolean normal = joinCounted(consumers[c]);
-                consumersKilled += normal ? 0 : 1;
                 consumers[c] = normal ? null : startConsumer(seen, stop, b, c);
                 consuming |= consumers[c] != null;
             }
@@ -140,9 +132,7 @@ final class QueueWorkload extends Workload {
         }
         rounds++;
         stalledRounds += stalled ? 1 : 0;
-        int left = stalled ? 0 : queue.qsize();
-        leftInQueue = Math.max(leftInQueue, left);
-        excessInQueue = Math.max(excessInQueue, left - consumersKilled);
+        leftInQueue = Math.max(leftInQueue, stalled ? 0 : queue.qsize());
         tally(acked, seen, unsure);
         base += items + 1;
         acked.unlink();
@@ -202,8 +192,7 @@ final class QueueWorkload extends Workload {
         rows.add(Row.atMost(name(), "items lost", lost, deaths()));
         rows.add(Row.exactly(name(), "items duplicated", duplicated, 0));
         rows.add(Row.exactly(name(), "rounds stalled (no progress for 60 s)", stalledRounds, 0));
-        rows.add(Row.info(name(), "qsize() after a drained round, at most", leftInQueue));
-        rows.add(Row.exactly(name(), "qsize() past one per consumer killed in its round", Math.max(0, excessInQueue), 0));
+        rows.add(Row.exactly(name(), "qsize() after a drained round, at most", leftInQueue, 0));
         rows.addAll(commonRows());
         return rows;
     }

@@ -278,7 +278,7 @@ final class Announcements {
      * size: it starts at c, or it starts before c and wraps, so that c is the ring's start where
      * its record went after its padding.
      */
-    private static boolean mayCover(final long tail, final long c, final int capacity) {
+    static boolean mayCover(final long tail, final long c, final int capacity) {
         return tail == c || tail >= 0 && tail < c && tail + toEnd(tail, capacity) == c;
     }
 

@@ -24,11 +24,11 @@ public final class JoinableQueue<E> extends Queue<E> {
     }
 
     public static <E> JoinableQueue<E> create(final int maxsize) {
-        return new JoinableQueue<>(allocate(QueueDescriptor.KIND_JOINABLE, maxsize, QueueDescriptor.DEFAULT_CAPACITY));
+        return new JoinableQueue<>(QueueDescriptor.allocate(QueueDescriptor.KIND_JOINABLE, maxsize, QueueDescriptor.DEFAULT_CAPACITY));
     }
 
     public static <E> JoinableQueue<E> create(final int maxsize, final int capacityBytes) {
-        return new JoinableQueue<>(allocate(QueueDescriptor.KIND_JOINABLE, maxsize, capacityBytes));
+        return new JoinableQueue<>(QueueDescriptor.allocate(QueueDescriptor.KIND_JOINABLE, maxsize, capacityBytes));
     }
 
     /** Marks one element taken with get as processed. */

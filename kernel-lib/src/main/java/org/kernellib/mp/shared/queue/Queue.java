@@ -35,15 +35,15 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * waiting behind a record that a live producer does not commit gets {@link EmptyException} at its
  * deadline, never a hang. A consumer killed between taking a record and releasing it loses that
  * item; producers waiting for room give its space back. A process killed while reclaiming space is
- * detected and the next reclaimer walks on. {@link #qsize()} counts an item of an unbounded
- * queue from the instruction before its record names its producer, so a producer killed before
- * then is not counted, one killed after is uncounted when its record is skipped. Gaps that
- * remain: a JoinableQueue producer killed between counting its task and committing leaves the
- * unfinished count one too high; a bounded queue counts an item before it reserves its record
+ * detected and the next reclaimer walks on. {@link #qsize()} of an unbounded queue stays exact
+ * whatever instruction a producer, consumer or recoverer is killed at ({@link ItemCounts}). Gaps
+ * that remain: a JoinableQueue producer killed between counting its task and committing leaves
+ * the unfinished count one too high; a bounded queue counts an item before it reserves its record
  * (the count is the bound), so a process killed while waiting for room, or in the instructions
- * before its reservation, keeps its place in the count; and when more than 64 operations run at
+ * before its reservation, keeps its place in the count, and a consumer killed between giving its
+ * record back and uncounting leaves it one too high; and when more than 64 operations run at
  * once (every slot taken), a process killed in a window of its operation leaves a record no one
- * can name, as before the slots (consumers time out with a clear error).
+ * can name, as before the slots (consumers time out with a clear error), and its count one off.
  */
 public class Queue<E> extends MappedObject {
     private static final long serialVersionUID = 1L;
@@ -63,7 +63,7 @@ public class Queue<E> extends MappedObject {
         super(file);
         this.kind = kind;
         this.maxsize = file.getIntPlain(QueueDescriptor.MAX_SIZE_OFFSET);
-        this.ring = new RingBuffer(file, file.getIntPlain(QueueDescriptor.CAPACITY_OFFSET));
+        this.ring = new RingBuffer(file, file.getIntPlain(QueueDescriptor.CAPACITY_OFFSET), maxsize == 0);
     }
 
     /** An unbounded queue with the default 1 MiB ring. */
@@ -73,34 +73,13 @@ public class Queue<E> extends MappedObject {
 
     /** A queue of at most {@code maxsize} elements (0 = unbounded), default ring. */
     public static <E> Queue<E> create(final int maxsize) {
-        return new Queue<>(allocate(QueueDescriptor.KIND_QUEUE, maxsize, QueueDescriptor.DEFAULT_CAPACITY),
+        return new Queue<>(QueueDescriptor.allocate(QueueDescriptor.KIND_QUEUE, maxsize, QueueDescriptor.DEFAULT_CAPACITY),
                 QueueDescriptor.KIND_QUEUE);
     }
 
     /** A queue of at most {@code maxsize} elements with a ring of {@code capacityBytes} (rounded up to a power of two). */
     public static <E> Queue<E> create(final int maxsize, final int capacityBytes) {
-        return new Queue<>(allocate(QueueDescriptor.KIND_QUEUE, maxsize, capacityBytes), QueueDescriptor.KIND_QUEUE);
-    }
-
-    static SharedFile allocate(final int kind, final int maxsize, final int capacityBytes) {
-        if (maxsize < 0) {
-            throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
-        }
-        if (capacityBytes < QueueDescriptor.MIN_CAPACITY || capacityBytes > QueueDescriptor.MAX_CAPACITY) {
-            throw new IllegalArgumentException("queue capacity must be between " + QueueDescriptor.MIN_CAPACITY + " and "
-                    + QueueDescriptor.MAX_CAPACITY + " bytes, got " + capacityBytes);
-        }
-        int capacity = Integer.highestOneBit(capacityBytes);
-        if (capacity < capacityBytes) {
-            capacity <<= 1;
-        }
-        SharedFile f = SharedFile.create(QueueDescriptor.kindName(kind).toLowerCase(),
-                (long) QueueDescriptor.RING_OFFSET + capacity);
-        f.setIntPlain(QueueDescriptor.KIND_OFFSET, kind);
-        f.setIntPlain(QueueDescriptor.CAPACITY_OFFSET, capacity);
-        f.setIntPlain(QueueDescriptor.MAX_SIZE_OFFSET, maxsize);
-        f.setIntRelease(QueueDescriptor.MAGIC_OFFSET, QueueDescriptor.MAGIC);
-        return f;
+        return new Queue<>(QueueDescriptor.allocate(QueueDescriptor.KIND_QUEUE, maxsize, capacityBytes), QueueDescriptor.KIND_QUEUE);
     }
 
     // ---- put ----------------------------------------------------------------------------------
@@ -157,8 +136,8 @@ public class Queue<E> extends MappedObject {
         long deadline = Long.MIN_VALUE; // computed on first wait only
         Backoff backoff = null;
         // 1. An item slot when maxsize > 0: counted (qsize) before the record is reserved. An
-        //    unbounded queue counts the item in the instruction before its record names its
-        //    producer, so that a recoverer knows whether a dead producer's item was counted.
+        //    unbounded queue counts the item after reserving, before its record names its
+        //    producer, in a way a recoverer can read back (ItemCounts).
         if (maxsize > 0) {
             while (true) {
                 int n = file.getIntVolatile(ITEMS_OFFSET);
@@ -183,7 +162,7 @@ public class Queue<E> extends MappedObject {
             }
         }
         // 2. Ring space.
-        int record = ring.tryClaimWrite(size, slot, maxsize == 0);
+        int record = ring.tryClaimWrite(size, slot);
         if (record < 0) {
             try {
                 if (backoff == null) {
@@ -192,7 +171,7 @@ public class Queue<E> extends MappedObject {
                 }
                 backoff.reset();
                 long nextCheck = RECLAIM_CHECK_NANOS;
-                while ((record = ring.tryClaimWrite(size, slot, maxsize == 0)) < 0) {
+                while ((record = ring.tryClaimWrite(size, slot)) < 0) {
                     QueueShutdown.refuseIfShutDown(this, "put to");
                     if (backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
@@ -231,8 +210,14 @@ public class Queue<E> extends MappedObject {
             committed = true;
         } finally {
             if (!committed) {
+                boolean countedInSlot = maxsize == 0 && slot != Announcements.OVERFLOW;
+                if (countedInSlot) {
+                    ItemCounts.uncountOwnPut(file, slot); // first: the slot then says "not counted"
+                }
                 ring.commitAsPadding(record);
-                file.getAndAddInt(ITEMS_OFFSET, -1);
+                if (!countedInSlot) {
+                    file.getAndAddInt(ITEMS_OFFSET, -1);
+                }
             }
         }
     }
@@ -279,17 +264,29 @@ public class Queue<E> extends MappedObject {
             try {
                 return (E) ItemCodec.read(file, record + RingBuffer.HEADER, ring.payloadLength(record));
             } finally {
-                releaseTaken(record);
+                releaseTaken(record, slot);
             }
         } finally {
             ring.endLease(slot);
         }
     }
 
-    /** Gives a taken record's space back and uncounts its item. */
-    final void releaseTaken(final int record) {
-        ring.release(record);
-        file.getAndAddInt(ITEMS_OFFSET, -1);
+    /**
+     * Uncounts a taken record's item and gives its space back. An unbounded queue uncounts first,
+     * in the slot the get leased, where a reclaimer reads whether a killed consumer got that far;
+     * a bounded queue's count is its bound, and it frees the space first.
+     */
+    final void releaseTaken(final int record, final int slot) {
+        if (maxsize == 0) {
+            ItemCounts.countTake(file, slot);
+            if (QueueFaults.PAUSE_AFTER_UNCOUNT) {
+                QueueFaults.pause("AFTER-UNCOUNT");
+            }
+            ring.release(record);
+        } else {
+            ring.release(record);
+            file.getAndAddInt(ITEMS_OFFSET, -1);
+        }
         ring.reclaimIfDue();
     }
 
@@ -351,12 +348,11 @@ public class Queue<E> extends MappedObject {
 
     /** Gives up the record at the claim position if its producer died mid-put, uncounting its item (slow). */
     final boolean skipDeadProducer() {
-        int skipped = ring.skipDeadReservation();
-        if (skipped == 0) {
+        if (!ring.skipDeadReservation()) {
             return false;
         }
-        if (skipped > 0 || maxsize > 0) {
-            file.getAndAddInt(ITEMS_OFFSET, -1); // the dead producer's item will never come
+        if (maxsize > 0) {
+            file.getAndAddInt(ITEMS_OFFSET, -1); // counted before the reservation; it will never come
         }
         return true;
     }
@@ -366,7 +362,7 @@ public class Queue<E> extends MappedObject {
         ring.recoverReclaimFlag();
         int lost = ring.reclaimFromDeadConsumers();
         if (lost > 0) {
-            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along
+            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along, counted here
         }
     }
 
@@ -384,7 +380,7 @@ public class Queue<E> extends MappedObject {
 
     /** Approximate number of elements (put and not yet taken). */
     public int qsize() {
-        return Math.max(0, file.getIntVolatile(ITEMS_OFFSET));
+        return Math.max(0, maxsize > 0 ? file.getIntVolatile(ITEMS_OFFSET) : ItemCounts.total(file));
     }
 
     /** True when no element is waiting (a snapshot). */

@@ -1,5 +1,7 @@
 package org.kernellib.mp.shared.queue;
 
+import org.kernellib.mp.shared.memory.SharedFile;
+
 /**
  * Memory layout of a shared {@link Queue}: a header, counters on their own cache lines, then a
  * ring of variable-length records ({@link RingBuffer} holds the protocol that moves them).
@@ -26,7 +28,8 @@ package org.kernellib.mp.shared.queue;
  *  |          Reclaim flag (0 free, else the holder's pid)         | 200  CAS
  *  |     Reclaimer start stamp (0 = not written yet, see below)    | 204  flag holder only
  *  +===============================================================+
- *  |           Items: put and not yet got (qsize, maxsize)         | 256  all, getAndAdd
+ *  |  Items: put and not yet got (bounded queues; for unbounded     | 256  all, getAndAdd
+ *  |  ones, operations without a slot: see ItemCounts)             |
  *  +===============================================================+
  *  |        Unfinished tasks (JoinableQueue: put minus taskDone)   | 320  all, getAndAdd
  *  |                           (64 bits)                           |
@@ -58,9 +61,16 @@ package org.kernellib.mp.shared.queue;
  *  +---------------------------------------------------------------+
  *  |  Consumer: claim position about to be taken, -1 = none        | +24  owner only
  *  |                           (64 bits)                           |
- *  |                    32 bytes reserved                          | +32
+ *  +---------------------------------------------------------------+
+ *  |  Puts: items this slot's puts counted (unbounded queues)      | +32  owner only*
+ *  |  Put mark: what Puts becomes once the put in flight counts    | +36  owner only
+ *  |  Takes: items this slot's gets uncounted (unbounded queues)   | +40  owner only*
+ *  |  Take mark: what Takes becomes once the get in flight uncounts| +44  owner only
+ *  |                    16 bytes reserved                          | +48
  *  +---------------------------------------------------------------+
  * </pre>
+ * (*) and, for a dead owner, whoever holds the reclaim flag ({@link ItemCounts}). A slot taken
+ * over keeps its counters: they are part of the queue's count.
  *
  * <p>Positions only grow (64 bits never wrap in practice): a record's place in the ring is
  * {@code position & (capacity - 1)}, and comparing positions instead of ring offsets rules out
@@ -149,6 +159,10 @@ final class QueueDescriptor {
     static final int SLOT_TAIL_OFFSET = 8;
     static final int SLOT_NEED_OFFSET = 16;
     static final int SLOT_CLAIM_OFFSET = 24;
+    static final int SLOT_PUTS_OFFSET = 32;
+    static final int SLOT_PUT_MARK_OFFSET = 36;
+    static final int SLOT_TAKES_OFFSET = 40;
+    static final int SLOT_TAKE_MARK_OFFSET = 44;
 
     static final int RING_OFFSET = ANNOUNCE_SLOTS_OFFSET + ANNOUNCE_SLOTS * ANNOUNCE_SLOT_LENGTH; // 4672
 
@@ -172,6 +186,28 @@ final class QueueDescriptor {
     static final int MAX_CAPACITY = 1 << 30;
 
     private QueueDescriptor() {
+    }
+
+    /** A new queue file: its header written, magic last. */
+    static SharedFile allocate(final int kind, final int maxsize, final int capacityBytes) {
+        if (maxsize < 0) {
+            throw new IllegalArgumentException("maxsize must be >= 0 (0 = unbounded), got " + maxsize);
+        }
+        if (capacityBytes < MIN_CAPACITY || capacityBytes > MAX_CAPACITY) {
+            throw new IllegalArgumentException("queue capacity must be between " + MIN_CAPACITY + " and "
+                    + MAX_CAPACITY + " bytes, got " + capacityBytes);
+        }
+        int capacity = Integer.highestOneBit(capacityBytes);
+        if (capacity < capacityBytes) {
+            capacity <<= 1;
+        }
+        SharedFile f = SharedFile.create(kindName(kind).toLowerCase(),
+                (long) RING_OFFSET + capacity);
+        f.setIntPlain(KIND_OFFSET, kind);
+        f.setIntPlain(CAPACITY_OFFSET, capacity);
+        f.setIntPlain(MAX_SIZE_OFFSET, maxsize);
+        f.setIntRelease(MAGIC_OFFSET, MAGIC);
+        return f;
     }
 
     static String kindName(final int kind) {

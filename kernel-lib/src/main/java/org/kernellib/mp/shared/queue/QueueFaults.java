@@ -29,6 +29,12 @@ final class QueueFaults {
     static final boolean PAUSE_AFTER_CLAIM_CAS = POINT.equals("afterClaimCas");
     /** Pause while a record is given back: its body zeroed (signature gone), its state not yet. */
     static final boolean PAUSE_MID_RELEASE = POINT.equals("midRelease");
+    /** Pause in a put of an unbounded queue after counting its item, before its record names it. */
+    static final boolean PAUSE_AFTER_COUNT = POINT.equals("afterCount");
+    /** Pause in a get of an unbounded queue after uncounting its item, before giving its record back. */
+    static final boolean PAUSE_AFTER_UNCOUNT = POINT.equals("afterUncount");
+    /** Pause in a recovery after uncounting a dead producer's item, before publishing its record as padding. */
+    static final boolean PAUSE_BEFORE_PADDING = POINT.equals("beforePadding");
     private static final long PAUSE_MILLIS = Long.getLong("org.kernellib.mp.queue.pauseMillis", 60_000);
     private static final String PAUSE_THREAD = System.getProperty("org.kernellib.mp.queue.pauseThread", "");
 

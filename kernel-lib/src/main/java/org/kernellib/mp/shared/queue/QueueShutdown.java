@@ -91,7 +91,7 @@ final class QueueShutdown {
             int record;
             while ((record = ring.tryClaimRead(slot)) != RingBuffer.EMPTY) {
                 if (record >= 0) {
-                    q.releaseTaken(record);
+                    q.releaseTaken(record, slot);
                     dropped++;
                     continue;
                 }

@@ -84,12 +84,15 @@ final class RingBuffer {
     private final int capacity;
     private final int mask;
     private final Announcements announcements;
+    /** Unbounded queues: the ring counts items, in the announcement slots ({@link ItemCounts}). */
+    private final boolean countsItems;
     /** The highest tail this handle has read; a hint that spares most reads of the producers' line. */
     private volatile long tailSeen;
 
-    RingBuffer(final SharedFile file, final int capacity) {
+    RingBuffer(final SharedFile file, final int capacity, final boolean countsItems) {
         this.file = file;
         this.capacity = capacity;
+        this.countsItems = countsItems;
         this.mask = capacity - 1;
         this.announcements = Announcements.of(file);
     }
@@ -111,11 +114,10 @@ final class RingBuffer {
      * Reserves a record for {@code payload} bytes and stamps it with this process's identity.
      *
      * @param slot from {@link #lease()}
-     * @param countItem add one to the queue's item count just before the record names its producer
      * @return the file offset of the record (its payload starts {@link #HEADER} bytes later), or
      *         {@link #FULL}
      */
-    int tryClaimWrite(final int payload, final int slot, final boolean countItem) {
+    int tryClaimWrite(final int payload, final int slot) {
         final SharedFile f = file;
         final int length = align(HEADER + payload);
         boolean reclaimed = false;
@@ -137,6 +139,9 @@ final class RingBuffer {
                 reclaimed = true;
                 continue;
             }
+            if (countsItems) {
+                ItemCounts.markPut(f, slot);
+            }
             Announcements.announceTail(f, slot, tail, need);
             announced = true;
             if (f.compareAndSetLong(TAIL_OFFSET, tail, tail + need)) {
@@ -155,8 +160,11 @@ final class RingBuffer {
                 int record = RING_OFFSET + index;
                 f.setIntPlain(record + RECORD_LENGTH_OFFSET, payload);
                 f.setIntPlain(record + RECORD_RESERVER_START_OFFSET, START_STAMP);
-                if (countItem) {
-                    f.getAndAddInt(ITEMS_OFFSET, 1); // adjacent to the pid: named means counted
+                if (countsItems) {
+                    ItemCounts.countPut(f, slot); // before the pid: named means counted
+                    if (QueueFaults.PAUSE_AFTER_COUNT) {
+                        QueueFaults.pause("AFTER-COUNT");
+                    }
                 }
                 f.setIntRelease(record + RECORD_RESERVER_PID_OFFSET, PID);
                 return record;
@@ -164,7 +172,7 @@ final class RingBuffer {
         }
     }
 
-    /** Publishes a record reserved by {@link #tryClaimWrite(int, int, boolean)}. */
+    /** Publishes a record reserved by {@link #tryClaimWrite(int, int)}. */
     void commit(final int record) {
         file.setIntRelease(record, align(HEADER + file.getIntPlain(record + RECORD_LENGTH_OFFSET)));
     }
@@ -179,7 +187,7 @@ final class RingBuffer {
     /**
      * A slot for one put or get: its announcements must stay put from its compare-and-set until
      * the record names its owner (a put) or is released (a get). Pass it to
-     * {@link #tryClaimWrite(int, int, boolean)} or {@link #tryClaimRead(int)}; end it with
+     * {@link #tryClaimWrite(int, int)} or {@link #tryClaimRead(int)}; end it with
      * {@link #endLease(int)} when the operation is over.
      */
     int lease() {
@@ -215,6 +223,9 @@ final class RingBuffer {
             int state = f.getIntVolatile(RING_OFFSET + index);
             if (state <= 0) {
                 return emptyHanded(slot, announced, IN_PROGRESS); // reserved, not committed yet
+            }
+            if (countsItems) {
+                ItemCounts.markTake(f, slot);
             }
             Announcements.announceClaim(f, slot, claim);
             announced = true;
@@ -289,7 +300,8 @@ final class RingBuffer {
      * Advances the head as {@link #tryReclaim()} does, and also over records whose consumer died
      * between taking and releasing them (slow: reads /proc; call only after waiting for room).
      *
-     * @return how many items such records held (they are lost), or 0
+     * @return how many items such records held (they are lost) that the queue's items word
+     *         still counts (a bounded queue's, or those of consumers that ran without a slot)
      */
     int reclaimFromDeadConsumers() {
         return tryReclaim(true);
@@ -316,9 +328,11 @@ final class RingBuffer {
                     }
                     state = f.getIntVolatile(record); // its consumer may have finished meanwhile
                     if (state > 0) {
-                        boolean item = f.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH;
+                        if (f.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH
+                                && !(countsItems && ItemCounts.uncountDeadTake(f, head, signer(record)))) {
+                            lost++;
+                        }
                         consume(record, state);
-                        lost += item ? 1 : 0;
                         state = -state;
                     }
                 }
@@ -354,6 +368,11 @@ final class RingBuffer {
         return Announcements.takenOnlyByDead(file, position);
     }
 
+    /** The pid that signed a taken record as its consumer, or 0 when it names none (yet, or any more). */
+    private int signer(final int record) {
+        return Math.max(0, -file.getIntAcquire(record + RECORD_RESERVER_PID_OFFSET));
+    }
+
     /**
      * Frees the reclaim flag if the process holding it died mid-walk (slow: call only after
      * waiting a while for room). Without this a killed consumer could leave producers waiting forever.
@@ -373,42 +392,42 @@ final class RingBuffer {
      * waiting a while). The reserver is known from the record once it wrote its pid there, else
      * from the announcements (see the class comment).
      *
-     * @return when its record was given up, the dead reserver's pid if the record named it (its
-     *         item was counted, if the queue counts at naming) or minus its pid if only its
-     *         announcement did (not counted then); else 0
+     * @return whether its record was given up (an unbounded queue's count is then corrected; a
+     *         bounded queue's count, taken before the reservation, is the caller's to correct)
      */
-    int skipDeadReservation() {
+    boolean skipDeadReservation() {
         final SharedFile f = file;
         final long claim = f.getLongVolatile(CLAIM_OFFSET);
         if (claim >= f.getLongVolatile(TAIL_OFFSET)) {
-            return 0;
+            return false;
         }
         final int index = (int) (claim & mask);
         final int record = RING_OFFSET + index;
         if (f.getIntVolatile(record) > 0) {
-            return 0; // committed meanwhile
+            return false; // committed meanwhile
         }
         int pid = Math.max(0, reserverPid(record, index));
         int[] dead;
         if (pid > 0) {
             if (!StartStamp.isDead(pid, f.getIntPlain(record + RECORD_RESERVER_START_OFFSET))) {
-                return 0;
+                return false;
             }
             dead = new int[] {pid, align(HEADER + f.getIntPlain(record + RECORD_LENGTH_OFFSET)), 0};
         } else {
             dead = Announcements.deadReservationAt(f, capacity, claim);
             if (dead == null) {
-                return 0;
+                return false;
             }
         }
-        return publishAsPadding(claim, pid, dead) ? (pid > 0 ? pid : -dead[0]) : 0;
+        return publishAsPadding(claim, pid, dead);
     }
 
     /**
      * Under the reclaim flag: if the claim position still stands at {@code claim} and the record
      * there is unpublished and still names {@code pid} (or no one, for 0), writes it as padding of
      * {@code layout[1]} bytes and the record at the ring's start after it as padding of
-     * {@code layout[2]} bytes (when not 0), that one first.
+     * {@code layout[2]} bytes (when not 0), that one first; uncounts the dead producer's item
+     * first when it counted it ({@link ItemCounts}).
      */
     private boolean publishAsPadding(final long claim, final int pid, final int[] layout) {
         final SharedFile f = file;
@@ -426,10 +445,17 @@ final class RingBuffer {
                     || Math.max(0, reserverPid(record, index)) != pid) {
                 return false;
             }
+            boolean countedWithoutSlot = countsItems && !ItemCounts.uncountDeadPut(f, capacity, claim, pid) && pid > 0;
+            if (QueueFaults.PAUSE_BEFORE_PADDING) {
+                QueueFaults.pause("BEFORE-PADDING");
+            }
             if (layout[2] != 0) {
                 writePadding(RING_OFFSET, layout[2]);
             }
             writePadding(record, layout[1]);
+            if (countedWithoutSlot) {
+                f.getAndAddInt(ITEMS_OFFSET, -1); // named, so counted, by a put that had no slot
+            }
             return true;
         } finally {
             f.setIntPlain(RECLAIM_START_OFFSET, 0);

@@ -21,7 +21,7 @@ public final class SimpleQueue<E> implements SharedObject {
     }
 
     public static <E> SimpleQueue<E> create() {
-        return new SimpleQueue<>(new Queue<>(Queue.allocate(QueueDescriptor.KIND_SIMPLE, 0, QueueDescriptor.DEFAULT_CAPACITY),
+        return new SimpleQueue<>(new Queue<>(QueueDescriptor.allocate(QueueDescriptor.KIND_SIMPLE, 0, QueueDescriptor.DEFAULT_CAPACITY),
                 QueueDescriptor.KIND_SIMPLE));
     }
 
