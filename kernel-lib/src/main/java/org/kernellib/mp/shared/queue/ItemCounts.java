@@ -84,14 +84,23 @@ final class ItemCounts {
         }
     }
 
-    /** Items put and not yet taken: a snapshot, exact when no operation runs meanwhile. */
+    /**
+     * Items put and not yet taken: exact when no operation runs meanwhile, and never below the
+     * count at some instant during the call. Takes are read first, puts after: an item is counted
+     * before it can be taken, so every take read has its put read too (read the other way round,
+     * a put missed and its take seen would read one too low, and {@code empty()} could be wrong).
+     * Operations without a slot, counted in the items word, are outside this promise.
+     */
     static int total(final SharedFile f) {
-        int sum = f.getIntVolatile(ITEMS_OFFSET);
+        int takes = 0;
         for (int i = 0; i < ANNOUNCE_SLOTS; i++) {
-            int s = Announcements.slotOffset(i);
-            sum += f.getIntVolatile(s + SLOT_PUTS_OFFSET) - f.getIntVolatile(s + SLOT_TAKES_OFFSET);
+            takes += f.getIntVolatile(Announcements.slotOffset(i) + SLOT_TAKES_OFFSET);
         }
-        return sum;
+        int puts = 0;
+        for (int i = 0; i < ANNOUNCE_SLOTS; i++) {
+            puts += f.getIntVolatile(Announcements.slotOffset(i) + SLOT_PUTS_OFFSET);
+        }
+        return puts - takes + f.getIntVolatile(ITEMS_OFFSET);
     }
 
     /**

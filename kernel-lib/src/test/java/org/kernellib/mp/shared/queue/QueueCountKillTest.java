@@ -1,10 +1,9 @@
 package org.kernellib.mp.shared.queue;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.kernellib.mp.shared.queue.QueueFaultTest.pausingAt;
+import static org.kernellib.mp.shared.queue.QueueKillWindowTest.assertRingStaysUsable;
 
 import java.time.Duration;
 
@@ -91,18 +90,5 @@ class QueueCountKillTest {
         assertEquals(1, q.qsize());
         assertEquals("next", q.get(Duration.ofSeconds(10)));
         assertEquals(0, q.qsize());
-    }
-
-    /** Many laps of a small ring: every put needs space that a record never given back would hold. */
-    private static void assertRingStaysUsable(final Queue<Object> q) {
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            for (int i = 0; i < 100; i++) {
-                byte[] item = new byte[1000];
-                item[0] = (byte) i;
-                q.put(item, Duration.ofSeconds(10));
-                assertArrayEquals(item, (byte[]) q.get(Duration.ofSeconds(10)));
-            }
-            assertEquals(0, q.qsize());
-        });
     }
 }

@@ -272,7 +272,7 @@ class QueueKillWindowTest {
     }
 
     /** Many laps of a small ring: every put needs space that a wedged record would hold. */
-    private static void assertRingStaysUsable(final Queue<Object> q) {
+    static void assertRingStaysUsable(final Queue<Object> q) {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             for (int i = 0; i < 100; i++) {
                 byte[] item = new byte[1000];
