@@ -35,6 +35,10 @@ final class ManagerConnections {
     /** Calls {@code operation} on object {@code objectId} of the manager at {@code address}. */
     static Object call(final ManagerAddress address, final long objectId, final String operation,
             final Object... args) {
+        Served here = ManagerServer.servedHere(address, objectId);
+        if (here != null) {
+            return callHere(here, operation, args);
+        }
         byte[] request = ManagerProtocol.call(objectId, operation, args);
         FrameChannel ch = take(address, operation);
         Frame answer;
@@ -71,6 +75,19 @@ final class ManagerConnections {
             throw new ManagerException(operation + " failed in the manager: " + error);
         }
         throw new ManagerException("unexpected answer from the manager to " + operation + ": frame type " + answer.type());
+    }
+
+    private static Object callHere(final Served target, final String operation, final Object[] args) {
+        try {
+            return target.call(operation, args);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaitInterruptedException("the manager (" + operation + ")");
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ManagerException(operation + " failed in the manager: " + e);
+        }
     }
 
     /** Closes and drops the idle connections to a manager that is gone or shut down. */

@@ -40,6 +40,9 @@ import org.kernellib.mp.shared.memory.PrivatePaths;
  * ends with its owner, as every worker does.
  */
 public final class ManagerServer {
+    /** The manager this process serves, if it is a manager process (one per process). */
+    private static volatile ManagerServer inThisProcess;
+
     private final Path socket;
     private final byte[] token;
     private final ClassLoader loader;
@@ -66,7 +69,27 @@ public final class ManagerServer {
      * @param token what every connection must present first
      */
     public static void serve(final String socket, final String token) throws IOException {
-        new ManagerServer(Path.of(socket), token).acceptLoop();
+        ManagerServer server = new ManagerServer(Path.of(socket), token);
+        inThisProcess = server;
+        server.acceptLoop();
+    }
+
+    /**
+     * The object a proxy names, when this process is the manager that holds it; else null. Such a
+     * proxy is an element or argument of another call here, and its calls come from that call's
+     * {@code equals}, {@code hashCode} or {@code toString} (no cell code runs in a manager). They
+     * run on the calling thread, not over the socket: there a list searched for a proxy of itself
+     * waited for the monitor its own search held, for ever; Java's monitors are reentrant, so on
+     * this thread it goes on. Arguments and results are then not copied, which those read-only
+     * calls do not need. (Two containers that hold proxies of each other and are searched for each
+     * other from two processes at once can still wait for each other's monitor.)
+     */
+    static Served servedHere(final ManagerAddress address, final long id) {
+        ManagerServer here = inThisProcess;
+        if (here == null || id == ManagerProtocol.MANAGER_ID || !here.socket.toString().equals(address.socket())) {
+            return null;
+        }
+        return here.target(id);
     }
 
     private void acceptLoop() {

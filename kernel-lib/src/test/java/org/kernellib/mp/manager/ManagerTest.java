@@ -134,6 +134,24 @@ class ManagerTest {
     }
 
     @Test
+    void aContainerSearchedForAProxyOfItselfAnswers() {
+        // The manager compares with the argument's equals and hashCode: a proxy's ask its own
+        // container for a copy, a call back into the manager for the very object being searched.
+        ListProxy<Object> l = MANAGER.get().list(List.of(List.of(1), "x"));
+        DictProxy<Object, Object> d = MANAGER.get().dict();
+        d.put("k", Map.of());
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            assertFalse(l.contains(l));
+            assertEquals(-1, l.indexOf(l));
+            assertEquals(-1, l.lastIndexOf(l));
+            assertFalse(l.remove(l));
+            assertEquals(List.of(List.of(1), "x"), l.copy());
+            assertFalse(d.containsValue(d));
+            assertFalse(d.containsKey(d));
+        });
+    }
+
+    @Test
     void aNestedPlainValueIsACopyButANestedProxyIsShared() {
         DictProxy<String, Object> d = MANAGER.get().dict();
         d.put("plain", new ArrayList<>(List.of(1)));
