@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,7 @@ import org.kernellib.mp.shared.sync.Event;
  * queue was used), since {@code close()} only ends this handle's use, there being no feeder thread
  * or pipe to release. Python 3.13's {@code shutdown()} cases are in {@link QueueShutdownCasesTest}.
  * Not ported: the cases about Python's import lock and feeder-thread hooks.
+ * {@link ManagerQueueCasesTest} runs the cases CPython runs for a manager's queue too.
  */
 class QueueCasesTest {
     private static final Duration LONG = Duration.ofSeconds(120);
@@ -41,16 +43,148 @@ class QueueCasesTest {
     private static final double TIMEOUT3 = 0.1;
     private static final double NONE = -1;
 
+    /** The queue operations the shared cases use, so that they run on a shared-memory and a manager queue alike. */
+    interface CasesQueue<E> extends Serializable {
+        void put(E item);
+
+        void put(E item, boolean block, double timeoutSeconds);
+
+        void put(E item, Duration timeout);
+
+        void putNowait(E item);
+
+        E get();
+
+        E get(boolean block, double timeoutSeconds);
+
+        E get(Duration timeout);
+
+        E getNowait();
+
+        boolean empty();
+
+        boolean full();
+
+        int qsize();
+
+        void taskDone();
+
+        /** Waits until every item put was marked done; false if the timeout came first. */
+        boolean join(Duration timeout);
+    }
+
+    /** The event operations the cases use. */
+    interface CasesEvent extends Serializable {
+        void set();
+
+        boolean await(Duration timeout);
+    }
+
+    /** A shared-memory queue (a {@link JoinableQueue} where a case marks tasks done). */
+    private record SharedQueue<E>(Queue<E> q) implements CasesQueue<E> {
+        @Override
+        public void put(final E item) {
+            q.put(item);
+        }
+
+        @Override
+        public void put(final E item, final boolean block, final double timeoutSeconds) {
+            q.put(item, block, timeoutSeconds);
+        }
+
+        @Override
+        public void put(final E item, final Duration timeout) {
+            q.put(item, timeout);
+        }
+
+        @Override
+        public void putNowait(final E item) {
+            q.putNowait(item);
+        }
+
+        @Override
+        public E get() {
+            return q.get();
+        }
+
+        @Override
+        public E get(final boolean block, final double timeoutSeconds) {
+            return q.get(block, timeoutSeconds);
+        }
+
+        @Override
+        public E get(final Duration timeout) {
+            return q.get(timeout);
+        }
+
+        @Override
+        public E getNowait() {
+            return q.getNowait();
+        }
+
+        @Override
+        public boolean empty() {
+            return q.empty();
+        }
+
+        @Override
+        public boolean full() {
+            return q.full();
+        }
+
+        @Override
+        public int qsize() {
+            return q.qsize();
+        }
+
+        @Override
+        public void taskDone() {
+            ((JoinableQueue<E>) q).taskDone();
+        }
+
+        @Override
+        public boolean join(final Duration timeout) {
+            return ((JoinableQueue<E>) q).join(timeout);
+        }
+    }
+
+    private record SharedEvent(Event e) implements CasesEvent {
+        @Override
+        public void set() {
+            e.set();
+        }
+
+        @Override
+        public boolean await(final Duration timeout) {
+            return e.await(timeout);
+        }
+    }
+
+    /** CPython's {@code self.Queue(maxsize)}. */
+    protected <E> CasesQueue<E> newQueue(final int maxsize) {
+        return new SharedQueue<>(SharedState.queue(maxsize));
+    }
+
+    /** CPython's {@code self.JoinableQueue()}. */
+    protected <E> CasesQueue<E> newJoinableQueue() {
+        return new SharedQueue<>(SharedState.joinableQueue());
+    }
+
+    /** CPython's {@code self.Event()}. */
+    protected CasesEvent newEvent() {
+        return new SharedEvent(SharedState.event());
+    }
+
     // ---- test_put ---------------------------------------------------------------------------
 
     @Test
     void testPut() {
         final int maxsize = 6;
-        Queue<Integer> queue = SharedState.queue(maxsize);
-        Event childCanStart = SharedState.event();
-        Event parentCanContinue = SharedState.event();
+        CasesQueue<Integer> queue = newQueue(maxsize);
+        CasesEvent childCanStart = newEvent();
+        CasesEvent parentCanContinue = newEvent();
         Process proc = new Process(() -> {
-            childCanStart.await();
+            childCanStart.await(LONG);
             for (int i = 0; i < 6; i++) {
                 queue.get();
             }
@@ -82,18 +216,18 @@ class QueueCasesTest {
 
         assertTrue(queue.empty());
         assertFalse(queue.full());
-        proc.join();
+        assertTrue(proc.join(LONG));
     }
 
     // ---- test_get ---------------------------------------------------------------------------
 
     @Test
     void testGet() {
-        Queue<Integer> queue = SharedState.queue();
-        Event childCanStart = SharedState.event();
-        Event parentCanContinue = SharedState.event();
+        CasesQueue<Integer> queue = newQueue(0);
+        CasesEvent childCanStart = newEvent();
+        CasesEvent parentCanContinue = newEvent();
         Process proc = new Process(() -> {
-            childCanStart.await();
+            childCanStart.await(LONG);
             queue.put(2);
             queue.put(3);
             queue.put(4);
@@ -108,7 +242,7 @@ class QueueCasesTest {
         assertFalse(queue.empty());
 
         assertEquals(2, queue.get(true, NONE));
-        assertEquals(3, queue.get(true, NONE));
+        assertEquals(3, queue.get());
         assertEquals(4, queue.get(Duration.ofSeconds(1)));
         assertEquals(5, queue.getNowait());
 
@@ -119,14 +253,14 @@ class QueueCasesTest {
         assertThrows(EmptyException.class, () -> queue.get(true, TIMEOUT1));
         assertThrows(EmptyException.class, () -> queue.get(false, TIMEOUT2));
         assertThrows(EmptyException.class, () -> queue.get(Duration.ofMillis((long) (TIMEOUT3 * 1000))));
-        proc.join();
+        assertTrue(proc.join(LONG));
     }
 
     // ---- test_fork --------------------------------------------------------------------------
 
     @Test
     void testFork() {
-        Queue<Integer> queue = SharedState.queue();
+        CasesQueue<Integer> queue = newQueue(0);
         for (int i = 0; i < 10; i++) {
             queue.put(i);
         }
@@ -140,14 +274,14 @@ class QueueCasesTest {
             assertEquals(i, queue.get(LONG));
         }
         assertThrows(EmptyException.class, () -> queue.get(false, NONE));
-        p.join();
+        assertTrue(p.join(LONG));
     }
 
     // ---- test_qsize -------------------------------------------------------------------------
 
     @Test
     void testQsize() {
-        Queue<Integer> q = SharedState.queue();
+        CasesQueue<Integer> q = newQueue(0);
         assertEquals(0, q.qsize());
         q.put(1);
         assertEquals(1, q.qsize());
@@ -163,7 +297,7 @@ class QueueCasesTest {
 
     @Test
     void testTaskDone() {
-        JoinableQueue<Integer> queue = SharedState.joinableQueue();
+        CasesQueue<Integer> queue = newJoinableQueue();
         List<Process> workers = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             workers.add(new Process(() -> {
@@ -178,18 +312,21 @@ class QueueCasesTest {
             queue.put(i);
         }
         assertTrue(queue.join(LONG));
-        assertEquals(0, queue.unfinishedTasks());
+        assertEquals(0, queue.qsize());
+        assertThrows(IllegalStateException.class, queue::taskDone, "every item was marked done already");
         for (int i = 0; i < workers.size(); i++) {
             queue.put(null);
         }
-        workers.forEach(Process::join);
+        for (Process p : workers) {
+            assertTrue(p.join(LONG));
+        }
     }
 
     // ---- test_timeout -----------------------------------------------------------------------
 
     @Test
     void testTimeout() {
-        Queue<Object> q = SharedState.queue();
+        CasesQueue<Object> q = newQueue(0);
         long start = System.nanoTime();
         assertThrows(EmptyException.class, () -> q.get(true, 0.200));
         long deltaMillis = (System.nanoTime() - start) / 1_000_000;
