@@ -4,10 +4,27 @@
 invariants (nothing lost beyond one item per death, no duplicate, no wedge, no hang, nothing left
 behind) for every workload: the pool, the queue, the locked counter, the semaphore and the barrier.
 """
+import os
 import subprocess
 import sys
 
 from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "tools"))
+import soak  # noqa: E402
+
+
+def test_leftover_directories_are_matched_on_pid_and_start_time(tmp_path):
+    """A pid the soak once saw may name another program's process by the end (pids wrap in minutes
+    here): only a directory whose name carries the same start time is the soak's."""
+    me = os.getpid()
+    owners = soak.identities([me])
+    start = soak.start_millis(me)
+    ours = tmp_path / f"kernel-lib-{me}-{start}-0123456789abcdef"
+    same_pid_other_process = tmp_path / f"kernel-lib-{me}-{start - 86_400_000}-0123456789abcdef"
+    ours.mkdir()
+    same_pid_other_process.mkdir()
+    assert soak.leftover_files(owners, str(tmp_path)) == [str(ours)]
 
 
 def test_short_soak_keeps_every_invariant():

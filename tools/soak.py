@@ -36,17 +36,44 @@ def leftover_processes(marker: str):
     return found
 
 
-def leftover_files(pids):
-    """Runtime directories (kernel-lib-<pid>-...) of the soak JVM or any of its workers."""
-    base = "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp"
-    prefixes = tuple(f"kernel-lib-{pid}-" for pid in pids)
+def start_millis(pid: int):
+    """A process's start time in epoch milliseconds, computed as the JDK's ProcessHandle does on
+    Linux (boot time plus /proc/<pid>/stat's start ticks), so it equals the start part of the
+    runtime directory's name; None when the process is gone."""
+    try:
+        with open("/proc/stat") as f:
+            btime = next(int(line.split()[1]) for line in f if line.startswith("btime"))
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except (OSError, StopIteration):
+        return None
+    ticks = int(stat[stat.rindex(")") + 2:].split()[19])
+    return btime * 1000 + ticks * 1000 // os.sysconf("SC_CLK_TCK")
+
+
+def identities(pids):
+    """kernel-lib-<pid>-<start millis>-: the runtime directory prefix of each process still there."""
+    found = set()
+    for pid in pids:
+        start = start_millis(pid)
+        if start is not None:
+            found.add(f"kernel-lib-{pid}-{start}-")
+    return found
+
+
+def leftover_files(owners, base=None):
+    """Runtime directories of the soak JVM or any of its workers. Matched on pid and start time,
+    not the pid alone: a 10-minute soak goes through the pids several times (pid_max 32768 here),
+    and a pid it once saw may name another program's JVM, with a directory of its own, by the end."""
+    base = base or ("/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
+    prefixes = tuple(owners)
     return [os.path.join(base, n) for n in os.listdir(base) if n.startswith(prefixes)]
 
 
 def watch_workers(marker: str, seen: set, done: threading.Event):
-    """Remembers every pid that carried the marker while the soak ran (workers come and go)."""
+    """Remembers every process that carried the marker while the soak ran (workers come and go)."""
     while not done.wait(0.5):
-        seen.update(leftover_processes(marker))
+        seen.update(identities(leftover_processes(marker)))
 
 
 def main():
@@ -65,7 +92,7 @@ def main():
     if args.seed is not None:
         cmd.append(str(args.seed))
     soak = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, text=True)
-    workers, done = {soak.pid}, threading.Event()
+    workers, done = identities([soak.pid]), threading.Event()
     threading.Thread(target=watch_workers, args=(marker, workers, done), daemon=True).start()
     lines = []
     for line in soak.stdout:
