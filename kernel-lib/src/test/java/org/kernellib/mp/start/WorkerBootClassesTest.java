@@ -39,6 +39,22 @@ class WorkerBootClassesTest {
         assertEquals(List.of(), lambda, "linked a lambda before any call");
     }
 
+    /**
+     * The workers' class-data archive holds every class of the pool package a worker loads through
+     * its first call (see {@link CdsArchive.Training}): one it lacks makes each cold worker open
+     * kernel-lib's jar, then parse and verify the class, before its pool is ready.
+     */
+    @Test
+    void theArchiveTrainingLoadsEveryPoolClassAWorkerLoads(@TempDir final Path logs) throws Exception {
+        List<String> pool = classesLoadedByWorkers(logs, true).stream()
+                .filter(c -> c.startsWith("org.kernellib.mp.pool.") && !c.contains("$$Lambda"))
+                .collect(Collectors.toList());
+        assertTrue(pool.contains("org.kernellib.mp.pool.PoolWorkerLoop"), "the log has the worker's classes: " + pool);
+        List<String> untrained = pool.stream().filter(c -> !CdsArchive.Training.loadsPoolWorkerClass(c))
+                .collect(Collectors.toList());
+        assertEquals(List.of(), untrained, "loaded by a pool worker, not by the archive's training");
+    }
+
     /** The classes one cold pool worker loaded, in order; with {@code map}, through one map call. */
     private static List<String> classesLoadedByWorkers(final Path logs, final boolean map) throws Exception {
         String old = System.getProperty(JVM_ARGS);
