@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.kernellib.mp.connection.Frame;
 import org.kernellib.mp.process.CurrentProcess;
@@ -78,10 +79,8 @@ final class PoolWorkerLoop {
                         return; // the pool is done with this worker: an orderly end
                     }
                     case PoolProtocol.INIT -> init(f.payload());
-                    case PoolProtocol.JOB -> {
-                        int id = f.requestId();
-                        jobs.put(id, execution.prepare(f.payload(), n -> fetch(id, n)));
-                    }
+                    case PoolProtocol.JOB -> jobs.put(f.requestId(),
+                            execution.prepare(f.payload(), new ClassFetch(f.requestId())));
                     case PoolProtocol.FORGET -> {
                         jobs.remove(f.requestId());
                         cancelled.remove(f.requestId());
@@ -110,6 +109,24 @@ final class PoolWorkerLoop {
             }
         }
 
+        /**
+         * Asks the pool for the bytes of a class of call {@code job} (0: the initializer). A class,
+         * not a lambda: the pool's first call would otherwise also pay for spinning its proxy class,
+         * which the workers' class-data archive cannot hold (its training runs no pool loop).
+         */
+        private final class ClassFetch implements Function<String, byte[]> {
+            private final int job;
+
+            ClassFetch(final int job) {
+                this.job = job;
+            }
+
+            @Override
+            public byte[] apply(final String name) {
+                return fetch(job, name);
+            }
+        }
+
         private byte[] fetch(final int job, final String name) {
             int id = requests.incrementAndGet();
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
@@ -130,7 +147,7 @@ final class PoolWorkerLoop {
         }
 
         private void init(final byte[] payload) throws IOException {
-            ChunkExecution.Reply r = execution.init(payload, n -> fetch(0, n));
+            ChunkExecution.Reply r = execution.init(payload, new ClassFetch(0));
             parent.send(r.type(), 0, r.payload());
         }
 

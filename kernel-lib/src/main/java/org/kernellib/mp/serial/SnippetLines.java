@@ -21,7 +21,16 @@ public final class SnippetLines {
     /** The package and class-name prefix of every JShell wrapper class. */
     static final String WRAPPER_PREFIX = "REPL.$JShell$";
 
-    private static volatile Function<String, SnippetLines> lookup = name -> null;
+    /**
+     * An anonymous class, not {@code name -> null}: every worker initialises this class as it reads
+     * its task, and a JVM's first lambda costs milliseconds of bootstrap on its start-up path.
+     */
+    private static volatile Function<String, SnippetLines> lookup = new Function<String, SnippetLines>() {
+        @Override
+        public SnippetLines apply(final String name) {
+            return null;
+        }
+    };
     /**
      * In a worker, the maps that came with its tasks: a task there that starts a worker of its own
      * hands them on, so that worker's traces name notebook lines too.

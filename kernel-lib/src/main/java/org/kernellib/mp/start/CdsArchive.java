@@ -136,9 +136,14 @@ public final class CdsArchive {
      * the parent said it is, then called reflectively), so the classes of each path are archived.
      */
     static final class Training {
-        /** Class file name prefixes of what a pool worker runs (see loadPoolWorkerClasses). */
+        /**
+         * Class file name prefixes of what a pool worker runs (see loadPoolWorkerClasses): its loop,
+         * which makes a ChunkExecution before it says HELLO, and what a chunk needs.
+         */
         private static final List<String> POOL_WORKER_CLASSES = List.of("org/kernellib/mp/pool/PoolWorkerLoop",
-                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol", "org/kernellib/mp/pool/BulkPayloads");
+                "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol", "org/kernellib/mp/pool/BulkPayloads",
+                "org/kernellib/mp/pool/PoolException", "org/kernellib/mp/pool/ChunkExecution",
+                "org/kernellib/mp/pool/Serializable");
 
         private Training() {
         }
@@ -161,22 +166,31 @@ public final class CdsArchive {
             };
         }
 
+        /** Whether the training loads the class with this binary name among a pool worker's own. */
+        static boolean loadsPoolWorkerClass(final String binaryName) {
+            String n = binaryName.replace('.', '/');
+            for (String prefix : POOL_WORKER_CLASSES) {
+                if (n.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         /**
          * Loads the classes of a pool worker's own side (its loop, the chunk codec), so they are
-         * archived too: otherwise every cold pool worker parses and verifies them while its pool
-         * waits. Found by name in kernel-lib's jar, because the pool package depends on this one,
-         * not the other way round.
+         * archived too: otherwise every cold pool worker opens kernel-lib's jar and parses and
+         * verifies them while its pool waits. Found by name in kernel-lib's jar, because the pool
+         * package depends on this one, not the other way round.
          */
         private static void loadPoolWorkerClasses() throws Exception {
             java.net.URL self = Training.class.getProtectionDomain().getCodeSource().getLocation();
             try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Paths.get(self.toURI()).toFile())) {
                 for (java.util.jar.JarEntry e : java.util.Collections.list(jar.entries())) {
                     String n = e.getName();
-                    for (String prefix : POOL_WORKER_CLASSES) {
-                        if (n.startsWith(prefix) && n.endsWith(".class")) {
-                            Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false,
-                                    Training.class.getClassLoader());
-                        }
+                    if (n.endsWith(".class") && loadsPoolWorkerClass(n)) {
+                        Class.forName(n.substring(0, n.length() - 6).replace('/', '.'), false,
+                                Training.class.getClassLoader());
                     }
                 }
             }
