@@ -80,7 +80,9 @@ public final class ChunkExecution {
         Call j = new Call();
         try {
             TaskPayload p = TaskPayload.decode(payload);
-            j.loader = new ShippedClassLoader(base(p.classPath()), fetch);
+            // The snippet classes the call reaches came with it: defined from those bytes, not
+            // asked of the pool one request (on a cluster, one network round trip) at a time.
+            j.loader = new ShippedClassLoader(base(p.classPath()), fetch, p.classes());
             ClassLoader before = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(j.loader);
             try {
