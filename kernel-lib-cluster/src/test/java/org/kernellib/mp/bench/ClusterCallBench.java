@@ -194,6 +194,7 @@ public final class ClusterCallBench {
                     if (!selected(e.getKey())) {
                         continue;
                     }
+                    long cpu0 = cpuNanos(c);
                     for (int i = 0; i < calls; i++) {
                         long t0 = System.nanoTime();
                         Object r = e.getValue().call();
@@ -203,11 +204,18 @@ public final class ClusterCallBench {
                             add(all, e.getKey(), ms);
                         }
                     }
+                    if (!warm) {
+                        add(all, e.getKey().replace("_ms", "_cpu_ms_all_jvms"), (cpuNanos(c) - cpu0) / 1e6 / calls);
+                    }
                 }
                 double[] cell = new double[0];
                 if (selected("jshell_cell_apply_ms")) {
+                    long cpu0 = cpuNanos(c);
                     shell.eval("org.kernellib.mp.bench.ClusterCallBench.cellTimes = timeApplies(" + calls + ");");
                     cell = cellTimes;
+                    if (!warm) {
+                        add(all, "jshell_cell_apply_cpu_ms_all_jvms", (cpuNanos(c) - cpu0) / 1e6 / calls);
+                    }
                 }
                 if (!warm) {
                     for (double ms : cell) {
@@ -280,6 +288,26 @@ public final class ClusterCallBench {
     private static boolean selected(final String name) {
         String only = System.getenv("BENCH_ONLY");
         return only == null || java.util.regex.Pattern.compile(only).matcher(name).find();
+    }
+
+    /**
+     * CPU time used so far by this JVM and the cluster's server JVMs together (user and system):
+     * what a call costs the machine, which load inflates far less than its latency. The servers'
+     * figure comes in the kernel's clock ticks (10 ms), so it means something only over many calls.
+     */
+    private static long cpuNanos(final Cluster c) {
+        long ns = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+        for (var s : c.localServers()) {
+            try {
+                String stat = Files.readString(Paths.get("/proc", String.valueOf(s.pid()), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ns += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime at 100 Hz
+            } catch (java.io.IOException | RuntimeException gone) {
+                // a server that ended has no figure
+            }
+        }
+        return ns;
     }
 
     private static String load() {
