@@ -163,6 +163,7 @@ public final class ClusterCallBench {
         JShellHarness shell = new JShellHarness("java.util.*", "org.kernellib.mp.pool.*");
         try (Pool pool = Pool.builder().cluster(c).build()) {
             Ignite ignite = Ignition.allGrids().get(0);
+            IgniteCompute kept = ignite.compute(ignite.cluster().forServers());
             IgniteCompute cached = ignite.compute(ignite.cluster().forServers()).withNoFailover();
             ClusterCallBench.pool = pool;
             shell.eval("var pool = org.kernellib.mp.bench.ClusterCallBench.pool;");
@@ -175,6 +176,7 @@ public final class ClusterCallBench {
 
             Map<String, Callable<Object>> applies = new LinkedHashMap<>();
             applies.put("raw_compute_call_ms", () -> ignite.compute(ignite.cluster().forServers()).call(new Echo(1)));
+            applies.put("raw_compute_call_cached_ms", () -> kept.call(new Echo(1)));
             applies.put("raw_compute_call_cached_nofailover_ms", () -> cached.call(new Echo(1)));
             applies.put("pool_apply_ms", () -> pool.apply((Integer x) -> x, 1));
 
@@ -190,6 +192,13 @@ public final class ClusterCallBench {
 
             for (int round = -1; round < rounds; round++) { // round -1 warms both ends up
                 boolean warm = round < 0;
+                // what the JVMs use doing nothing (heartbeats, the JIT still compiling): each
+                // CPU figure per call below includes this much per millisecond it took
+                long idle0 = cpuNanos(c);
+                Thread.sleep(500);
+                if (!warm) {
+                    add(all, "idle_cpu_ms_per_s_all_jvms", (cpuNanos(c) - idle0) / 1e6 / 0.5);
+                }
                 for (Map.Entry<String, Callable<Object>> e : applies.entrySet()) {
                     if (!selected(e.getKey())) {
                         continue;
