@@ -172,7 +172,6 @@ public final class ClusterCallBench {
                     + "long t0 = System.nanoTime(); int v = pool.apply((Integer x) -> x + offset, i); "
                     + "if (v != i) throw new IllegalStateException(v + \" for \" + i); "
                     + "r[i] = (System.nanoTime() - t0) / 1e6; } return r; }");
-            ClusterCallBench.shell = shell;
 
             Map<String, Callable<Object>> applies = new LinkedHashMap<>();
             applies.put("raw_compute_call_ms", () -> ignite.compute(ignite.cluster().forServers()).call(new Echo(1)));
@@ -289,7 +288,6 @@ public final class ClusterCallBench {
 
     /** The pool the JShell cells use (a cell reaches it through this field). */
     public static volatile Pool pool;
-    static volatile JShellHarness shell;
     /** What the last JShell cell timed. */
     public static volatile double[] cellTimes;
 
