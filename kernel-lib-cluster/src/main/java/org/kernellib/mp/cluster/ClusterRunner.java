@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteClientDisconnectedException;
+import org.apache.ignite.IgniteCompute;
 import org.apache.ignite.IgniteException;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.cluster.ClusterGroupEmptyException;
@@ -33,6 +34,7 @@ import org.kernellib.mp.process.ProcessInfo;
  * started by this kernel (it sees their JVMs end), else when Ignite's client gives up reconnecting.
  */
 final class ClusterRunner implements ChunkRunner {
+    private static final long SLOTS_FRESH_NS = 1_000_000_000L;
     private final Cluster cluster;
     private final Ignite ignite;
     private final String poolName;
@@ -44,6 +46,14 @@ final class ClusterRunner implements ChunkRunner {
     private final Set<CompletableFuture<Outcome>> running = ConcurrentHashMap.newKeySet();
     /** Every server this kernel started has ended (never set for a cluster it only joined). */
     private volatile boolean serversGone;
+    /** The cluster's server nodes, whichever are there at each use (Ignite re-evaluates the group). */
+    private final ClusterGroup servers;
+    /** Where chunks go: the servers, with Ignite's default failover (a chunk of a dying node runs again). */
+    private final IgniteCompute compute;
+    /** {@link #slots()} as last computed, and the topology version and time it was computed at. */
+    private volatile int slots;
+    private volatile long slotsTopology = -1;
+    private volatile long slotsAt;
     private final ExecutorService submitter = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "kernel-lib-cluster-submit");
         t.setDaemon(true);
@@ -55,6 +65,8 @@ final class ClusterRunner implements ChunkRunner {
         this.ignite = cluster.ignite();
         this.poolName = poolName;
         this.kernel = ignite.cluster().localNode().id();
+        this.servers = ignite.cluster().forServers();
+        this.compute = ignite.compute(servers);
         cluster.whenLocalServersGone(() -> {
             serversGone = true; // before looking at running: run() adds first, then looks at this
             for (CompletableFuture<Outcome> r : running) {
@@ -68,10 +80,6 @@ final class ClusterRunner implements ChunkRunner {
                 + cluster.addresses() + " has ended " + cluster.localServers() + "; the call fails");
     }
 
-    private ClusterGroup servers() {
-        return ignite.cluster().forServers();
-    }
-
     private void register(final Call call) {
         if (open.add(call.key())) {
             ClassRequest.open(call.key(), call.classes());
@@ -82,7 +90,7 @@ final class ClusterRunner implements ChunkRunner {
     public List<Outcome> initialize(final Call initializer) {
         register(initializer);
         try {
-            Collection<byte[]> replies = ignite.compute(servers()).broadcast(NodeJob.init(initializer.key(), kernel,
+            Collection<byte[]> replies = compute.broadcast(NodeJob.init(initializer.key(), kernel,
                     initializer.payload()));
             List<Outcome> r = new ArrayList<>();
             for (byte[] b : replies) {
@@ -96,12 +104,24 @@ final class ClusterRunner implements ChunkRunner {
         }
     }
 
-    /** 0 also when this kernel lost the cluster: the pool then sends one chunk, whose failure says so. */
+    /**
+     * 0 also when this kernel lost the cluster: the pool then sends one chunk, whose failure says so.
+     * The pool asks at every call and every chunk's end; the servers' metrics are summed again only
+     * when the topology changed or a second has passed (Ignite refreshes them every two seconds).
+     */
     @Override
     public int slots() {
         try {
-            return servers().nodes().isEmpty() ? 0 : servers().metrics().getTotalCpus();
+            long topology = ignite.cluster().topologyVersion();
+            long now = System.nanoTime();
+            if (topology != slotsTopology || now - slotsAt > SLOTS_FRESH_NS) {
+                slots = servers.nodes().isEmpty() ? 0 : servers.metrics().getTotalCpus();
+                slotsAt = now;
+                slotsTopology = topology;
+            }
+            return slots;
         } catch (IgniteException e) {
+            slotsTopology = -1;
             return 0;
         }
     }
@@ -138,7 +158,7 @@ final class ClusterRunner implements ChunkRunner {
             }
             IgniteFuture<byte[]> f;
             try {
-                f = ignite.compute(servers()).callAsync(NodeJob.chunk(id, call.key(), kernel, call.payload(), chunk));
+                f = compute.callAsync(NodeJob.chunk(id, call.key(), kernel, call.payload(), chunk));
             } catch (RuntimeException e) {
                 r.completeExceptionally(failure(e));
                 return;
@@ -164,7 +184,7 @@ final class ClusterRunner implements ChunkRunner {
      */
     private void cancel(final String id, final IgniteFuture<byte[]> job) {
         try {
-            ignite.compute(servers()).broadcastAsync(new ChunkCancel(id));
+            compute.broadcastAsync(new ChunkCancel(id));
             if (job != null) {
                 job.cancel();
             }

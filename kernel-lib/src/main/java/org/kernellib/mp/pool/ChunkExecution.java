@@ -55,6 +55,9 @@ public final class ChunkExecution {
 
     private final Map<List<String>, ClassLoader> bases = new ConcurrentHashMap<>();
     private final ClassLoader parent;
+    /** This JVM's own class path entries (read once: every call's class path is compared with them). */
+    private final Set<String> have = new HashSet<>(Arrays.asList(
+            System.getProperty("java.class.path").split(File.pathSeparator)));
 
     /** Calls' classes come from the system class loader first (a local pool worker's case). */
     public ChunkExecution() {
@@ -80,7 +83,9 @@ public final class ChunkExecution {
         Call j = new Call();
         try {
             TaskPayload p = TaskPayload.decode(payload);
-            j.loader = new ShippedClassLoader(base(p.classPath()), fetch);
+            // The snippet classes the call reaches came with it: defined from those bytes, not
+            // asked of the pool one request (on a cluster, one network round trip) at a time.
+            j.loader = new ShippedClassLoader(base(p.classPath()), fetch, p.classes());
             ClassLoader before = Thread.currentThread().getContextClassLoader();
             Thread.currentThread().setContextClassLoader(j.loader);
             try {
@@ -121,7 +126,6 @@ public final class ChunkExecution {
 
     /** The parent loader, or a child of it with the class path entries this worker does not have yet. */
     private ClassLoader base(final List<String> classPath) {
-        Set<String> have = new HashSet<>(Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator)));
         List<String> missing = new ArrayList<>();
         for (String e : classPath) {
             if (!have.contains(e)) {

@@ -71,7 +71,7 @@ final class JobBook {
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         try {
             return TaskPayload.prepare(fn, taskName, true, CurrentProcess.get().name(),
-                    loaders -> WorkerCommand.forLoaders(loaders).userClassPath());
+                    WorkerCommand::userClassPath);
         } catch (IllegalArgumentException e) {
             throw new PoolException("cannot send the function to the workers of " + poolName + ": " + e.getMessage(), e);
         } finally {

@@ -1,6 +1,8 @@
 package org.kernellib.mp.serial;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -59,9 +61,10 @@ public final class ClassReferences {
 
     private ClassReferences(final Set<String> classes, final Set<FieldRef> fields,
             final Map<MethodRef, MethodUse> methods) {
-        this.classes = classes;
-        this.fields = fields;
-        this.methods = methods;
+        // read-only: one scan serves every call that reaches the class (scanOnce)
+        this.classes = Collections.unmodifiableSet(classes);
+        this.fields = Collections.unmodifiableSet(fields);
+        this.methods = Collections.unmodifiableMap(methods);
     }
 
     /**
@@ -80,6 +83,49 @@ public final class ClassReferences {
     /** Every field this class's code reads or writes. */
     public Set<FieldRef> fields() {
         return fields;
+    }
+
+    /** Class files scanned before, by content, at most {@link #KEPT_SCANS}, least recently used first out. */
+    private static final int KEPT_SCANS = 256;
+    private static final Map<Content, ClassReferences> SCANNED = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<Content, ClassReferences> eldest) {
+                    return size() > KEPT_SCANS;
+                }
+            });
+
+    /** A class file as a key: equal when the bytes are. */
+    private record Content(byte[] bytes, int hash) {
+        Content(final byte[] bytes) {
+            this(bytes, Arrays.hashCode(bytes));
+        }
+
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof Content && ((Content) o).hash == hash && Arrays.equals(((Content) o).bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /**
+     * {@link #scan}, or the earlier scan of a class file with the same bytes: a pool's every call
+     * walks the snippet classes its function reaches, mostly the same ones call after call.
+     */
+    public static ClassReferences scanOnce(final byte[] classFile) {
+        Content key = new Content(classFile.clone());
+        ClassReferences r = SCANNED.get(key);
+        if (r == null) {
+            r = scan(classFile);
+            SCANNED.put(key, r);
+        }
+        return r;
     }
 
     public static ClassReferences scan(final byte[] classFile) {

@@ -6,11 +6,14 @@ import java.lang.reflect.Field;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -40,6 +43,14 @@ public final class ClassShipper {
 
     private static final String JJAVA_LOADER = "JJavaLoaderDelegate$JJavaClassLoader";
     private static final Shipped NONE = new Shipped("", new byte[0], null);
+    /**
+     * Per loader, the classes it was seen to serve from a file, jar or the JDK, across shippers: a
+     * pool makes a shipper per call, and asking a loader again costs a search of its class path
+     * (and the JDK's image) per class per call. Only this verdict is kept: a loader's class path
+     * only grows, so the entry that served a class first still does, while a class served from
+     * memory is looked up anew.
+     */
+    private static final Map<ClassLoader, Set<String>> ON_CLASS_PATH = Collections.synchronizedMap(new WeakHashMap<>());
 
     private final List<ClassLoader> loaders;
     private final Map<String, Shipped> shipped = new ConcurrentHashMap<>();
@@ -101,6 +112,10 @@ public final class ClassShipper {
                 }
                 continue;
             }
+            Set<String> known = ON_CLASS_PATH.get(l);
+            if (known != null && known.contains(binaryName)) {
+                return NONE;
+            }
             URL u;
             try {
                 u = l.getResource(resource);
@@ -113,6 +128,7 @@ public final class ClassShipper {
             String scheme = u.getProtocol();
             if ("file".equals(scheme) || "jar".equals(scheme) || "jrt".equals(scheme)) {
                 // A normal class path entry: the worker loads it itself.
+                ON_CLASS_PATH.computeIfAbsent(l, k -> Collections.synchronizedSet(new HashSet<>())).add(binaryName);
                 return NONE;
             }
             try (InputStream in = u.openStream()) {

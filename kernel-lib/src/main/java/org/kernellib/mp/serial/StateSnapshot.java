@@ -104,7 +104,7 @@ public final class StateSnapshot {
                 continue;
             }
             reachable.put(name, s.get());
-            ClassReferences r = ClassReferences.scan(s.get().bytes());
+            ClassReferences r = ClassReferences.scanOnce(s.get().bytes());
             scanned.put(name, r);
             for (String c : r.classes()) {
                 if (seen.add(c)) {

@@ -117,6 +117,27 @@ public final class WorkerCommand {
      * entries of {@value #OMITTED_CLASS_PATH} stay on its class path (a cluster's server node).
      */
     public static WorkerCommand forLoaders(final Collection<ClassLoader> loaders, final boolean withOmitted) {
+        List<String> boot = BootEntries.LIST;
+        List<String> user = userClassPath(loaders, withOmitted);
+        List<String> flags = new ArrayList<>(BASE_FLAGS);
+        flags.addAll(CdsArchive.flagsFor(boot));
+        flags.addAll(DeserializationLimits.workerFlags()); // a raised limit holds in workers too
+        String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
+        if (!extra.isEmpty()) {
+            flags.addAll(List.of(extra.split("\\s+")));
+        }
+        return new WorkerCommand(javaExecutable(), boot, flags, user);
+    }
+
+    /**
+     * What {@code forLoaders(loaders).userClassPath()} is, without the rest of the command (its
+     * flags and launcher, which cost file system look-ups): for a pool, which needs it at every call.
+     */
+    public static List<String> userClassPath(final Collection<ClassLoader> loaders) {
+        return userClassPath(loaders, false);
+    }
+
+    private static List<String> userClassPath(final Collection<ClassLoader> loaders, final boolean withOmitted) {
         Set<String> all = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isEmpty()) {
@@ -142,20 +163,12 @@ public final class WorkerCommand {
                 }
             }
         }
-        List<String> boot = bootEntries();
         List<String> user = new ArrayList<>(all);
-        user.removeAll(boot);
+        user.removeAll(BootEntries.LIST);
         if (!withOmitted) {
             user.removeAll(omittedEntries());
         }
-        List<String> flags = new ArrayList<>(BASE_FLAGS);
-        flags.addAll(CdsArchive.flagsFor(boot));
-        flags.addAll(DeserializationLimits.workerFlags()); // a raised limit holds in workers too
-        String extra = System.getProperty("kernellib.worker.jvmArgs", "").trim();
-        if (!extra.isEmpty()) {
-            flags.addAll(List.of(extra.split("\\s+")));
-        }
-        return new WorkerCommand(javaExecutable(), boot, flags, user);
+        return user;
     }
 
     /** The entries of {@value #OMITTED_CLASS_PATH}, in the form class path entries take above. */
@@ -176,6 +189,11 @@ public final class WorkerCommand {
             return home.toString();
         }
         return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    /** {@link #bootEntries()}, found once: where this JVM loaded two classes from does not change. */
+    private static final class BootEntries {
+        static final List<String> LIST = bootEntries();
     }
 
     /** kernel-lib's jar or directory, then ASM's if it is another one (not shaded into kernel-lib). */

@@ -26,6 +26,7 @@ class WorkerCommandTest {
             System.setProperty(WorkerCommand.OMITTED_CLASS_PATH, ignite + File.pathSeparator + cluster);
             List<String> worker = WorkerCommand.forLoaders(List.of(notebook)).userClassPath();
             assertTrue(worker.contains(tables), worker.toString());
+            assertEquals(worker, WorkerCommand.userClassPath(List.of(notebook)), "a pool's shortcut to the same list");
             assertFalse(worker.contains(ignite) || worker.contains(cluster), worker.toString());
             List<String> server = WorkerCommand.forLoaders(List.of(notebook), true).userClassPath();
             assertEquals(List.of(tables, ignite, cluster), server.subList(server.size() - 3, server.size()),
