@@ -173,11 +173,17 @@ public class Queue<E> extends MappedObject {
                 long nextCheck = RECLAIM_CHECK_NANOS;
                 while ((record = ring.tryClaimWrite(size, slot)) < 0) {
                     QueueShutdown.refuseIfShutDown(this, "put to");
-                    if (backoff.parkedNanos() >= nextCheck) {
+                    // At the deadline too: on a loaded machine a short wait can end while still
+                    // spinning and yielding, before it has parked long enough for a check.
+                    boolean expired = timeoutNanos != 0 && Backoff.expired(deadline);
+                    if (expired || backoff.parkedNanos() >= nextCheck) {
                         nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
-                        recoverFromDeadConsumers();
+                        QueueRecovery.recoverFromDeadConsumers(this);
+                        if (expired && (record = ring.tryClaimWrite(size, slot)) >= 0) {
+                            break;
+                        }
                     }
-                    if (timeoutNanos == 0 || Backoff.expired(deadline)) {
+                    if (timeoutNanos == 0 || expired) {
                         throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
                                 + size + "-byte item" + (timeoutNanos == 0 ? "" : " after " + timeoutNanos + " ns"));
                     }
@@ -314,6 +320,11 @@ public class Queue<E> extends MappedObject {
             }
             if (record == RingBuffer.EMPTY) {
                 if (timeoutNanos == 0 || Backoff.expired(deadline)) {
+                    if (timeoutNanos != 0) {
+                        // A wait that ends empty gives back what dead consumers took at least once:
+                        // on a loaded machine a short one can end before it parked long enough below.
+                        QueueRecovery.recoverFromDeadConsumers(this);
+                    }
                     throw new EmptyException(timeoutNanos == 0 ? "queue is empty"
                             : "queue stayed empty for " + Duration.ofNanos(timeoutNanos));
                 }
@@ -321,7 +332,7 @@ public class Queue<E> extends MappedObject {
                     // Idle anyway: give back what dead consumers took, so that qsize() is right
                     // even when no producer ever waits for room.
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    recoverFromDeadConsumers();
+                    QueueRecovery.recoverFromDeadConsumers(this);
                 }
             } else {
                 if (timeoutNanos == 0 && !graceGiven) {
@@ -332,48 +343,18 @@ public class Queue<E> extends MappedObject {
                 boolean expired = Backoff.expired(deadline);
                 if (expired || backoff.parkedNanos() >= nextCheck) {
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    if (skipDeadProducer()) {
+                    if (QueueRecovery.skipDeadProducer(this)) {
                         backoff.reset();
                         continue;
                     }
                     if (expired) {
-                        throw new EmptyException(midPutMessage(timeoutNanos));
+                        throw new EmptyException(QueueRecovery.midPutMessage(this, timeoutNanos, NOWAIT_GRACE_NANOS));
                     }
                 }
             }
             checkOpen("get from");
             backoff.idle(deadline);
         }
-    }
-
-    /** Gives up the record at the claim position if its producer died mid-put, uncounting its item (slow). */
-    final boolean skipDeadProducer() {
-        if (!ring.skipDeadReservation()) {
-            return false;
-        }
-        if (maxsize > 0) {
-            file.getAndAddInt(ITEMS_OFFSET, -1); // counted before the reservation; it will never come
-        }
-        return true;
-    }
-
-    /** Frees a dead reclaimer's flag and gives back records whose consumers died (slow: reads /proc). */
-    private void recoverFromDeadConsumers() {
-        ring.recoverReclaimFlag();
-        int lost = ring.reclaimFromDeadConsumers();
-        if (lost > 0) {
-            file.getAndAddInt(ITEMS_OFFSET, -lost); // items their dead consumers took along, counted here
-        }
-    }
-
-    private String midPutMessage(final long timeoutNanos) {
-        int pid = ring.pendingReserver();
-        return "queue's next item was reserved but not committed within "
-                + (timeoutNanos == 0 ? Duration.ofNanos(NOWAIT_GRACE_NANOS) : Duration.ofNanos(timeoutNanos))
-                + ": a producer seems to have died mid-put, or is stalled ("
-                + (pid == 0 ? "it had not yet written its pid" : "process " + pid + ", which is still alive")
-                + "); items put after it wait behind it"
-                + (pid == 0 ? "" : " until it commits or dies (a dead producer's record is skipped)");
     }
 
     // ---- state --------------------------------------------------------------------------------

@@ -106,7 +106,7 @@ final class QueueShutdown {
                 }
                 if (backoff.parkedNanos() >= nextCheck) {
                     nextCheck = backoff.parkedNanos() + RESERVER_CHECK_NANOS;
-                    q.skipDeadProducer();
+                    QueueRecovery.skipDeadProducer(q);
                 }
                 backoff.idle(deadline);
             }

@@ -84,6 +84,48 @@ class QueueCountKillTest {
         }
     }
 
+    @Test
+    void aTimedGetThatEndsBeforeItParksStillGivesBackWhatADeadConsumerTook() {
+        try (Queue<Object> q = Queue.create(0, RING)) {
+            q.put(new byte[199]);
+            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
+                consumer.awaitLine("MID-GET", 60_000);
+                consumer.kill();
+            }
+            // Over before it has parked long enough for the periodic check, as any short wait can
+            // be on a loaded machine (the soak's consumers then left the count high at load 50).
+            assertThrows(EmptyException.class, () -> q.get(Duration.ofNanos(1)));
+            assertEquals(0, q.qsize());
+            q.unlink();
+        }
+    }
+
+    @Test
+    void aTimedPutThatEndsBeforeItParksStillGetsTheSpaceADeadConsumerTook() {
+        try (Queue<Object> q = Queue.create(0, RING)) {
+            q.put(new byte[1000]);
+            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
+                consumer.awaitLine("MID-GET", 60_000);
+                consumer.kill();
+            }
+            int put = 0;
+            try {
+                while (true) {
+                    q.putNowait(new byte[1000]);
+                    put++;
+                }
+            } catch (FullException expected) {
+                // the dead consumer's record keeps the head, so no space comes back by itself
+            }
+            for (int i = 0; i < put; i++) {
+                q.get(Duration.ofSeconds(10));
+            }
+            q.put(new byte[1000], Duration.ofNanos(1));
+            assertEquals(1, q.qsize());
+            q.unlink();
+        }
+    }
+
     /** One more item reads as one: the count was corrected once, not twice. */
     private static void assertCountsOneMore(final Queue<Object> q) {
         q.put("next");
