@@ -3,6 +3,7 @@ package org.kernellib.mp.cluster;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +36,15 @@ final class LocalServer {
         this.handle = handle;
     }
 
-    /** Starts the JVM of server {@code name}; returns without waiting for its node to join. */
-    static LocalServer start(final String name, final List<String> addresses, final int discoveryPort) throws IOException {
+    /**
+     * Starts the JVM of server {@code name}; returns without waiting for its node to join.
+     *
+     * @param first whether it is the cluster's first server, which creates {@code readyFile} once
+     *     it is up; the others wait for that file before they join (see {@link ServerNode})
+     * @param addresses what its finder lists: its own address for the first, the first's for the others
+     */
+    static LocalServer start(final String name, final boolean first, final List<String> addresses,
+            final int discoveryPort, final Path readyFile) throws IOException {
         Thread t = Thread.currentThread();
         ClassLoader context = t.getContextClassLoader();
         List<ClassLoader> loaders = new ArrayList<>();
@@ -45,7 +53,8 @@ final class LocalServer {
             loaders.add(context);
         }
         WorkerCommand[] command = new WorkerCommand[1];
-        TaskPayload payload = TaskPayload.prepare(ServerNode.task(name, String.join(",", addresses), discoveryPort),
+        TaskPayload payload = TaskPayload.prepare(ServerNode.task(name, first, String.join(",", addresses), discoveryPort,
+                readyFile.toString()),
                 name, true, CurrentProcess.get().name(), used -> {
                     List<ClassLoader> all = new ArrayList<>(loaders);
                     all.addAll(used);

@@ -51,6 +51,12 @@ final class NodeConfig {
             final List<String> addresses, final int discoveryPort, final Path workDir) {
         TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
         finder.setAddresses(addresses);
+        return of(instanceName, nodeName, client, finder, discoveryPort, workDir);
+    }
+
+    /** The same with a finder of the caller's: a node of a local cluster waits in it for the first server. */
+    static IgniteConfiguration of(final String instanceName, final String nodeName, final boolean client,
+            final TcpDiscoveryVmIpFinder finder, final int discoveryPort, final Path workDir) {
         TcpDiscoverySpi discovery = new TcpDiscoverySpi();
         discovery.setIpFinder(finder);
         discovery.setLocalAddress("127.0.0.1");
