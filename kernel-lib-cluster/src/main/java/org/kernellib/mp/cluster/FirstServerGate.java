@@ -8,24 +8,28 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.ignite.spi.IgniteSpiException;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
- * The static IP finder of every node of a local cluster but its first server: it lists its
- * addresses only once the first server is up, which that server says by creating a file
- * ({@link #open(Path)}).
+ * The static IP finder of a local cluster's servers but the first: it lists its addresses only
+ * once the first server is up, which that server says by creating a file ({@link #open(Path)});
+ * {@link Cluster#startLocal} waits for the same file ({@link #await}) before its client joins.
  *
  * <p>Why: nodes that join before any server answers cost seconds. Ignite's client then warns
  * that it found no server and sleeps its reconnect delay (2 s) before it tries again, and two
  * servers that start at once each find the other still joining, answer each other "wait", and
  * both sleep the same 2 s. So the first server's finder lists only itself (it forms the cluster
- * at once), every other node waits here, while its JVM and its Ignite start up to discovery
- * run in parallel with the first server's, and then joins on its first try. A node that lists
+ * at once), and every other server waits here, while its JVM and its Ignite start up to discovery
+ * run in parallel with the first server's, and then joins on its first try. A server that lists
  * no address of its own never forms a cluster of its own either: a second server cannot split
  * off when the first is slow.
+ *
+ * <p>The client does not wait in a finder: Ignite's client joins on a system thread, which its
+ * watchdog reports (with thread dumps, into the cell) once it is blocked for more than 10 s.
  */
 final class FirstServerGate extends TcpDiscoveryVmIpFinder {
     /** How often the file is looked for: a stat call, cheap next to a node's start. */
@@ -33,22 +37,17 @@ final class FirstServerGate extends TcpDiscoveryVmIpFinder {
 
     private final Path readyFile;
     private final long timeoutMs;
-    private final Supplier<? extends RuntimeException> failure;
     private volatile boolean open;
 
     /**
      * @param addresses what the finder lists once the gate is open
      * @param readyFile the file whose existence says that the first server is up
      * @param timeoutMs how long to wait for it before the node's start fails
-     * @param failure asked while waiting: null, or why waiting on is pointless (a server's JVM has
-     *     died), which ends the wait with that error as the cause
      */
-    FirstServerGate(final List<String> addresses, final Path readyFile, final long timeoutMs,
-            final Supplier<? extends RuntimeException> failure) {
+    FirstServerGate(final List<String> addresses, final Path readyFile, final long timeoutMs) {
         setAddresses(addresses);
         this.readyFile = readyFile;
         this.timeoutMs = timeoutMs;
-        this.failure = failure;
     }
 
     /** Said by the first server once it is up: the nodes waiting on {@code readyFile} may join. */
@@ -60,32 +59,41 @@ final class FirstServerGate extends TcpDiscoveryVmIpFinder {
         }
     }
 
-    @Override
-    public Collection<InetSocketAddress> getRegisteredAddresses() throws IgniteSpiException {
-        if (!open) {
-            awaitFirstServer();
-        }
-        return super.getRegisteredAddresses();
-    }
-
-    private void awaitFirstServer() throws IgniteSpiException {
+    /**
+     * Waits until the first server is up.
+     *
+     * @param failure asked while waiting: null, or why waiting on is pointless (a server's JVM has
+     *     died), which is then thrown
+     * @throws TimeoutException when {@code timeoutMs} passed first
+     */
+    static void await(final Path readyFile, final long timeoutMs, final Supplier<? extends RuntimeException> failure)
+            throws InterruptedException, TimeoutException {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         while (!Files.exists(readyFile)) {
             RuntimeException f = failure.get();
             if (f != null) {
-                throw new IgniteSpiException(f.getMessage(), f);
+                throw f;
             }
             if (System.nanoTime() > end) {
-                throw new IgniteSpiException("the local cluster's first server was not up within " + timeoutMs / 1000
-                        + " s; this node did not join");
+                throw new TimeoutException("the local cluster's first server was not up within " + timeoutMs / 1000 + " s");
             }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    @Override
+    public Collection<InetSocketAddress> getRegisteredAddresses() throws IgniteSpiException {
+        if (!open) {
             try {
-                Thread.sleep(POLL_MS);
+                await(readyFile, timeoutMs, () -> null);
+            } catch (TimeoutException e) {
+                throw new IgniteSpiException(e.getMessage() + "; this node did not join", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IgniteSpiException("interrupted while waiting for the local cluster's first server", e);
             }
+            open = true;
         }
-        open = true;
+        return super.getRegisteredAddresses();
     }
 }

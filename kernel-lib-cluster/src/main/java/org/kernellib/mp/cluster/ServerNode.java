@@ -54,8 +54,8 @@ final class ServerNode {
             finder = new TcpDiscoveryVmIpFinder();
             finder.setAddresses(finderAddresses);
         } else {
-            // No check of the first server's JVM here: if it dies, the owner stops this one.
-            finder = new FirstServerGate(finderAddresses, readyFile, NodeConfig.JOIN_TIMEOUT_MS, () -> null);
+            // If the first server's JVM dies instead, the owner stops this one.
+            finder = new FirstServerGate(finderAddresses, readyFile, NodeConfig.JOIN_TIMEOUT_MS);
         }
         Ignition.start(NodeConfig.of(name, name, false, finder, discoveryPort, RuntimeDir.get().resolve("ignite")));
         if (first) {
