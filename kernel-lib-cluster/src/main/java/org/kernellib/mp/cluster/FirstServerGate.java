@@ -15,21 +15,22 @@ import org.apache.ignite.spi.IgniteSpiException;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 
 /**
- * The static IP finder of a local cluster's servers but the first: it lists its addresses only
- * once the first server is up, which that server says by creating a file ({@link #open(Path)});
- * {@link Cluster#startLocal} waits for the same file ({@link #await}) before its client joins.
+ * The static IP finder of a local cluster's nodes but its first server: it lists its addresses only
+ * once the first server is up, which that server says by creating a file ({@link #open(Path)}).
+ * The client of {@link Cluster#startLocal} waits in one too.
  *
  * <p>Why: nodes that join before any server answers cost seconds. Ignite's client then warns
  * that it found no server and sleeps its reconnect delay (2 s) before it tries again, and two
  * servers that start at once each find the other still joining, answer each other "wait", and
  * both sleep the same 2 s. So the first server's finder lists only itself (it forms the cluster
- * at once), and every other server waits here, while its JVM and its Ignite start up to discovery
+ * at once), and every other node waits here, while its JVM and its Ignite start up to discovery
  * run in parallel with the first server's, and then joins on its first try. A server that lists
  * no address of its own never forms a cluster of its own either: a second server cannot split
  * off when the first is slow.
  *
- * <p>The client does not wait in a finder: Ignite's client joins on a system thread, which its
- * watchdog reports (with thread dumps, into the cell) once it is blocked for more than 10 s.
+ * <p>A client joins on a system thread, which Ignite's watchdog reports (with thread dumps) once
+ * it is blocked for its {@code systemWorkerBlockedTimeout}; a client that waits here is given
+ * one as long as the wait may last ({@link NodeConfig#of}).
  */
 final class FirstServerGate extends TcpDiscoveryVmIpFinder {
     /** How often the file is looked for: a stat call, cheap next to a node's start. */
@@ -37,6 +38,7 @@ final class FirstServerGate extends TcpDiscoveryVmIpFinder {
 
     private final Path readyFile;
     private final long timeoutMs;
+    private final Supplier<? extends RuntimeException> failure;
     private volatile boolean open;
 
     /**
@@ -45,9 +47,24 @@ final class FirstServerGate extends TcpDiscoveryVmIpFinder {
      * @param timeoutMs how long to wait for it before the node's start fails
      */
     FirstServerGate(final List<String> addresses, final Path readyFile, final long timeoutMs) {
+        this(addresses, readyFile, timeoutMs, () -> null);
+    }
+
+    /**
+     * @param failure asked while waiting: null, or why waiting on is pointless (a server's JVM has
+     *     died), which ends the wait with that error as the cause
+     */
+    FirstServerGate(final List<String> addresses, final Path readyFile, final long timeoutMs,
+            final Supplier<? extends RuntimeException> failure) {
         setAddresses(addresses);
         this.readyFile = readyFile;
         this.timeoutMs = timeoutMs;
+        this.failure = failure;
+    }
+
+    /** How long a node may wait here. */
+    long timeoutMs() {
+        return timeoutMs;
     }
 
     /** Said by the first server once it is up: the nodes waiting on {@code readyFile} may join. */
@@ -85,7 +102,9 @@ final class FirstServerGate extends TcpDiscoveryVmIpFinder {
     public Collection<InetSocketAddress> getRegisteredAddresses() throws IgniteSpiException {
         if (!open) {
             try {
-                await(readyFile, timeoutMs, () -> null);
+                await(readyFile, timeoutMs, failure);
+            } catch (RuntimeException e) {
+                throw new IgniteSpiException(e.getMessage(), e);
             } catch (TimeoutException e) {
                 throw new IgniteSpiException(e.getMessage() + "; this node did not join", e);
             } catch (InterruptedException e) {

@@ -94,6 +94,10 @@ final class NodeConfig {
         c.setMetricsLogFrequency(0);
         c.setDataStorageConfiguration(storage);
         c.setAtomicConfiguration(ClusterObject.atomics()); // locks and semaphores take theirs from here
+        if (client && finder instanceof FirstServerGate) {
+            // it joins on a system thread that waits in the gate: no blocked-thread report meanwhile
+            c.setSystemWorkerBlockedTimeout(((FirstServerGate) finder).timeoutMs() + 10_000);
+        }
         c.setGridLogger(new WarningLogger(nodeName));
         c.setWorkDirectory(workDir.toString());
         c.setClassLoader(NodeConfig.class.getClassLoader());

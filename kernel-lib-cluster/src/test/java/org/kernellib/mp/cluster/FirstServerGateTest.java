@@ -50,6 +50,11 @@ class FirstServerGateTest {
         ClusterException died = new ClusterException("local server server-1 (pid 1) exited with code 1 before it joined");
         assertSame(died, assertThrows(ClusterException.class,
                 () -> FirstServerGate.await(dir.resolve("never"), 30_000, () -> died)));
+        // in a finder, as Ignite's join wants it, with the same message
+        FirstServerGate gate = new FirstServerGate(ADDRESSES, dir.resolve("never"), 30_000, () -> died);
+        IgniteSpiException e = assertThrows(IgniteSpiException.class, gate::getRegisteredAddresses);
+        assertSame(died, e.getCause());
+        assertEquals(died.getMessage(), e.getMessage());
     }
 
     @Test
