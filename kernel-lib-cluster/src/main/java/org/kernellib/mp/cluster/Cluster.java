@@ -9,7 +9,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ignite.Ignite;
@@ -74,9 +73,9 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
      * Starts {@code n} server JVMs on this machine and joins them; returns when all {@code n} are
      * in the cluster.
      *
-     * <p>The JVMs start at once. The first server forms the cluster as soon as it is up; the other
-     * servers, and this JVM's client node, wait for it before they join (see {@link FirstServerGate}),
-     * so none of them joins too early and sleeps Ignite's retry delay.
+     * <p>The JVMs start at once, and so does this JVM's client node. The first server forms the
+     * cluster as soon as it is up; the other servers and the client wait for it before they join
+     * (see {@link FirstServerGate}), so none of them joins too early and sleeps Ignite's retry delay.
      *
      * @throws ClusterException when a server could not start or the cluster did not form in time;
      *     what was started is stopped
@@ -105,16 +104,9 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
                 servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), i == 0, addresses.subList(0, 1),
                         ports.get(i), readyFile, i == 0 ? firstServerFlags : List.of()));
             }
-            try {
-                FirstServerGate.await(readyFile, FORM_TIMEOUT_MS, () -> deadServer(servers));
-            } catch (TimeoutException e) {
-                throw new ClusterException(e.getMessage() + "; its servers were stopped", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ClusterException("interrupted while the local cluster formed; its servers were stopped", e);
-            }
-            TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
-            finder.setAddresses(addresses);
+            // The client starts now too, in parallel with the servers (its start costs seconds of CPU
+            // in a fresh JVM), and waits at its discovery for the first server (see FirstServerGate).
+            FirstServerGate finder = new FirstServerGate(addresses, readyFile, FORM_TIMEOUT_MS, () -> deadServer(servers));
             Cluster c;
             try {
                 c = join(name, finder, addresses, servers, readyFile);
