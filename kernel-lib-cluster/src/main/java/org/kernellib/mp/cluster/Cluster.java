@@ -1,6 +1,7 @@
 package org.kernellib.mp.cluster;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterNode;
+import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
 import org.kernellib.mp.pool.ChunkRunner;
 import org.kernellib.mp.process.ProcessInfo;
 import org.kernellib.mp.shared.memory.RuntimeDir;
@@ -54,51 +57,72 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
     private final List<String> addresses;
     private final List<LocalServer> servers;
     private final Path workDir;
+    private final Path readyFile;
     private volatile boolean closed;
 
-    private Cluster(final Ignite ignite, final List<String> addresses, final List<LocalServer> servers, final Path workDir) {
+    private Cluster(final Ignite ignite, final List<String> addresses, final List<LocalServer> servers, final Path workDir,
+            final Path readyFile) {
         this.ignite = ignite;
         this.addresses = List.copyOf(addresses);
         this.servers = servers;
         this.workDir = workDir;
+        this.readyFile = readyFile;
     }
 
     /**
      * Starts {@code n} server JVMs on this machine and joins them; returns when all {@code n} are
      * in the cluster.
      *
+     * <p>The JVMs start at once, and so does this JVM's client node. The first server forms the
+     * cluster as soon as it is up; the other servers and the client wait for it before they join
+     * (see {@link FirstServerGate}), so none of them joins too early and sleeps Ignite's retry delay.
+     *
      * @throws ClusterException when a server could not start or the cluster did not form in time;
      *     what was started is stopped
      */
     public static Cluster startLocal(final int n) {
+        return startLocal(n, List.of());
+    }
+
+    /** {@link #startLocal(int)} with more JVM flags for the first server (ServerArchive's training run). */
+    static Cluster startLocal(final int n, final List<String> firstServerFlags) {
         if (n < 1) {
             throw new IllegalArgumentException("a local cluster needs at least 1 server, not " + n);
         }
         JvmOptions.requireInThisJvm();
         List<String> addresses = new ArrayList<>();
-        for (int port : LocalServer.freeDiscoveryPorts(n)) {
+        List<Integer> ports = LocalServer.freeDiscoveryPorts(n);
+        for (int port : ports) {
             addresses.add("127.0.0.1:" + port);
         }
+        String name = clientName();
+        Path readyFile = RuntimeDir.get().resolve(name + "-first-server-up");
         List<LocalServer> servers = new ArrayList<>();
         try {
-            for (String a : addresses) {
-                int port = Integer.parseInt(a.substring(a.indexOf(':') + 1));
-                servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), addresses, port));
+            for (int i = 0; i < n; i++) {
+                // Every server's finder lists the first server only: the first finds itself and forms the cluster.
+                servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), i == 0, addresses.subList(0, 1),
+                        ports.get(i), readyFile, i == 0 ? firstServerFlags : List.of()));
             }
+            // The client starts now too, in parallel with the servers (its start costs seconds of CPU
+            // in a fresh JVM), and waits at its discovery for the first server (see FirstServerGate).
+            FirstServerGate finder = new FirstServerGate(addresses, readyFile, FORM_TIMEOUT_MS, () -> deadServer(servers));
             Cluster c;
-            WarningLogger.joiningServersStillBooting = true;
             try {
-                c = join(addresses, servers);
-            } finally {
-                WarningLogger.joiningServersStillBooting = false;
+                c = join(name, finder, addresses, servers, readyFile);
+            } catch (ClusterException e) {
+                ClusterException dead = deadServer(servers);
+                throw dead != null ? dead : e;
             }
             c.awaitServers(n);
             return c;
         } catch (RuntimeException | Error e) {
             stopAll(servers);
+            deleteQuietly(readyFile);
             throw e;
         } catch (IOException e) {
             stopAll(servers);
+            deleteQuietly(readyFile);
             throw new ClusterException("cannot start a local server JVM: " + e.getMessage(), e);
         }
     }
@@ -115,7 +139,9 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
                     + "Cluster.connect(\"127.0.0.1:47600\"), or " + ADDRESS_VARIABLE + " and fromEnvironment");
         }
         JvmOptions.requireInThisJvm();
-        return join(Arrays.asList(addresses), List.of());
+        TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
+        finder.setAddresses(Arrays.asList(addresses));
+        return join(clientName(), finder, Arrays.asList(addresses), List.of(), null);
     }
 
     /**
@@ -131,15 +157,20 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         return connect(env.trim().split("\\s*,\\s*"));
     }
 
-    private static Cluster join(final List<String> addresses, final List<LocalServer> servers) {
+    private static String clientName() {
+        return "kernel-lib-client-" + ProcessHandle.current().pid() + "-" + CLIENTS.incrementAndGet();
+    }
+
+    /** @param readyFile the first local server's ready file, removed on close (null for none) */
+    private static Cluster join(final String name, final TcpDiscoveryVmIpFinder finder, final List<String> addresses,
+            final List<LocalServer> servers, final Path readyFile) {
         System.setProperty("IGNITE_UPDATE_NOTIFIER", "false");
         System.setProperty("IGNITE_NO_ASCII", "true");
         System.setProperty("IGNITE_PERFORMANCE_SUGGESTIONS_DISABLED", "true");
-        String name = "kernel-lib-client-" + ProcessHandle.current().pid() + "-" + CLIENTS.incrementAndGet();
         Path work = RuntimeDir.get().resolve(name);
         try {
-            Ignite ignite = Ignition.start(NodeConfig.of(name, "kernel", true, addresses, 0, work));
-            return new Cluster(ignite, addresses, servers, work);
+            Ignite ignite = Ignition.start(NodeConfig.of(name, "kernel", true, finder, 0, work));
+            return new Cluster(ignite, addresses, servers, work, readyFile);
         } catch (IgniteException e) {
             RuntimeDir.deleteTree(work);
             throw new ClusterException("cannot join the cluster at " + String.join(",", addresses) + " within "
@@ -152,12 +183,10 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
     private void awaitServers(final int n) {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORM_TIMEOUT_MS);
         while (ignite.cluster().forServers().nodes().size() < n) {
-            for (LocalServer s : servers) {
-                if (!s.isAlive()) {
-                    close();
-                    throw new ClusterException("local server " + s.name + " (pid " + s.pid() + ") exited with code "
-                            + s.handle.exitValue() + " before it joined (its output, if any, is above)");
-                }
+            ClusterException dead = deadServer(servers);
+            if (dead != null) {
+                close();
+                throw dead;
             }
             if (System.nanoTime() > end) {
                 close();
@@ -172,6 +201,17 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
                 throw new ClusterException("interrupted while the local cluster formed; its servers were stopped", e);
             }
         }
+    }
+
+    /** The error saying that a local server's JVM has ended before it joined, or null while all run. */
+    private static ClusterException deadServer(final List<LocalServer> servers) {
+        for (LocalServer s : servers) {
+            if (!s.isAlive()) {
+                return new ClusterException("local server " + s.name + " (pid " + s.pid() + ") exited with code "
+                        + s.handle.exitValue() + " before it joined (its output, if any, is above)");
+            }
+        }
+        return null;
     }
 
     /** The server nodes in the cluster now, each with its name and its JVM's pid, oldest first. */
@@ -294,10 +334,24 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         }
         closed = true;
         try {
-            ignite.close();
+            if (Ignition.state(ignite.name()) == IgniteState.STARTED) { // ServerArchive stops it first
+                ignite.close();
+            }
         } finally {
             stopAll(servers);
             RuntimeDir.deleteTree(workDir);
+            deleteQuietly(readyFile);
+        }
+    }
+
+    private static void deleteQuietly(final Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // in this JVM's runtime directory, which goes when the JVM ends
         }
     }
 

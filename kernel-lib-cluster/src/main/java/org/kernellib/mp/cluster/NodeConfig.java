@@ -51,6 +51,12 @@ final class NodeConfig {
             final List<String> addresses, final int discoveryPort, final Path workDir) {
         TcpDiscoveryVmIpFinder finder = new TcpDiscoveryVmIpFinder();
         finder.setAddresses(addresses);
+        return of(instanceName, nodeName, client, finder, discoveryPort, workDir);
+    }
+
+    /** The same with a finder of the caller's: a node of a local cluster waits in it for the first server. */
+    static IgniteConfiguration of(final String instanceName, final String nodeName, final boolean client,
+            final TcpDiscoveryVmIpFinder finder, final int discoveryPort, final Path workDir) {
         TcpDiscoverySpi discovery = new TcpDiscoverySpi();
         discovery.setIpFinder(finder);
         discovery.setLocalAddress("127.0.0.1");
@@ -88,6 +94,10 @@ final class NodeConfig {
         c.setMetricsLogFrequency(0);
         c.setDataStorageConfiguration(storage);
         c.setAtomicConfiguration(ClusterObject.atomics()); // locks and semaphores take theirs from here
+        if (client && finder instanceof FirstServerGate) {
+            // it joins on a system thread that waits in the gate: no blocked-thread report meanwhile
+            c.setSystemWorkerBlockedTimeout(((FirstServerGate) finder).timeoutMs() + 10_000);
+        }
         c.setGridLogger(new WarningLogger(nodeName));
         c.setWorkDirectory(workDir.toString());
         c.setClassLoader(NodeConfig.class.getClassLoader());

@@ -41,18 +41,7 @@ final class WarningLogger implements IgniteLogger {
         print("error", msg, e);
     }
 
-    /**
-     * True while {@link Cluster#startLocal} joins servers it has just launched: until one of them
-     * listens, Ignite's client warns that it found no server and will retry, which is expected
-     * then (seen in a notebook cell on a loaded machine), and a real failure to join still ends
-     * in startLocal's own error.
-     */
-    static volatile boolean joiningServersStillBooting;
-
     private void print(final String level, final String msg, final Throwable e) {
-        if (joiningServersStillBooting && msg != null && msg.startsWith("Failed to connect to any address from IP finder")) {
-            return;
-        }
         if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message")
                 || msg.startsWith("Possible too long JVM pause") || msg.startsWith("Failed to wait for ack message"))) {
             // advice for production servers, a benign race of a client joining, and a busy machine's pauses

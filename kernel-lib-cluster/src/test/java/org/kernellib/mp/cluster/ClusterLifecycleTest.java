@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -35,7 +39,19 @@ class ClusterLifecycleTest {
     @Test
     void startsJoinsAndCloseEndsOnlyWhatItStarted() throws Exception {
         List<Long> pids = new ArrayList<>();
-        try (Cluster c = Cluster.startLocal(2)) {
+        PrintStream err = System.err;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(new TeeOutputStream(err, printed), true, StandardCharsets.UTF_8));
+        Cluster started;
+        try {
+            started = Cluster.startLocal(2);
+        } finally {
+            System.setErr(err);
+        }
+        // No node joined before the first server was up, so none found no server and retried.
+        assertFalse(printed.toString(StandardCharsets.UTF_8).contains("Failed to connect to any address"),
+                printed.toString(StandardCharsets.UTF_8));
+        try (Cluster c = started) {
             assertEquals(2, c.nodes().size(), c.toString());
             for (ProcessInfo s : c.localServers()) {
                 pids.add(s.pid());
@@ -173,6 +189,29 @@ class ClusterLifecycleTest {
                     "get() on ClusterLongValue 'lost-started' failed: this JVM has lost its connection"), String.valueOf(read));
             assertTrue(lost.getMessage().contains("lost its connection"), lost.getMessage());
             pool.terminate();
+        }
+    }
+
+    /** Writes to two streams. */
+    private static final class TeeOutputStream extends OutputStream {
+        private final OutputStream a;
+        private final OutputStream b;
+
+        TeeOutputStream(final OutputStream a, final OutputStream b) {
+            this.a = a;
+            this.b = b;
+        }
+
+        @Override
+        public synchronized void write(final int x) throws IOException {
+            a.write(x);
+            b.write(x);
+        }
+
+        @Override
+        public synchronized void write(final byte[] bytes, final int off, final int len) throws IOException {
+            a.write(bytes, off, len);
+            b.write(bytes, off, len);
         }
     }
 
