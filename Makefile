@@ -44,18 +44,12 @@ $(PY_STAMP): requirements.txt
 
 # Both modules' jars, the kernel's runtime dependencies in $(KERNEL_LIB)/, and the workers'
 # class-data-sharing archive ($(KERNEL_LIB)/cds/, next to the kernel-lib jar workers boot from),
-# made for this exact JVM and jar so cold worker starts skip class parsing; then the archive of a
-# local cluster's server JVMs (Ignite's classes), made by starting a training cluster, with the
-# kernel's class path. Without it servers start, only slower, so its failure is a note.
-CLUSTER_TARGET := kernel-lib-cluster/target
+# made for this exact JVM and jar so cold worker starts skip class parsing.
 $(KERNEL_JAR): $(LIB_SOURCES)
 	@$(JAVA) -version 2>&1 | head -1
 	$(MVN) --batch-mode --quiet package -DskipTests
 	touch $@
 	$(JAVA) -cp "$@:$(KERNEL_LIB)/*" org.kernellib.mp.start.CdsArchive
-	$(JAVA) $$($(JAVA) -cp $(CLUSTER_TARGET)/kernel-lib-cluster.jar org.kernellib.mp.cluster.JvmOptions) \
-		-cp "$@:$(KERNEL_LIB)/*:$(CLUSTER_TARGET)/kernel-lib-cluster.jar:$(CLUSTER_TARGET)/lib/*" \
-		org.kernellib.mp.cluster.ServerArchive || echo "note: no class-data archive for cluster servers; they start without one"
 
 # The kernelspec, and the kernel JVM's class-data-sharing archive next to it, dumped by a training
 # kernel (tools/install_kernel.py) so that kernels map JJava's, JShell's and javac's classes.

@@ -129,7 +129,6 @@ def java_bench(cp):
     for main in BENCHES:
         out = run([java, "-cp", cp, main], stdout=subprocess.PIPE).stdout
         ours.update(json.loads(out.strip().splitlines()[-1]))
-    run([java, *ignite_jvm_options(), "-cp", cp, "org.kernellib.mp.cluster.ServerArchive"], stdout=subprocess.DEVNULL)
     out = run([java, *ignite_jvm_options(), "-cp", cp, CLUSTER_BENCH], stdout=subprocess.PIPE).stdout
     ours.update(json.loads(out.strip().splitlines()[-1]))
     return ours

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
-import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
@@ -81,11 +80,6 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
      *     what was started is stopped
      */
     public static Cluster startLocal(final int n) {
-        return startLocal(n, List.of());
-    }
-
-    /** {@link #startLocal(int)} with more JVM flags for the first server (ServerArchive's training run). */
-    static Cluster startLocal(final int n, final List<String> firstServerFlags) {
         if (n < 1) {
             throw new IllegalArgumentException("a local cluster needs at least 1 server, not " + n);
         }
@@ -102,7 +96,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
             for (int i = 0; i < n; i++) {
                 // Every server's finder lists the first server only: the first finds itself and forms the cluster.
                 servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), i == 0, addresses.subList(0, 1),
-                        ports.get(i), readyFile, i == 0 ? firstServerFlags : List.of()));
+                        ports.get(i), readyFile));
             }
             // The client starts now too, in parallel with the servers (its start costs seconds of CPU
             // in a fresh JVM), and waits at its discovery for the first server (see FirstServerGate).
@@ -334,9 +328,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         }
         closed = true;
         try {
-            if (Ignition.state(ignite.name()) == IgniteState.STARTED) { // ServerArchive stops it first
-                ignite.close();
-            }
+            ignite.close();
         } finally {
             stopAll(servers);
             RuntimeDir.deleteTree(workDir);

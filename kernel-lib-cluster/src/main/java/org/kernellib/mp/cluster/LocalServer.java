@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
-import javax.cache.Cache;
-
-import org.apache.ignite.Ignition;
 import org.kernellib.mp.process.CurrentProcess;
 import org.kernellib.mp.serial.TaskPayload;
 import org.kernellib.mp.start.Launcher;
@@ -47,52 +44,27 @@ final class LocalServer {
      * @param addresses what its finder lists: its own address for the first, the first's for the others
      */
     static LocalServer start(final String name, final boolean first, final List<String> addresses,
-            final int discoveryPort, final Path readyFile, final List<String> moreFlags) throws IOException {
-        List<ClassLoader> loaders = ownLoaders();
+            final int discoveryPort, final Path readyFile) throws IOException {
+        Thread t = Thread.currentThread();
+        ClassLoader context = t.getContextClassLoader();
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(LocalServer.class.getClassLoader());
+        if (context != null) {
+            loaders.add(context);
+        }
         WorkerCommand[] command = new WorkerCommand[1];
         TaskPayload payload = TaskPayload.prepare(ServerNode.task(name, first, String.join(",", addresses), discoveryPort,
                 readyFile.toString()),
                 name, true, CurrentProcess.get().name(), used -> {
                     List<ClassLoader> all = new ArrayList<>(loaders);
                     all.addAll(used);
-                    command[0] = command(all, moreFlags);
+                    List<String> flags = new ArrayList<>(JvmOptions.all());
+                    flags.add(HEAP);
+                    // Ignite's jars too, which ordinary workers are not given (WorkerCommand.OMITTED_CLASS_PATH)
+                    command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags);
                     return command[0].userClassPath();
                 });
         return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));
-    }
-
-    /** This module's class loader and the calling thread's context loader: where a server's classes come from. */
-    static List<ClassLoader> ownLoaders() {
-        List<ClassLoader> loaders = new ArrayList<>();
-        loaders.add(LocalServer.class.getClassLoader());
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        if (context != null) {
-            loaders.add(context);
-        }
-        return loaders;
-    }
-
-    /**
-     * The command of a server JVM for tasks whose classes come from {@code loaders}: a worker's,
-     * with Ignite's module options, {@link #HEAP}, Ignite's jars, which ordinary workers are not
-     * given ({@link WorkerCommand#OMITTED_CLASS_PATH}), and the servers' AppCDS archive
-     * ({@link ServerArchive}) instead of the workers' one when it exists.
-     */
-    static WorkerCommand command(final List<ClassLoader> loaders, final List<String> moreFlags) {
-        WorkerCommand c = WorkerCommand.forLoaders(loaders, true);
-        List<String> flags = new ArrayList<>(JvmOptions.all());
-        flags.add(HEAP);
-        flags.addAll(moreFlags);
-        return c.withArchive(ServerArchive.KIND, archiveKey(c)).withFlags(flags);
-    }
-
-    /** What the servers' archive is made from: the JVM's class path, Ignite's jars and this module's. */
-    static List<String> archiveKey(final WorkerCommand c) {
-        List<String> key = new ArrayList<>(c.bootClassPath());
-        for (Class<?> k : List.of(Ignition.class, Cache.class, LocalServer.class)) {
-            key.add(String.valueOf(WorkerCommand.locationOf(k)));
-        }
-        return key;
     }
 
     /**

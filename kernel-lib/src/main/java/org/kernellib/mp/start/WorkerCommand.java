@@ -211,8 +211,8 @@ public final class WorkerCommand {
         return asm == null || asm.equals(self) ? List.of(self) : List.of(self, asm);
     }
 
-    /** The jar or directory holding {@code c}, as a class path entry, or null. */
-    public static String locationOf(final Class<?> c) {
+    /** The jar or directory holding {@code c}. */
+    private static String locationOf(final Class<?> c) {
         try {
             CodeSource cs = c.getProtectionDomain().getCodeSource();
             return cs == null ? null : Paths.get(cs.getLocation().toURI()).toString();
