@@ -43,8 +43,6 @@ import org.kernellib.mp.serial.TaskPayload;
  */
 public final class CdsArchive {
     private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
-    /** The kind of the ordinary workers' archive, the start of its file name. */
-    private static final String WORKER = "worker";
 
     private CdsArchive() {
     }
@@ -58,27 +56,19 @@ public final class CdsArchive {
 
     /** Where the archive for this JVM and this boot class path lives, if one can exist. */
     public static Optional<Path> archivePath(final List<String> bootClassPath) {
-        return archivePath(WORKER, bootClassPath);
-    }
-
-    /**
-     * Where the archive of workers of {@code kind} for this JVM and these jars lives, if one can
-     * exist: next to the first jar, named after the kind and a hash of the JVM and the jars.
-     */
-    public static Optional<Path> archivePath(final String kind, final List<String> jars) {
-        if (jars.isEmpty() || !jars.stream().allMatch(e -> e.endsWith(".jar"))) {
+        if (bootClassPath.isEmpty() || !bootClassPath.stream().allMatch(e -> e.endsWith(".jar"))) {
             return Optional.empty();
         }
         try {
             StringBuilder key = new StringBuilder(System.getProperty("java.home") + "\n"
                     + System.getProperty("java.vm.version"));
-            for (String e : jars) {
+            for (String e : bootClassPath) {
                 Path jar = Paths.get(e);
                 key.append('\n').append(jar.toAbsolutePath()).append(' ').append(Files.size(jar)).append(' ')
                         .append(Files.getLastModifiedTime(jar).toMillis());
             }
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return Optional.of(directory(jars).resolve(kind + "-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
+            return Optional.of(directory(bootClassPath).resolve("worker-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
         } catch (IOException | NoSuchAlgorithmException e) {
             return Optional.empty();
         }
@@ -89,23 +79,18 @@ public final class CdsArchive {
      * goes away with it on {@code mvn clean}, and set-up writes nothing outside the repository.
      * The system property {@code kernellib.cds.dir} overrides it.
      */
-    private static Path directory(final List<String> jars) {
+    private static Path directory(final List<String> bootClassPath) {
         String d = System.getProperty("kernellib.cds.dir");
         if (d != null && !d.isBlank()) {
             return Paths.get(d);
         }
-        Path jarDir = Paths.get(jars.get(0)).toAbsolutePath().getParent();
+        Path jarDir = Paths.get(bootClassPath.get(0)).toAbsolutePath().getParent();
         return jarDir.resolve("cds");
     }
 
     /** The flags that make a worker use the archive, or none when it is not there. */
     static List<String> flagsFor(final List<String> bootClassPath) {
-        return flagsFor(WORKER, bootClassPath);
-    }
-
-    /** The flags that make a worker use the archive of {@code kind} made from {@code jars}, or none. */
-    static List<String> flagsFor(final String kind, final List<String> jars) {
-        Optional<Path> p = archivePath(kind, jars);
+        Optional<Path> p = archivePath(bootClassPath);
         if (p.isEmpty() || !Files.isRegularFile(p.get())) {
             return List.of();
         }

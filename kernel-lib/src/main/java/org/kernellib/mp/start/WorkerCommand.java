@@ -231,24 +231,6 @@ public final class WorkerCommand {
         return new WorkerCommand(java, bootClassPath, f, userClassPath);
     }
 
-    /**
-     * This command (as {@link #forLoaders} made it) with the AppCDS archive of another kind of
-     * worker instead of the workers' one, when that archive exists (see
-     * {@link CdsArchive#archivePath(String, List)}): for a long-lived worker that loads thousands of
-     * classes beyond kernel-lib's, such as a cluster server with Apache Ignite's, from an archive
-     * dumped by a worker of its kind with this same boot class path.
-     *
-     * @param kind the archive's kind, the start of its file name
-     * @param keyedBy the jars it was made from, kernel-lib's first: a change to any makes another archive
-     */
-    public WorkerCommand withArchive(final String kind, final List<String> keyedBy) {
-        List<String> f = new ArrayList<>(flags);
-        // forLoaders puts the archive's flags right after the base flags
-        f.subList(BASE_FLAGS.size(), BASE_FLAGS.size() + CdsArchive.flagsFor(bootClassPath).size()).clear();
-        f.addAll(BASE_FLAGS.size(), CdsArchive.flagsFor(kind, keyedBy));
-        return new WorkerCommand(java, bootClassPath, f, userClassPath);
-    }
-
     /** What the worker JVM is started with: kernel-lib and ASM. */
     public List<String> bootClassPath() {
         return bootClassPath;

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -41,45 +39,6 @@ class WorkerCommandTest {
                 System.clearProperty(WorkerCommand.OMITTED_CLASS_PATH);
             } else {
                 System.setProperty(WorkerCommand.OMITTED_CLASS_PATH, before);
-            }
-        }
-    }
-
-    @Test
-    void anotherKindsArchiveReplacesTheWorkersOneWhenItExists(@TempDir final Path dir) throws Exception {
-        String kernelLib = Files.createFile(dir.resolve("kernel-lib.jar")).toString();
-        String asm = Files.createFile(dir.resolve("asm.jar")).toString();
-        String ignite = Files.createFile(dir.resolve("ignite-core.jar")).toString();
-        String before = System.getProperty("kernellib.cds.dir");
-        System.setProperty("kernellib.cds.dir", dir.resolve("cds").toString());
-        try {
-            List<String> boot = List.of(kernelLib, asm);
-            List<String> serverKey = List.of(kernelLib, asm, ignite);
-            Files.createDirectories(dir.resolve("cds"));
-            Path workers = Files.createFile(CdsArchive.archivePath(boot).orElseThrow());
-            Path servers = Files.createFile(CdsArchive.archivePath("server", serverKey).orElseThrow());
-            assertTrue(servers.getFileName().toString().startsWith("server-"), servers.toString());
-            List<String> flags = new ArrayList<>(WorkerCommand.BASE_FLAGS);
-            flags.addAll(CdsArchive.flagsFor(boot));
-            flags.add("-Dfrom.jvm.args=1");
-            WorkerCommand c = new WorkerCommand("java", boot, flags, List.of(ignite)).withArchive("server", serverKey);
-            List<String> expected = new ArrayList<>(WorkerCommand.BASE_FLAGS);
-            expected.add("-XX:SharedArchiveFile=" + servers);
-            expected.addAll(List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-Dfrom.jvm.args=1"));
-            assertEquals(expected, c.flags());
-            assertFalse(c.flags().contains("-XX:SharedArchiveFile=" + workers));
-            assertEquals(boot, c.bootClassPath());
-            assertEquals(List.of(ignite), c.userClassPath());
-
-            Files.delete(servers);
-            WorkerCommand none = new WorkerCommand("java", boot, flags, List.of(ignite)).withArchive("server", serverKey);
-            assertFalse(none.flags().stream().anyMatch(f -> f.startsWith("-XX:SharedArchiveFile")),
-                    "no archive of that kind yet, and a worker's is not one: " + none.flags());
-        } finally {
-            if (before == null) {
-                System.clearProperty("kernellib.cds.dir");
-            } else {
-                System.setProperty("kernellib.cds.dir", before);
             }
         }
     }
