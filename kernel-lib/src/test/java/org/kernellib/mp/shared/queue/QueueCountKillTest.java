@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.kernellib.mp.shared.queue.QueueFaultTest.pausingAt;
 import static org.kernellib.mp.shared.queue.QueueKillWindowTest.assertRingStaysUsable;
+import static org.kernellib.mp.shared.queue.QueueKillWindowTest.killConsumerAt;
 
 import java.time.Duration;
 
@@ -37,11 +38,7 @@ class QueueCountKillTest {
     void aConsumerKilledAfterUncountingBeforeGivingItsRecordBackIsNotUncountedTwice() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterUncount", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("AFTER-UNCOUNT", 60_000);
-                assertEquals(0, q.qsize(), "the consumer uncounted its item");
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterUncount", "AFTER-UNCOUNT", () -> assertEquals(0, q.qsize(), "the consumer uncounted its item"));
             // Waiting on the empty queue gives the dead consumer's record back.
             assertThrows(EmptyException.class, () -> q.get(Duration.ofMillis(300)));
             assertCountsOneMore(q);
@@ -72,11 +69,7 @@ class QueueCountKillTest {
     void aConsumerKilledBeforeUncountingIsUncountedOnceByTheReclaimer() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("MID-GET", 60_000);
-                assertEquals(1, q.qsize(), "taken, not yet uncounted");
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaim", "MID-GET", () -> assertEquals(1, q.qsize(), "taken, not yet uncounted"));
             assertThrows(EmptyException.class, () -> q.get(Duration.ofMillis(300)));
             assertEquals(0, q.qsize(), "the reclaimer uncounted the item the dead consumer took along");
             assertCountsOneMore(q);
@@ -88,10 +81,7 @@ class QueueCountKillTest {
     void aTimedGetThatEndsBeforeItParksStillGivesBackWhatADeadConsumerTook() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("MID-GET", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaim", "MID-GET", () -> { });
             // Over before it has parked long enough for the periodic check, as any short wait can
             // be on a loaded machine (the soak's consumers then left the count high at load 50).
             assertThrows(EmptyException.class, () -> q.get(Duration.ofNanos(1)));
@@ -104,10 +94,7 @@ class QueueCountKillTest {
     void aTimedPutThatEndsBeforeItParksStillGetsTheSpaceADeadConsumerTook() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[1000]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaim", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("MID-GET", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaim", "MID-GET", () -> { });
             int put = 0;
             try {
                 while (true) {

@@ -187,10 +187,7 @@ class QueueKillWindowTest {
     void aConsumerKilledRightAfterWinningTheClaimDoesNotLeaveTheRingFull() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaimCas", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("AFTER-CLAIM-CAS", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaimCas", "AFTER-CLAIM-CAS", () -> { });
             assertRingStaysUsable(q);
             assertEquals(0, q.qsize(), "the item the dead consumer took is uncounted once its space is recovered");
             q.unlink();
@@ -201,10 +198,7 @@ class QueueKillWindowTest {
     void aConsumerWaitingOnTheEmptyQueueUncountsWhatADeadConsumerTook() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaimCas", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("AFTER-CLAIM-CAS", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaimCas", "AFTER-CLAIM-CAS", () -> { });
             assertEquals(1, q.qsize());
             assertThrows(EmptyException.class, () -> q.get(Duration.ofMillis(300)));
             assertEquals(0, q.qsize(), "no producer waited for room, yet the lost item is uncounted");
@@ -216,10 +210,7 @@ class QueueKillWindowTest {
     void aConsumerKilledWhileGivingARecordBackDoesNotLeaveTheRingFull() {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[199]);
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("midRelease", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("MID-RELEASE", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "midRelease", "MID-RELEASE", () -> { });
             assertRingStaysUsable(q);
             assertEquals(0, q.qsize());
             q.unlink();
@@ -231,10 +222,7 @@ class QueueKillWindowTest {
         try (Queue<Object> q = Queue.create(0, RING)) {
             moveTailTo(q, RING - 16);
             q.put("wrapped"); // padding to the ring's end, then the record at its start
-            try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaimCas", 120_000), QueueKillWindowTest.class, "takeOne", q)) {
-                consumer.awaitLine("AFTER-CLAIM-CAS", 60_000);
-                consumer.kill();
-            }
+            killConsumerAt(q, "afterClaimCas", "AFTER-CLAIM-CAS", () -> { });
             assertEquals("wrapped", q.get(Duration.ofSeconds(5)), "the dead consumer had taken only the padding");
             assertRingStaysUsable(q);
             assertEquals(0, q.qsize());
@@ -268,6 +256,18 @@ class QueueKillWindowTest {
                 assertRingStaysUsable(q);
                 q.unlink();
             }
+        }
+    }
+
+    /**
+     * Starts a consumer that takes one item and pauses at fault point {@code point} (announced by
+     * {@code line}), runs {@code whilePaused}, and kills the consumer there.
+     */
+    static void killConsumerAt(final Queue<Object> q, final String point, final String line, final Runnable whilePaused) {
+        try (ChildJvm consumer = ChildJvm.start(pausingAt(point, 120_000), QueueKillWindowTest.class, "takeOne", q)) {
+            consumer.awaitLine(line, 60_000);
+            whilePaused.run();
+            consumer.kill();
         }
     }
 
