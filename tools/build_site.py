@@ -242,8 +242,8 @@ _exporters = threading.local()
 
 
 def _exporter() -> HTMLExporter:
-    """This thread's exporter: making one loads and compiles the template's files, which costs
-    about as much as exporting a page with it."""
+    """This thread's exporter: making one loads and compiles the template's files, about a third of
+    what exporting a page with it costs."""
     if not hasattr(_exporters, "html"):
         exporter = HTMLExporter(template_name="lab")
         exporter.embed_images = True
