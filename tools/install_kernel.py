@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = "kernel.jsa"
 # A JVM that cannot use the archive (another JDK, a changed jar) loads classes as usual, silently.
 QUIET_CDS = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
-# The kernel JVM's JIT. A kernel spends much of its CPU time compiling cells: javac and JShell,
+# The kernel JVM's JIT. A kernel spends most of its CPU time compiling cells: javac and JShell,
 # which C2 would compile, at full optimisation, method by method as they get hot: a second and more
 # of CPU time per kernel (measured on the 2-core development machine) that a notebook never gets
 # back. So C2 waits for methods ten times hotter than it otherwise would (they run C1-compiled
