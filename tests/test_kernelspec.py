@@ -96,5 +96,5 @@ def test_the_kernels_c2_waits_for_hotter_methods_except_the_cells_and_kernel_lib
     flags = [a for a in spec["argv"][1:spec["argv"].index("-jar")] if a != "-XX:CompileCommand=quiet"]
     out = subprocess.run([spec["argv"][0], *flags, "-version"], capture_output=True, text=True)
     assert out.returncode == 0 and "error" not in (out.stdout + out.stderr).lower(), out.stdout + out.stderr
-    for package in ("REPL/*.*", "org/kernellib/*.*", "org/apache/ignite/*.*"):
+    for package in ("REPL/*.*", "org/kernellib/*.*"):
         assert f"CompileThresholdScaling {package} double CompileThresholdScaling = 0.100000" in out.stdout, out.stdout

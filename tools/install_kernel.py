@@ -30,14 +30,13 @@ QUIET_CDS = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
 # of CPU time per kernel (measured on the 2-core development machine) that a notebook never gets
 # back. So C2 waits for methods ten times hotter than it otherwise would (they run C1-compiled
 # until then), except the code whose speed the lessons measure: the cells' own (JShell's classes,
-# package REPL), kernel-lib's and Ignite's (the kernel is a cluster's client node in 09), which keep
-# the JVM's usual thresholds (scaled back by 0.1). Worker JVMs are started with their own flags.
+# package REPL) and kernel-lib's, which keep the JVM's usual thresholds (scaled back by 0.1).
+# Worker JVMs are started with their own flags, untouched.
 KERNEL_JIT = ["-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
               "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000",
               "-XX:CompileCommand=quiet",
               "-XX:CompileCommand=CompileThresholdScaling,REPL/*.*,0.1",
-              "-XX:CompileCommand=CompileThresholdScaling,org/kernellib/*.*,0.1",
-              "-XX:CompileCommand=CompileThresholdScaling,org/apache/ignite/*.*,0.1"]
+              "-XX:CompileCommand=CompileThresholdScaling,org/kernellib/*.*,0.1"]
 # What the lessons do, in short, so that the archive holds the classes they load: JShell compiling
 # declarations, lambdas and records; tables and charts drawn as PNG; processes, shared values,
 # locks, barriers, queues, a pool and a manager.
