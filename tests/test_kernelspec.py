@@ -78,23 +78,3 @@ def test_local_workers_are_not_given_the_cluster_jars(kc):
         # They do get the rest of the kernel's class path: what a cell's code may use.
         assert any(n.startswith("tablesaw-core-") for n in names), (who, names)
         assert not [n for n in names if n.startswith("ignite-") or n == "kernel-lib-cluster.jar"], (who, names)
-
-
-def test_the_kernels_c2_waits_for_hotter_methods_except_the_cells_and_kernel_libs_and_workers_keep_their_own(kc):
-    cell = run(kc, "String threshold() {\n"
-                   "    return java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)\n"
-                   '        .getVMOption("Tier4InvocationThreshold").getValue();\n'
-                   "}\n"
-                   'System.out.println("kernel " + threshold());\n'
-                   'Process p = new Process(() -> System.out.println("worker " + threshold()));\n'
-                   "p.start();\n"
-                   "p.join();")
-    assert cell.error is None, cell.error
-    assert cell.stdout.splitlines() == ["kernel 50000", "worker 5000"], cell.stdout
-    # A CompileCommand the JVM cannot read is reported and skipped, and the kernel starts all the same.
-    spec = json.loads((Path(sys.prefix) / "share" / "jupyter" / "kernels" / KERNEL / "kernel.json").read_text())
-    flags = [a for a in spec["argv"][1:spec["argv"].index("-jar")] if a != "-XX:CompileCommand=quiet"]
-    out = subprocess.run([spec["argv"][0], *flags, "-version"], capture_output=True, text=True)
-    assert out.returncode == 0 and "error" not in (out.stdout + out.stderr).lower(), out.stdout + out.stderr
-    for package in ("REPL/*.*", "org/kernellib/*.*"):
-        assert f"CompileThresholdScaling {package} double CompileThresholdScaling = 0.100000" in out.stdout, out.stdout

@@ -25,18 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 ARCHIVE = "kernel.jsa"
 # A JVM that cannot use the archive (another JDK, a changed jar) loads classes as usual, silently.
 QUIET_CDS = ["-Xlog:cds=off", "-Xlog:cds+dynamic=off"]
-# The kernel JVM's JIT. A kernel spends most of its CPU time compiling cells: javac and JShell,
-# which C2 would compile, at full optimisation, method by method as they get hot: a second and more
-# of CPU time per kernel (measured on the 2-core development machine) that a notebook never gets
-# back. So C2 waits for methods ten times hotter than it otherwise would (they run C1-compiled
-# until then), except the code whose speed the lessons measure: the cells' own (JShell's classes,
-# package REPL) and kernel-lib's, which keep the JVM's usual thresholds (scaled back by 0.1).
-# Worker JVMs are started with their own flags, untouched.
-KERNEL_JIT = ["-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
-              "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000",
-              "-XX:CompileCommand=quiet",
-              "-XX:CompileCommand=CompileThresholdScaling,REPL/*.*,0.1",
-              "-XX:CompileCommand=CompileThresholdScaling,org/kernellib/*.*,0.1"]
 # What the lessons do, in short, so that the archive holds the classes they load: JShell compiling
 # declarations, lambdas and records; tables and charts drawn as PNG; processes, shared values,
 # locks, barriers, queues, a pool and a manager.
@@ -139,7 +127,7 @@ def main() -> None:
     java = resolve_java(args.java)
     cluster = cluster_classpath()
     spec = {
-        "argv": [java, *KERNEL_JIT, "-Djava.awt.headless=true",
+        "argv": [java, "-Djava.awt.headless=true",
                  "--add-opens", "jdk.jshell/jdk.jshell=ALL-UNNAMED",
                  *cluster_jvm_options(java, cluster[0]),
                  # Local worker processes are not given the cluster's jars: a standby opens every
