@@ -2,6 +2,7 @@
 import asyncio
 import os
 import re
+import time
 
 import nbformat
 import pytest
@@ -87,3 +88,25 @@ def test_a_failing_notebook_fails_the_build_and_leaves_no_kernel_running(tmp_pat
     with pytest.raises(CellExecutionError, match="this lesson is broken"):
         asyncio.run(build_site.execute_all(paths))
     assert not live_kernels() - before, "a failure leaves no kernel running, also of the notebooks beside it"
+
+
+def test_each_page_is_published_while_other_notebooks_execute_and_never_beside_a_measuring_cell(tmp_path):
+    paths = [timed(tmp_path, f"{i:02d}.ipynb", 700, measuring=[1] if i in (1, 3) else []) for i in range(5)]
+    published = {}
+
+    def publish(path, nb):
+        began = time.monotonic_ns()  # the clock the cells read with System.nanoTime (CLOCK_MONOTONIC)
+        time.sleep(0.3)
+        published[path.name] = (nb, began, time.monotonic_ns())
+
+    executed = asyncio.run(build_site.execute_all(paths, publish=publish))
+    assert sorted(published) == [p.name for p in paths], "every notebook is published once"
+    assert all(published[p.name][0] is executed[p] for p in paths), "the executed copy is what is published"
+    runs = {p.name: intervals(executed[p]) for p in paths}
+    last_cell_ends = max(end for cells in runs.values() for _, _, end in cells.values())
+    first_published = min(began for _, began, _ in published.values())
+    assert first_published < last_cell_ends, f"pages are written while notebooks still execute: {published}, {runs}"
+    for name in ("01.ipynb", "03.ipynb"):
+        _, start, end = runs[name][1]
+        beside = [page for page, (_, began, ended) in published.items() if began < end and start < ended]
+        assert not beside, f"{name}'s measuring cell ran while {beside} was published"

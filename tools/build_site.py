@@ -14,7 +14,9 @@ import contextlib
 import html
 import re
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import mistune
@@ -149,16 +151,25 @@ async def _shut_down(starting: asyncio.Future, quiet: Quiet) -> None:
         await km.shutdown_kernel()
 
 
-async def execute_all(paths: list, log=None, done=None) -> dict:
+async def execute_all(paths: list, log=None, done=None, publish=None) -> dict:
     """Executes the notebooks, each in a fresh kernel; returns path -> executed copy.
 
     AT_A_TIME notebooks run at once, latest (heaviest) first, each on a kernel started when its
     turn comes; cells tagged MEASURES_TIME run alone (see Quiet). `done(path, seconds)` is called as
-    each notebook finishes. The first failure ends the build and is raised.
+    each notebook finishes. `publish(path, executed_copy)`, if given, runs on a thread of its own
+    as an ordinary step as soon as the notebook is executed, while the others still execute (the
+    site's pages are written there). The first failure ends the build and is raised.
     """
     queue = list(reversed(paths))
     quiet = Quiet()
     executed = {}
+    publishing = []
+    # One thread: pages are written one at a time, beside the kernels rather than after them all.
+    publisher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="publish")
+
+    async def publish_step(path, nb):
+        async with quiet.ordinary():
+            await asyncio.get_running_loop().run_in_executor(publisher, publish, path, nb)
 
     async def slot():
         while queue:
@@ -167,15 +178,20 @@ async def execute_all(paths: list, log=None, done=None) -> dict:
             executed[path] = await _execute_on(path, asyncio.ensure_future(_start_kernel(path, quiet, log)), quiet)
             if done is not None:
                 done(path, time.monotonic() - started)
+            if publish is not None:
+                publishing.append(asyncio.ensure_future(publish_step(path, executed[path])))
 
     slots = [asyncio.ensure_future(slot()) for _ in range(AT_A_TIME)]
     try:
         await asyncio.gather(*slots)
+        await asyncio.gather(*publishing)
     finally:
         # After a failure the other slots take no new notebook and finish the ones they run: nothing
         # here is cancelled, since a cancelled start or shut-down would leave a kernel running.
         queue.clear()
         await asyncio.gather(*slots, return_exceptions=True)
+        await asyncio.gather(*publishing, return_exceptions=True)
+        publisher.shutdown()
     return {p: executed[p] for p in paths}
 
 
@@ -222,12 +238,24 @@ def book_nav(prev_page, next_page, where: str) -> str:
             f"{link(next_page, False)}</nav>")
 
 
+_exporters = threading.local()
+
+
+def _exporter() -> HTMLExporter:
+    """This thread's exporter: making one loads and compiles the template's files, about a third of
+    what exporting a page with it costs."""
+    if not hasattr(_exporters, "html"):
+        exporter = HTMLExporter(template_name="lab")
+        exporter.embed_images = True
+        # The page must work offline: no MathJax or require.js from a CDN (the lessons use neither).
+        exporter.mathjax_url = ""
+        exporter.require_js_url = ""
+        _exporters.html = exporter
+    return _exporters.html
+
+
 def export_page(nb, title: str, prev_page=None, next_page=None) -> str:
-    exporter = HTMLExporter(template_name="lab")
-    exporter.embed_images = True
-    # The page must work offline: no MathJax or require.js from a CDN (the lessons use neither).
-    exporter.mathjax_url = ""
-    exporter.require_js_url = ""
+    exporter = _exporter()
     # The notebook's own navigation cell gives way to the page's bars, which say the same.
     nb.cells = [c for c in nb.cells if notebook_nav.NAV_TAG not in c.get("metadata", {}).get("tags", [])]
     body, _ = exporter.from_notebook_node(_link_pages(nb), resources={"metadata": {"name": title}})
@@ -276,6 +304,18 @@ def build(out: Path, executed_dir: Path = None, log_path: Path = None) -> list:
     """
     out.mkdir(parents=True, exist_ok=True)
     lessons = notebook_nav.lessons()
+    # Titles and summaries are in the Markdown cells, the same before a notebook is executed, so every
+    # page can be written, with its links to the pages beside it, as soon as its notebook is executed.
+    sources = {path: nbformat.read(path, as_version=4) for path in lessons}
+    pages = [(path.name[:2], path.stem + ".html", notebook_nav.title_of(sources[path]),
+              notebook_nav.summary_of(sources[path])) for path in lessons]
+
+    def write_page(path, nb):
+        i = lessons.index(path)
+        prev_page = pages[i - 1][1:3] if i > 0 else None
+        next_page = pages[i + 1][1:3] if i + 1 < len(pages) else None
+        (out / pages[i][1]).write_text(export_page(nb, pages[i][2], prev_page, next_page), encoding="utf-8")
+
     log = None
     if executed_dir is None:
         log_path = log_path or ROOT / "test-output" / "kernel.log"
@@ -284,7 +324,8 @@ def build(out: Path, executed_dir: Path = None, log_path: Path = None) -> list:
         print(f"executing {len(lessons)} notebooks (kernel output in {log_path})", flush=True)
     try:
         if executed_dir is not None:
-            notebooks = {path: nbformat.read(executed_dir / path.name, as_version=4) for path in lessons}
+            for path in lessons:
+                write_page(path, nbformat.read(executed_dir / path.name, as_version=4))
         else:
             started_all = time.monotonic()
             finished = []
@@ -292,17 +333,11 @@ def build(out: Path, executed_dir: Path = None, log_path: Path = None) -> list:
             def done(path, seconds):
                 finished.append(path)
                 print(f"[{len(finished)}/{len(lessons)}] {path.name} executed in {seconds:.1f} s", flush=True)
-            notebooks = asyncio.run(execute_all(lessons, log, done))
-            print(f"all notebooks executed in {time.monotonic() - started_all:.1f} s", flush=True)
+            asyncio.run(execute_all(lessons, log, done, publish=write_page))
+            print(f"all notebooks executed and their pages written in {time.monotonic() - started_all:.1f} s", flush=True)
     finally:
         if log is not None:
             log.close()
-    pages = [(path.name[:2], path.stem + ".html", notebook_nav.title_of(notebooks[path]),
-              notebook_nav.summary_of(notebooks[path])) for path in lessons]
-    for i, path in enumerate(lessons):
-        prev_page = pages[i - 1][1:3] if i > 0 else None
-        next_page = pages[i + 1][1:3] if i + 1 < len(pages) else None
-        (out / pages[i][1]).write_text(export_page(notebooks[path], pages[i][2], prev_page, next_page), encoding="utf-8")
     (out / "index.html").write_text(index_page(pages), encoding="utf-8")
     return ["index.html"] + [page for _, page, _, _ in pages]
 

@@ -27,17 +27,21 @@ public final class KernelLibExtension implements Extension {
     /**
      * Imports every notebook gets, so that every type a notebook may write by name (what the
      * factories return, what the calls throw) needs no import; each line is one JShell snippet.
+     *
+     * <p>Each snippet is a compilation, about 25 ms of CPU time in a kernel that is starting, so
+     * a package whose public types are all meant for notebooks is imported whole. A type whose
+     * name is also in a package a cell may import whole ({@code java.util.concurrent.locks},
+     * {@code java.nio.channels}, {@code java.sql}, {@code java.awt}) keeps an import of its own,
+     * which wins over such an import-on-demand where the package's would be ambiguous.
      */
     static final List<String> IMPORTS = List.of(
             "import static org.kernellib.mp.Multiprocessing.*;",
             "import org.kernellib.mp.Context;",
-            // Shadows java.lang.Process on purpose: notebooks read like the Python they follow.
+            // Task, OutputLine, ProcessInfo and the exceptions, and Process, which
+            // shadows java.lang.Process on purpose: notebooks read like the Python they follow.
+            "import org.kernellib.mp.process.*;",
             "import org.kernellib.mp.process.Process;",
-            "import org.kernellib.mp.process.Task;",
-            "import org.kernellib.mp.process.OutputLine;",
-            "import org.kernellib.mp.process.ProcessInfo;",
-            "import org.kernellib.mp.process.JoinInterruptedException;",
-            "import org.kernellib.mp.process.ProcessStartException;",
+            // One by one: the package's other public types (Frame, Sideband, ...) are its wire format.
             "import org.kernellib.mp.connection.Connection;",
             "import org.kernellib.mp.connection.Pipe;",
             // Qualified as Connections.wait(...): a bare wait(...) would mean Object.wait in a cell.
@@ -46,26 +50,18 @@ public final class KernelLibExtension implements Extension {
             "import org.kernellib.mp.connection.BufferTooShortException;",
             "import org.kernellib.mp.serial.DeserializationLimitException;",
             "import org.kernellib.mp.shared.*;",
-            // Single-type imports: Lock, Semaphore, Condition and Queue would otherwise be
-            // ambiguous with the java.util.concurrent and java.util types JShell imports.
+            // RLock, Held, Barrier, SemLock, BoundedSemaphore. By name: Semaphore and
+            // BrokenBarrierException, also in java.util.concurrent, which JShell imports whole,
+            // and Lock, Condition (java.util.concurrent.locks) and Event (java.awt).
+            "import org.kernellib.mp.shared.sync.*;",
             "import org.kernellib.mp.shared.sync.Lock;",
-            "import org.kernellib.mp.shared.sync.RLock;",
             "import org.kernellib.mp.shared.sync.Semaphore;",
-            "import org.kernellib.mp.shared.sync.BoundedSemaphore;",
-            "import org.kernellib.mp.shared.sync.Event;",
             "import org.kernellib.mp.shared.sync.Condition;",
-            "import org.kernellib.mp.shared.sync.Barrier;",
-            "import org.kernellib.mp.shared.sync.Held;",
-            "import org.kernellib.mp.shared.sync.SemLock;",
-            // Also java.util.concurrent's name, which JJava imports on demand: this one wins.
             "import org.kernellib.mp.shared.sync.BrokenBarrierException;",
+            "import org.kernellib.mp.shared.sync.Event;",
+            // JoinableQueue, SimpleQueue and the exceptions; Queue by name, over java.util.Queue.
+            "import org.kernellib.mp.shared.queue.*;",
             "import org.kernellib.mp.shared.queue.Queue;",
-            "import org.kernellib.mp.shared.queue.JoinableQueue;",
-            "import org.kernellib.mp.shared.queue.SimpleQueue;",
-            "import org.kernellib.mp.shared.queue.EmptyException;",
-            "import org.kernellib.mp.shared.queue.FullException;",
-            "import org.kernellib.mp.shared.queue.ItemTooLargeException;",
-            "import org.kernellib.mp.shared.queue.ShutDownException;",
             // Python's multiprocessing.shared_memory: blocks Python can attach by name.
             "import org.kernellib.mp.shared.memory.SharedMemory;",
             "import org.kernellib.mp.shared.memory.ShareableList;",
