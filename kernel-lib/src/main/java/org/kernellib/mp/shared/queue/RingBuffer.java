@@ -74,7 +74,7 @@ final class RingBuffer {
     static final int EMPTY = -1;
     /** Returned by {@link #tryClaimRead(int)} when a producer is still writing the next record. */
     static final int IN_PROGRESS = -2;
-    /** Returned by {@link #tryClaimWrite(int, int, boolean)} when there is no room now. */
+    /** Returned by {@link #tryClaimWrite(int, int)} when there is no room now. */
     static final int FULL = -1;
 
     private static final int START_STAMP = StartStamp.OWN;
