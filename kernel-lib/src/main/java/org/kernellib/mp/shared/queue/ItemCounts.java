@@ -21,10 +21,10 @@ import org.kernellib.mp.shared.memory.SharedFile;
  * process killed between them left the count one too high for ever (a producer killed after
  * counting but before its record named it; a consumer killed after giving its record back but
  * before uncounting), with nothing a recoverer could read to tell. So every announcement slot
- * ({@link QueueDescriptor}) carries two counters its owner alone writes, the items its puts
- * counted and the items its gets uncounted, and {@code qsize()} is the sum over the slots of puts
- * minus takes, plus the items word, where operations running without a slot still count (as
- * every operation of a bounded queue does: its count is the bound). Before its compare-and-set an
+ * ({@link QueueDescriptor}) carries two counters that only its owner writes while it lives, the
+ * items its puts counted and the items its gets uncounted, and {@code qsize()} is the sum over the
+ * slots of puts minus takes, plus the items word, where operations running without a slot still
+ * count (as every operation of a bounded queue does: its count is the bound). Before its compare-and-set an
  * operation writes, next to its announcement, the value its counter will hold once it has counted
  * (the mark); counting is then the one store "counter = mark". A recoverer that finds a dead
  * process's record reads in that process's slot whether it counted: counter == mark.
