@@ -333,6 +333,11 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
             stopAll(servers);
             RuntimeDir.deleteTree(workDir);
             deleteQuietly(readyFile);
+            if (!servers.isEmpty()) {
+                // A server killed (kill(), a crash, the OOM killer) never ran its clean-up: its
+                // runtime directory, with Ignite's work files, stays until some sweep removes it.
+                RuntimeDir.sweepStale(RuntimeDir.base());
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.kernellib.mp.pool.AsyncResult;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.pool.PoolException;
 import org.kernellib.mp.process.ProcessInfo;
+import org.kernellib.mp.shared.memory.RuntimeDir;
 
 /**
  * A local cluster's servers join, a second handle joins them by address, no server outlives its
@@ -76,6 +78,25 @@ class ClusterLifecycleTest {
         }
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "server " + pid + " still runs");
+        }
+    }
+
+    @Test
+    void aServerKilledFromOutsideLeavesNoRuntimeDirectoryOnceTheClusterIsClosed() throws Exception {
+        long killed;
+        try (Cluster c = Cluster.startLocal(2)) {
+            ProcessInfo server = c.localServers().get(0);
+            killed = server.pid();
+            assertTrue(runtimeDirectoriesOf(killed) > 0, "the server made its runtime directory");
+            c.kill(server); // SIGKILL: its own clean-up never runs
+            ProcessHandle.of(killed).ifPresent(h -> h.onExit().join());
+        }
+        assertEquals(0, runtimeDirectoriesOf(killed), "the killed server's runtime directory outlived the cluster");
+    }
+
+    private static long runtimeDirectoriesOf(final long pid) throws IOException {
+        try (var entries = Files.list(RuntimeDir.base())) {
+            return entries.filter(p -> p.getFileName().toString().startsWith(RuntimeDir.PREFIX + pid + "-")).count();
         }
     }
 
