@@ -138,6 +138,62 @@ public final class WorkerCommand {
     }
 
     private static List<String> userClassPath(final Collection<ClassLoader> loaders, final boolean withOmitted) {
+        // A pool works this out at every call, and turning a kernel's ~80 entries into absolute
+        // paths was a third of the CPU a trivial cluster apply took in the kernel: the answer is
+        // kept while what it is made of (the property, the loaders and their URLs) is unchanged.
+        List<Object> key = classPathKey(loaders, withOmitted);
+        LastClassPath last = lastClassPath;
+        if (last != null && last.key.equals(key)) {
+            return last.entries;
+        }
+        List<String> entries = List.copyOf(computeUserClassPath(loaders, withOmitted));
+        lastClassPath = new LastClassPath(key, entries);
+        return entries;
+    }
+
+    /** The last class path worked out, and what it was worked out from (see classPathKey). */
+    private record LastClassPath(List<Object> key, List<String> entries) {
+    }
+
+    private static volatile LastClassPath lastClassPath;
+
+    /**
+     * Everything {@link #computeUserClassPath} reads: the class path and omitted-entries
+     * properties, and each loader of the chains (by identity) with its URLs when it has them (JJava's
+     * {@code %jars} and {@code %maven} add URLs to a loader the kernel already had).
+     */
+    private static List<Object> classPathKey(final Collection<ClassLoader> loaders, final boolean withOmitted) {
+        List<Object> key = new ArrayList<>();
+        key.add(withOmitted);
+        key.add(System.getProperty("java.class.path", ""));
+        key.add(System.getProperty(OMITTED_CLASS_PATH, ""));
+        for (ClassLoader root : loaders) {
+            for (ClassLoader l = root; l != null; l = l.getParent()) {
+                key.add(new LoaderIdentity(l));
+                if (l instanceof URLClassLoader) {
+                    for (URL u : ((URLClassLoader) l).getURLs()) {
+                        key.add(u.toExternalForm()); // not the URL: URL.equals may resolve host names
+                    }
+                }
+            }
+        }
+        return key;
+    }
+
+    /** A loader compared by identity, whatever its class does with equals. */
+    private record LoaderIdentity(ClassLoader loader) {
+        @Override
+        public boolean equals(final Object o) {
+            return o instanceof LoaderIdentity && ((LoaderIdentity) o).loader == loader;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(loader);
+        }
+    }
+
+    private static List<String> computeUserClassPath(final Collection<ClassLoader> loaders, final boolean withOmitted) {
         Set<String> all = new LinkedHashSet<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isEmpty()) {

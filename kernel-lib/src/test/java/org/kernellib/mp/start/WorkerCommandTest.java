@@ -2,6 +2,7 @@ package org.kernellib.mp.start;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -40,6 +41,35 @@ class WorkerCommandTest {
             } else {
                 System.setProperty(WorkerCommand.OMITTED_CLASS_PATH, before);
             }
+        }
+    }
+
+    /** A loader a jar can be added to while it is in use, as JJava's %jars does. */
+    private static final class GrowingLoader extends URLClassLoader {
+        GrowingLoader(final URL... urls) {
+            super(urls, ClassLoader.getPlatformClassLoader());
+        }
+
+        void add(final URL u) {
+            addURL(u);
+        }
+    }
+
+    @Test
+    void aPoolsClassPathIsWorkedOutAgainOnlyWhenALoaderOrThePropertyChanged(@TempDir final Path dir) throws Exception {
+        String first = dir.resolve("first.jar").toString();
+        String added = dir.resolve("added.jar").toString();
+        try (GrowingLoader notebook = new GrowingLoader(url(first))) {
+            List<String> a = WorkerCommand.userClassPath(List.of(notebook));
+            assertSame(a, WorkerCommand.userClassPath(List.of(notebook)), "unchanged: the same answer, not worked out again");
+
+            notebook.add(url(added));
+            List<String> b = WorkerCommand.userClassPath(List.of(notebook));
+            assertTrue(b.contains(added), "a jar added to the loader is on the class path at the next call: " + b);
+            try (GrowingLoader other = new GrowingLoader(url(first))) {
+                assertFalse(WorkerCommand.userClassPath(List.of(other)).contains(added), "another loader, its own entries");
+            }
+            assertEquals(b, WorkerCommand.userClassPath(List.of(notebook)));
         }
     }
 
