@@ -28,6 +28,7 @@ import org.kernellib.mp.process.Task;
 import org.kernellib.mp.serial.ObjectCodec;
 import org.kernellib.mp.serial.ShippedClassLoader;
 import org.kernellib.mp.serial.TaskPayload;
+import org.kernellib.mp.serial.TaskReference;
 
 /**
  * How a worker runs a pool's work, wherever it runs: a local worker's {@link PoolWorkerLoop}, or a
@@ -90,7 +91,7 @@ public final class ChunkExecution {
             Thread.currentThread().setContextClassLoader(j.loader);
             try {
                 p.snapshot().restore(j.loader);
-                j.function = p.readTask(j.loader);
+                j.function = readFunction(p, j.loader);
             } finally {
                 Thread.currentThread().setContextClassLoader(before);
             }
@@ -98,6 +99,20 @@ public final class ChunkExecution {
             j.failure = e;
         }
         return j;
+    }
+
+    /** The call's function: by name when it came so (see {@link MethodFunction}), else deserialized. */
+    private static Object readFunction(final TaskPayload p, final ClassLoader loader) throws IOException, ClassNotFoundException {
+        TaskReference r = p.reference();
+        if (r == null || r.parameters() != 1) {
+            return p.readTask(loader);
+        }
+        try {
+            return MethodFunction.of(r, loader);
+        } catch (NoSuchMethodException e) {
+            throw new java.io.InvalidClassException(r.implClass(), "the function's method " + r.method()
+                    + " is not there in the worker: " + e);
+        }
     }
 
     /** Runs the initializer (an encoded {@code TaskPayload} of a {@link Task}; empty for none). */

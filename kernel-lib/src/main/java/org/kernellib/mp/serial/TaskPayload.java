@@ -214,6 +214,11 @@ public final class TaskPayload {
                 null, lines);
     }
 
+    /** The task by name, or null when it travels serialized. */
+    public TaskReference reference() {
+        return reference;
+    }
+
     /** Worker side: reads the task object, resolving classes through {@code loader}. */
     public Object readTask(final ClassLoader loader) throws IOException, ClassNotFoundException {
         if (reference != null) {

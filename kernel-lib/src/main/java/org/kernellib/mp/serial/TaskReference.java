@@ -19,7 +19,9 @@ import org.kernellib.mp.process.Task;
  * A task sent by name: a method reference to a static method, or a lambda whose captured values
  * are all strings or primitives, travels as the class, name and descriptor of the method it calls
  * plus those values, the way Python's pickle sends a function by its qualified name and its
- * arguments by value. Reading it back needs no object stream and no lambda bootstrap, which in a
+ * arguments by value. A {@link Task} takes no parameters beyond the captured values; a pool's
+ * function ({@code pool.SerializableFunction}) takes one more, the item, of any reference type
+ * ({@link #parameters} says how many the method takes beyond the captures). Reading it back needs no object stream and no lambda bootstrap, which in a
  * fresh JVM cost about 30 ms together, as much as the rest of a cold start. Any other task (one
  * that captures objects, or whose method takes the receiver) goes through Java serialization.
  *
@@ -32,9 +34,16 @@ import org.kernellib.mp.process.Task;
  * @param method the method's name ({@code lambda$main$0} for a lambda body)
  * @param descriptor the method's descriptor; its parameters are the captured values
  * @param arguments the captured values, in order: strings, boxed primitives or nulls
+ * @param parameters how many parameters the method takes after the captured values: 0 for a
+ *     {@link Task}, 1 for a pool's function (its item)
  */
-public record TaskReference(String implClass, String method, String descriptor, List<Object> arguments) {
+public record TaskReference(String implClass, String method, String descriptor, List<Object> arguments, int parameters) {
     private static final String TASK_INTERFACE = Task.class.getName().replace('.', '/');
+    /**
+     * The pool's function interface, by name: the pool package uses this one, not the other way
+     * round (a pool test checks the name). Its one method takes the item.
+     */
+    static final String POOL_FUNCTION_INTERFACE = "org/kernellib/mp/pool/SerializableFunction";
     /** Longest captured string sent by name (modified UTF-8 takes up to three bytes a char). */
     private static final int MAX_STRING = 20_000;
     private static final Set<String> VALUE_CLASSES = Set.of("java/lang/Boolean", "java/lang/Byte",
@@ -45,15 +54,39 @@ public record TaskReference(String implClass, String method, String descriptor, 
         arguments = Collections.unmodifiableList(new ArrayList<>(arguments)); // nulls allowed
     }
 
+    /** A {@link Task}'s reference: every parameter of the method is a captured value. */
+    public TaskReference(final String implClass, final String method, final String descriptor, final List<Object> arguments) {
+        this(implClass, method, descriptor, arguments, 0);
+    }
+
     /** The reference form of {@code lambda}, if it has one. */
     static Optional<TaskReference> of(final SerializedLambda lambda) {
-        if (lambda == null || !TASK_INTERFACE.equals(lambda.getFunctionalInterfaceClass())
-                || lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
+        if (lambda == null || lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
             return Optional.empty();
         }
-        List<String> params = parameterTypes(lambda.getImplMethodSignature());
-        if (params == null || params.size() != lambda.getCapturedArgCount()) {
-            return Optional.empty(); // Task.run() takes nothing, so every parameter is a capture
+        int parameters;
+        if (TASK_INTERFACE.equals(lambda.getFunctionalInterfaceClass())) {
+            parameters = 0;
+        } else if (POOL_FUNCTION_INTERFACE.equals(lambda.getFunctionalInterfaceClass())) {
+            parameters = 1;
+        } else {
+            return Optional.empty();
+        }
+        List<String> all = descriptorParameters(lambda.getImplMethodSignature());
+        if (all.size() != lambda.getCapturedArgCount() + parameters) {
+            return Optional.empty();
+        }
+        for (String item : all.subList(all.size() - parameters, all.size())) {
+            if (item.length() == 1) {
+                // a primitive item (a method reference such as Math::abs): the lambda unboxes it,
+                // with the exceptions unboxing throws; a reflective call would not say the same
+                return Optional.empty();
+            }
+        }
+        List<String> params = parameterTypes(lambda.getImplMethodSignature().substring(0, 1)
+                + String.join("", all.subList(0, all.size() - parameters)) + ")");
+        if (params == null) {
+            return Optional.empty(); // a captured value that is not a string or a primitive
         }
         List<Object> args = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
@@ -64,7 +97,22 @@ public record TaskReference(String implClass, String method, String descriptor, 
             args.add(v);
         }
         return Optional.of(new TaskReference(lambda.getImplClass().replace('/', '.'), lambda.getImplMethodName(),
-                lambda.getImplMethodSignature(), args));
+                lambda.getImplMethodSignature(), args, parameters));
+    }
+
+    /** The parameter types of a method descriptor as they are written in it ({@code I}, {@code Ljava/lang/String;}, {@code [J}). */
+    static List<String> descriptorParameters(final String descriptor) {
+        List<String> out = new ArrayList<>();
+        int i = 1;
+        while (i < descriptor.length() && descriptor.charAt(i) != ')') {
+            int start = i;
+            while (descriptor.charAt(i) == '[') {
+                i++;
+            }
+            i = descriptor.charAt(i) == 'L' ? descriptor.indexOf(';', i) + 1 : i + 1;
+            out.add(descriptor.substring(start, i));
+        }
+        return out;
     }
 
     /**
@@ -98,6 +146,7 @@ public record TaskReference(String implClass, String method, String descriptor, 
         out.writeUTF(implClass);
         out.writeUTF(method);
         out.writeUTF(descriptor);
+        out.writeByte(parameters);
         out.writeInt(arguments.size());
         for (Object a : arguments) {
             writeValue(out, a);
@@ -108,12 +157,13 @@ public record TaskReference(String implClass, String method, String descriptor, 
         String cls = in.readUTF();
         String m = in.readUTF();
         String d = in.readUTF();
+        int parameters = in.readByte();
         int n = in.readInt();
         List<Object> args = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             args.add(readValue(in));
         }
-        return new TaskReference(cls, m, d, args);
+        return new TaskReference(cls, m, d, args, parameters);
     }
 
     /** One captured value: a tag (a descriptor letter, 'T' for a string, 'N' for null) and the value. */
@@ -171,18 +221,39 @@ public record TaskReference(String implClass, String method, String descriptor, 
 
     /** Worker side: the runnable task, with the method's class loaded through {@code loader}. */
     public Task resolve(final ClassLoader loader) throws ClassNotFoundException, NoSuchMethodException {
+        if (parameters != 0) {
+            throw new NoSuchMethodException(implClass + "." + method + descriptor + " is a function of "
+                    + parameters + " parameter(s), not a task");
+        }
+        return new Call(method(loader), arguments.toArray());
+    }
+
+    /**
+     * Worker side: the method, accessible, with its class and the types of the parameters after
+     * the captured values loaded through {@code loader}.
+     */
+    public Method method(final ClassLoader loader) throws ClassNotFoundException, NoSuchMethodException {
         Class<?> c = Class.forName(implClass, false, loader);
-        List<String> params = parameterTypes(descriptor);
+        List<String> all = descriptorParameters(descriptor);
+        int captured = all.size() - parameters;
+        List<String> params = captured < 0 ? null
+                : parameterTypes(descriptor.charAt(0) + String.join("", all.subList(0, captured)) + ")");
         if (params == null) {
             throw new NoSuchMethodException(implClass + "." + method + descriptor + " (parameters not sendable by name)");
         }
-        Class<?>[] types = new Class<?>[params.size()];
-        for (int i = 0; i < types.length; i++) {
+        Class<?>[] types = new Class<?>[all.size()];
+        for (int i = 0; i < captured; i++) {
             types[i] = typeOf(params.get(i));
+        }
+        for (int i = captured; i < types.length; i++) {
+            String d = all.get(i);
+            // an object type by its binary name, an array type by its descriptor with dots
+            String name = d.charAt(0) == 'L' ? d.substring(1, d.length() - 1).replace('/', '.') : d.replace('/', '.');
+            types[i] = Class.forName(name, false, loader);
         }
         Method m = c.getDeclaredMethod(method, types);
         m.setAccessible(true);
-        return new Call(m, arguments.toArray());
+        return m;
     }
 
     private static Class<?> typeOf(final String param) throws ClassNotFoundException {

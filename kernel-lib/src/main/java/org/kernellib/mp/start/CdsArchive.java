@@ -138,12 +138,12 @@ public final class CdsArchive {
     static final class Training {
         /**
          * Class file name prefixes of what a pool worker runs (see loadPoolWorkerClasses): its loop,
-         * which makes a ChunkExecution before it says HELLO, and what a chunk needs.
+         * which makes a ChunkExecution before it says HELLO, and what a chunk needs (a function by name among it).
          */
         private static final List<String> POOL_WORKER_CLASSES = List.of("org/kernellib/mp/pool/PoolWorkerLoop",
                 "org/kernellib/mp/pool/PoolCodec", "org/kernellib/mp/pool/PoolProtocol", "org/kernellib/mp/pool/BulkPayloads",
                 "org/kernellib/mp/pool/PoolException", "org/kernellib/mp/pool/ChunkExecution",
-                "org/kernellib/mp/pool/Serializable");
+                "org/kernellib/mp/pool/Serializable", "org/kernellib/mp/pool/MethodFunction");
 
         private Training() {
         }
