@@ -61,10 +61,24 @@ final class LocalServer {
                     List<String> flags = new ArrayList<>(JvmOptions.all());
                     flags.add(HEAP);
                     // Ignite's jars too, which ordinary workers are not given (WorkerCommand.OMITTED_CLASS_PATH)
-                    command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags);
+                    // Ignite's core jar and ours first: a server loads some 6 000 classes from them as
+                    // it starts, each after a look in every entry before them (a notebook's class
+                    // path lists them last)
+                    command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags)
+                            .withClassPathFirst(List.of(codeSource(org.apache.ignite.Ignition.class),
+                                    codeSource(LocalServer.class)));
                     return command[0].userClassPath();
                 });
         return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));
+    }
+
+    /** The class path entry a class was loaded from, as the worker's class path names it; "" if unknown. */
+    private static String codeSource(final Class<?> c) {
+        try {
+            return java.nio.file.Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return "";
+        }
     }
 
     /**

@@ -287,6 +287,24 @@ public final class WorkerCommand {
         return new WorkerCommand(java, bootClassPath, f, userClassPath);
     }
 
+    /**
+     * The same command with {@code entries} (those of them on its class path) moved to the front
+     * of the class path, in their order: a JVM that loads most of its classes from a few jars (a
+     * cluster's server node, Ignite's) finds each without looking in every entry before them.
+     */
+    public WorkerCommand withClassPathFirst(final List<String> entries) {
+        List<String> first = new ArrayList<>();
+        for (String e : entries) {
+            if (userClassPath.contains(e) && !first.contains(e)) {
+                first.add(e);
+            }
+        }
+        List<String> rest = new ArrayList<>(userClassPath);
+        rest.removeAll(first);
+        first.addAll(rest);
+        return new WorkerCommand(java, bootClassPath, flags, first);
+    }
+
     /** What the worker JVM is started with: kernel-lib and ASM. */
     public List<String> bootClassPath() {
         return bootClassPath;

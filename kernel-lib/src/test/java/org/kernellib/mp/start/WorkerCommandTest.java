@@ -73,6 +73,26 @@ class WorkerCommandTest {
         }
     }
 
+    @Test
+    void entriesMovedToTheFrontKeepTheirOrderAndTheRestKeepsItsOwn(@TempDir final Path dir) throws Exception {
+        String a = dir.resolve("a.jar").toString();
+        String b = dir.resolve("b.jar").toString();
+        String ignite = dir.resolve("ignite-core.jar").toString();
+        String cluster = dir.resolve("kernel-lib-cluster.jar").toString();
+        try (URLClassLoader notebook = new URLClassLoader(new URL[] {url(a), url(b), url(ignite), url(cluster)},
+                ClassLoader.getPlatformClassLoader())) {
+            WorkerCommand c = WorkerCommand.forLoaders(List.of(notebook), true);
+            List<String> before = c.userClassPath();
+            List<String> after = c.withClassPathFirst(List.of(ignite, cluster, dir.resolve("absent.jar").toString()))
+                    .userClassPath();
+            assertEquals(List.of(ignite, cluster), after.subList(0, 2), "moved, in the order asked; an absent entry is not added");
+            List<String> rest = new java.util.ArrayList<>(before);
+            rest.removeAll(List.of(ignite, cluster));
+            assertEquals(rest, after.subList(2, after.size()), "the others as they were");
+            assertEquals(c.bootClassPath(), c.withClassPathFirst(List.of(ignite)).bootClassPath());
+        }
+    }
+
     private static URL url(final String path) throws Exception {
         return new File(path).toURI().toURL();
     }
