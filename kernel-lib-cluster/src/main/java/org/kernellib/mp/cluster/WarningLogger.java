@@ -43,12 +43,83 @@ final class WarningLogger implements IgniteLogger {
 
     private void print(final String level, final String msg, final Throwable e) {
         if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message")
-                || msg.startsWith("Possible too long JVM pause") || msg.startsWith("Failed to wait for ack message"))) {
-            // advice for production servers, a benign race of a client joining, and a busy machine's pauses
-            // and late acknowledgements (Ignite logs one and waits on; seen in a notebook cell at load average 14)
+                || msg.startsWith("Possible too long JVM pause") || msg.startsWith("Failed to wait for ack message")
+                || msg.startsWith("Local node has detected failed nodes")
+                || msg.startsWith("Client disconnected abruptly"))) {
+            // advice for production servers, a benign race of a client joining, a busy machine's pauses
+            // and late acknowledgements (Ignite logs one and waits on; seen in a notebook cell at load
+            // average 14), the advice that follows a node's failure (the failure itself is said), and a
+            // server's note that a kernel went away
             return;
         }
-        System.err.println("[ignite " + node + " " + level + "] " + msg + (e == null ? "" : ": " + e));
+        System.err.println("[ignite " + node + " " + level + "] " + readable(msg) + (e == null ? "" : ": " + readable(e.toString())));
+    }
+
+    /** Longest message shown; Ignite's can run to kilobytes of internal state. */
+    static final int MAX_MESSAGE = 400;
+
+    /**
+     * A message a learner can read: Ignite describes a node by dumping its whole descriptor
+     * ({@code TcpDiscoveryNode [id=..., consistentId=127.0.0.1:47623, addrs=..., ...]}, and a
+     * failure of one three times over); each such dump becomes {@code node 127.0.0.1:47623}, the
+     * two messages of a node's death say it in a line, and what is left is cut at
+     * {@value #MAX_MESSAGE} characters.
+     */
+    static String readable(final String msg) {
+        if (msg == null) {
+            return "";
+        }
+        if (msg.startsWith("Node FAILED: ")) {
+            return "node " + address(msg, 0) + " failed and has left the cluster";
+        }
+        if (msg.startsWith("Failed to send message to next node")) {
+            int next = msg.indexOf("next=");
+            return "cannot reach node " + address(msg, Math.max(next, 0))
+                    + " (if it has died, it is about to be dropped from the cluster)";
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (true) {
+            int at = msg.indexOf("TcpDiscoveryNode [", i);
+            if (at < 0) {
+                out.append(msg, i, msg.length());
+                break;
+            }
+            int end = closingBracket(msg, at + "TcpDiscoveryNode ".length());
+            out.append(msg, i, at).append("node ").append(address(msg.substring(at, end), 0));
+            i = end;
+        }
+        String s = out.toString();
+        return s.length() <= MAX_MESSAGE ? s : s.substring(0, MAX_MESSAGE) + "... (" + (s.length() - MAX_MESSAGE)
+                + " more characters)";
+    }
+
+    /** The consistent id (the discovery address) of the first node descriptor from {@code from} on. */
+    private static String address(final String msg, final int from) {
+        int at = msg.indexOf("consistentId=", from);
+        if (at < 0) {
+            return "(unknown)";
+        }
+        at += "consistentId=".length();
+        int end = at;
+        while (end < msg.length() && msg.charAt(end) != ',' && msg.charAt(end) != ']') {
+            end++;
+        }
+        return msg.substring(at, end);
+    }
+
+    /** The index after the bracket that closes the one at {@code open}, or the end of the text. */
+    private static int closingBracket(final String s, final int open) {
+        int depth = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']' && --depth == 0) {
+                return i + 1;
+            }
+        }
+        return s.length();
     }
 
     @Override

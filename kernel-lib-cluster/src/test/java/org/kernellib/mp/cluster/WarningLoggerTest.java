@@ -25,6 +25,34 @@ class WarningLoggerTest {
         assertTrue(printed("Something else went wrong").contains("[ignite kernel warning] Something else"));
     }
 
+    private static final String NODE = "TcpDiscoveryNode [id=657539db-1608-4b2e-ae36-9d29989630e4, "
+            + "consistentId=127.0.0.1:47664, addrs=ArrayList [127.0.0.1], sockAddrs=HashSet [/127.0.0.1:47664], "
+            + "discPort=47664, order=2, intOrder=2, loc=false, ver=2.17.0#20250209-sha1:d53d4540, isClient=false]";
+
+    @Test
+    void aNodesDeathIsSaidInALineNotInDumpsOfItsDescriptor() {
+        // as Ignite 2.17 wrote them in notebook 09 when a server was killed
+        assertEquals("[ignite kernel warning] node 127.0.0.1:47664 failed and has left the cluster\n",
+                printed("Node FAILED: " + NODE));
+        String next = "Failed to send message to next node [msg=TcpDiscoveryConnectionCheckMessage [super="
+                + "TcpDiscoveryAbstractMessage [sndNodeId=null, id=ca17fe432a1-aa2a, verifierNodeId=null, topVer=0, "
+                + "pendingIdx=0, failedNodes=null, isClient=false]], next=" + NODE + ", errMsg=Failed to send message "
+                + "to next node [msg=..., next=ClusterNode [id=657539db, order=2, addr=[127.0.0.1]]]]";
+        assertEquals("[ignite kernel warning] cannot reach node 127.0.0.1:47664 (if it has died, it is about to be "
+                + "dropped from the cluster)\n", printed(next));
+        assertEquals("", printed("Local node has detected failed nodes and started cluster-wide procedure. To speed up "
+                + "failure detection please see 'Failure Detection' section under javadoc for 'TcpDiscoverySpi'"));
+    }
+
+    @Test
+    void otherMessagesNameNodesByAddressAndAreCut() {
+        String sent = printed("Failed to send message to remote node [node=" + NODE + ", msg=GridIoMessage [plc=2]]");
+        assertEquals("[ignite kernel warning] Failed to send message to remote node [node=node 127.0.0.1:47664, "
+                + "msg=GridIoMessage [plc=2]]\n", sent);
+        String longOne = printed("x".repeat(5000));
+        assertTrue(longOne.length() < 500 && longOne.contains("4600 more characters"), longOne);
+    }
+
     private static String printed(final String msg) {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
