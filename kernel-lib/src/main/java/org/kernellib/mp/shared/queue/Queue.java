@@ -164,37 +164,7 @@ public class Queue<E> extends MappedObject {
         // 2. Ring space.
         int record = ring.tryClaimWrite(size, slot);
         if (record < 0) {
-            try {
-                if (backoff == null) {
-                    backoff = new Backoff("room in " + this);
-                    deadline = Backoff.deadline(timeoutNanos);
-                }
-                backoff.reset();
-                long nextCheck = RECLAIM_CHECK_NANOS;
-                while ((record = ring.tryClaimWrite(size, slot)) < 0) {
-                    QueueShutdown.refuseIfShutDown(this, "put to");
-                    // At the deadline too: on a loaded machine a short wait can end while still
-                    // spinning and yielding, before it has parked long enough for a check.
-                    boolean expired = timeoutNanos != 0 && Backoff.expired(deadline);
-                    if (expired || backoff.parkedNanos() >= nextCheck) {
-                        nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
-                        QueueRecovery.recoverFromDeadConsumers(this);
-                        if (expired && (record = ring.tryClaimWrite(size, slot)) >= 0) {
-                            break;
-                        }
-                    }
-                    if (timeoutNanos == 0 || expired) {
-                        throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
-                                + size + "-byte item" + (timeoutNanos == 0 ? "" : " after " + timeoutNanos + " ns"));
-                    }
-                    backoff.idle(deadline);
-                }
-            } catch (RuntimeException e) {
-                if (maxsize > 0) {
-                    file.getAndAddInt(ITEMS_OFFSET, -1);
-                }
-                throw e;
-            }
+            record = awaitRoom(size, timeoutNanos, slot, backoff, deadline);
         }
         // From here the record must end committed, as the item or as padding: a reserved record
         // that is never committed would stop every consumer behind it.
@@ -226,6 +196,55 @@ public class Queue<E> extends MappedObject {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until the ring has room for a record of {@code size} bytes and reserves it, giving
+     * back meanwhile what dead consumers took; when the wait fails, a bounded queue uncounts the
+     * item its put counted. Kept apart from put, as {@link #awaitRecord} is from get: the JIT
+     * compiles this rare loop on its own, so what it learns only here and late (a first full
+     * ring, a first check for dead consumers) recompiles this loop, not the whole put.
+     *
+     * @param waited the backoff of a bounded queue's wait for an item slot, or null
+     * @param waitedDeadline its deadline (unused when {@code waited} is null)
+     */
+    private int awaitRoom(final int size, final long timeoutNanos, final int slot, final Backoff waited,
+            final long waitedDeadline) {
+        Backoff backoff = waited;
+        long deadline = waitedDeadline;
+        int record;
+        try {
+            if (backoff == null) {
+                backoff = new Backoff("room in " + this);
+                deadline = Backoff.deadline(timeoutNanos);
+            }
+            backoff.reset();
+            long nextCheck = RECLAIM_CHECK_NANOS;
+            while ((record = ring.tryClaimWrite(size, slot)) < 0) {
+                QueueShutdown.refuseIfShutDown(this, "put to");
+                // At the deadline too: on a loaded machine a short wait can end while still
+                // spinning and yielding, before it has parked long enough for a check.
+                boolean expired = timeoutNanos != 0 && Backoff.expired(deadline);
+                if (expired || backoff.parkedNanos() >= nextCheck) {
+                    nextCheck = backoff.parkedNanos() + RECLAIM_CHECK_NANOS;
+                    QueueRecovery.recoverFromDeadConsumers(this);
+                    if (expired && (record = ring.tryClaimWrite(size, slot)) >= 0) {
+                        break;
+                    }
+                }
+                if (timeoutNanos == 0 || expired) {
+                    throw new FullException("queue's " + ring.capacity() + "-byte ring has no room for a "
+                            + size + "-byte item" + (timeoutNanos == 0 ? "" : " after " + timeoutNanos + " ns"));
+                }
+                backoff.idle(deadline);
+            }
+        } catch (RuntimeException e) {
+            if (maxsize > 0) {
+                file.getAndAddInt(ITEMS_OFFSET, -1);
+            }
+            throw e;
+        }
+        return record;
     }
 
     // ---- get ----------------------------------------------------------------------------------

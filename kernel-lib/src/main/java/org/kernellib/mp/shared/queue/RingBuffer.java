@@ -285,10 +285,20 @@ final class RingBuffer {
         if (QueueFaults.PAUSE_MID_RELEASE) {
             QueueFaults.pause("MID-RELEASE");
         }
-        if (f.getIntPlain(record + RECORD_LENGTH_OFFSET) != PADDING_LENGTH) {
-            f.setIntPlain(record + RECORD_LENGTH_OFFSET, 0);
-        }
+        f.setIntPlain(record + RECORD_LENGTH_OFFSET, lengthOnceConsumed(f.getIntPlain(record + RECORD_LENGTH_OFFSET)));
         f.setIntRelease(record, -length);
+    }
+
+    /**
+     * What a consumed record's length word holds: {@link QueueDescriptor#PADDING_LENGTH} for
+     * padding, 0 for an item. Without a branch: every get inlines {@link #consume}, and padding
+     * comes only when the ring wraps, rarely enough that the JIT may compile the get before it
+     * saw any; a branch it never saw taken becomes a trap that sends the whole compiled get back
+     * to the interpreter when padding does come.
+     */
+    static int lengthOnceConsumed(final int length) {
+        int x = length - PADDING_LENGTH; // 0 for padding only
+        return ~((x | -x) >> 31) & PADDING_LENGTH; // (x | -x) is negative unless x == 0
     }
 
     /** Advances the head over consumed records, if no one else is doing it right now. */
