@@ -83,8 +83,7 @@ public record TaskReference(String implClass, String method, String descriptor, 
                 return Optional.empty();
             }
         }
-        List<String> params = parameterTypes(lambda.getImplMethodSignature().substring(0, 1)
-                + String.join("", all.subList(0, all.size() - parameters)) + ")");
+        List<String> params = valueTypes(all.subList(0, all.size() - parameters));
         if (params == null) {
             return Optional.empty(); // a captured value that is not a string or a primitive
         }
@@ -120,23 +119,24 @@ public record TaskReference(String implClass, String method, String descriptor, 
      * of a string or box type; null if any other type appears.
      */
     static List<String> parameterTypes(final String descriptor) {
-        List<String> out = new ArrayList<>();
-        int i = 1;
-        while (i < descriptor.length() && descriptor.charAt(i) != ')') {
-            char c = descriptor.charAt(i);
-            if ("ZBCSIJFD".indexOf(c) >= 0) {
-                out.add(String.valueOf(c));
-                i++;
-            } else if (c == 'L') {
-                int end = descriptor.indexOf(';', i);
-                String name = descriptor.substring(i + 1, end);
-                if (!VALUE_CLASSES.contains(name)) {
-                    return null;
-                }
-                out.add(name);
-                i = end + 1;
+        return valueTypes(descriptorParameters(descriptor));
+    }
+
+    /**
+     * Parameter types as {@link #descriptorParameters} gives them, each a primitive's letter or the
+     * internal name of a string or box type; null if any other type appears. (No string
+     * concatenation here or in {@link #method}: a worker resolves its task with them, and its first
+     * concatenation of a shape costs a fresh JVM the bootstrap of StringConcatFactory, ~20 ms.)
+     */
+    static List<String> valueTypes(final List<String> descriptors) {
+        List<String> out = new ArrayList<>(descriptors.size());
+        for (String d : descriptors) {
+            if (d.length() == 1) {
+                out.add(d);
+            } else if (d.charAt(0) == 'L' && VALUE_CLASSES.contains(d.substring(1, d.length() - 1))) {
+                out.add(d.substring(1, d.length() - 1));
             } else {
-                return null; // an array
+                return null; // an array, or an object that is not a value
             }
         }
         return out;
@@ -236,8 +236,7 @@ public record TaskReference(String implClass, String method, String descriptor, 
         Class<?> c = Class.forName(implClass, false, loader);
         List<String> all = descriptorParameters(descriptor);
         int captured = all.size() - parameters;
-        List<String> params = captured < 0 ? null
-                : parameterTypes(descriptor.charAt(0) + String.join("", all.subList(0, captured)) + ")");
+        List<String> params = captured < 0 ? null : valueTypes(all.subList(0, captured));
         if (params == null) {
             throw new NoSuchMethodException(implClass + "." + method + descriptor + " (parameters not sendable by name)");
         }

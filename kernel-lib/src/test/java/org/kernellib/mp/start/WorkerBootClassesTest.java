@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.kernellib.mp.Multiprocessing;
 import org.kernellib.mp.pool.Pool;
+import org.kernellib.mp.process.Process;
 
 /**
  * The classes a cold pool worker loads, read from its JVM's own class-loading log: what it loads
@@ -61,19 +63,57 @@ class WorkerBootClassesTest {
         assertEquals(List.of(), untrained, "loaded by a pool worker, not by the archive's training");
     }
 
+    static int tally;
+
+    /** A task by name whose own body concatenates nothing. */
+    static void count(final int n) {
+        tally += n;
+    }
+
+    /**
+     * A cold worker reads a task that came by name (a method reference, or a lambda capturing
+     * only strings and primitives) without bootstrapping an invokedynamic call site: its first
+     * one, a string concatenation or a lambda, spins method handles for about 20 ms of a fresh
+     * JVM (a cold start→join went from 38 to 60 ms when reading a reference concatenated a
+     * descriptor). The JDK loads StringConcatFactory itself during its boot; what a bootstrap
+     * loads is its invoker.
+     */
+    @Test
+    void aColdWorkerReadsATaskByNameWithoutLinkingAConcatenationOrALambda(@TempDir final Path logs) throws Exception {
+        int n = 3;
+        List<String> loaded = classesLoadedByWorkers(logs, () -> {
+            Multiprocessing.setStartMethod("spawn");
+            Process p = new Process(() -> count(n));
+            p.start();
+            p.join();
+            assertEquals(java.util.OptionalInt.of(0), p.exitCode());
+        });
+        int main = loaded.indexOf(ChildMain.class.getName());
+        assertTrue(main >= 0, loaded.size() + " classes, no worker main among them");
+        List<String> linked = loaded.subList(main, loaded.size()).stream()
+                .filter(c -> c.equals("java.lang.invoke.BootstrapMethodInvoker") || c.equals("java.lang.invoke.LambdaMetafactory"))
+                .collect(Collectors.toList());
+        assertEquals(List.of(), linked, "the worker linked a concatenation or a lambda to read its task");
+    }
+
     /** The classes one cold pool worker loaded, in order; with {@code map}, through one map call. */
     private static List<String> classesLoadedByWorkers(final Path logs, final boolean map) throws Exception {
+        return classesLoadedByWorkers(logs, () -> {
+            Multiprocessing.setStartMethod("spawn");
+            try (Pool p = new Pool(1)) {
+                if (map) {
+                    assertEquals(List.of(2, 3), p.map(x -> x + 1, List.of(1, 2)));
+                }
+            }
+        });
+    }
+
+    /** The classes the one cold worker that {@code action} starts loaded, in order. */
+    private static List<String> classesLoadedByWorkers(final Path logs, final Executable action) throws Exception {
         String old = System.getProperty(JVM_ARGS);
         System.setProperty(JVM_ARGS, "-Xlog:class+load:file=" + logs.resolve("classes-%p.log"));
         try {
-            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-                Multiprocessing.setStartMethod("spawn");
-                try (Pool p = new Pool(1)) {
-                    if (map) {
-                        assertEquals(List.of(2, 3), p.map(x -> x + 1, List.of(1, 2)));
-                    }
-                }
-            });
+            assertTimeoutPreemptively(Duration.ofSeconds(60), action);
         } finally {
             if (old == null) {
                 System.clearProperty(JVM_ARGS);
