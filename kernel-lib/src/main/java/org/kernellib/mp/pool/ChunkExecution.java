@@ -102,7 +102,8 @@ public final class ChunkExecution {
     }
 
     /** The call's function: by name when it came so (see {@link MethodFunction}), else deserialized. */
-    private static Object readFunction(final TaskPayload p, final ClassLoader loader) throws IOException, ClassNotFoundException {
+    private static Object readFunction(final TaskPayload p, final ClassLoader loader)
+            throws IOException, ClassNotFoundException {
         TaskReference r = p.reference();
         if (r == null || r.parameters() != 1) {
             return p.readTask(loader);

@@ -20,8 +20,8 @@ public final class CellTrace {
      * visible, as JDK frames do: it is where the task called and the error was raised.
      */
     private static final String[] PLUMBING = {"org.kernellib.mp.start.", "org.kernellib.mp.serial.",
-        "org.kernellib.mp.pool.PoolWorkerLoop", "org.kernellib.mp.pool.MethodFunction", "java.lang.reflect.", "jdk.internal.reflect.", "sun.reflect.",
-        "jdk.proxy"};
+        "org.kernellib.mp.pool.PoolWorkerLoop", "org.kernellib.mp.pool.MethodFunction", "java.lang.reflect.",
+        "jdk.internal.reflect.", "sun.reflect.", "jdk.proxy"};
 
     private CellTrace() {
     }

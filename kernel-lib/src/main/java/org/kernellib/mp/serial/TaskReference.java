@@ -21,8 +21,8 @@ import org.kernellib.mp.process.Task;
  * plus those values, the way Python's pickle sends a function by its qualified name and its
  * arguments by value. A {@link Task} takes no parameters beyond the captured values; a pool's
  * function ({@code pool.SerializableFunction}) takes one more, the item, of any reference type
- * ({@link #parameters} says how many the method takes beyond the captures). Reading it back needs no object stream and no lambda bootstrap, which in a
- * fresh JVM cost about 30 ms together, as much as the rest of a cold start. Any other task (one
+ * ({@link #parameters} says how many the method takes beyond the captures). Reading it back
+ * needs no object stream and no lambda bootstrap, which in a fresh JVM cost about 30 ms together, as much as the rest of a cold start. Any other task (one
  * that captures objects, or whose method takes the receiver) goes through Java serialization.
  *
  * <p>In the worker the reference becomes a {@link Task} that calls the method reflectively with
@@ -37,7 +37,8 @@ import org.kernellib.mp.process.Task;
  * @param parameters how many parameters the method takes after the captured values: 0 for a
  *     {@link Task}, 1 for a pool's function (its item)
  */
-public record TaskReference(String implClass, String method, String descriptor, List<Object> arguments, int parameters) {
+public record TaskReference(String implClass, String method, String descriptor, List<Object> arguments,
+        int parameters) {
     private static final String TASK_INTERFACE = Task.class.getName().replace('.', '/');
     /**
      * The pool's function interface, by name: the pool package uses this one, not the other way
@@ -55,7 +56,8 @@ public record TaskReference(String implClass, String method, String descriptor, 
     }
 
     /** A {@link Task}'s reference: every parameter of the method is a captured value. */
-    public TaskReference(final String implClass, final String method, final String descriptor, final List<Object> arguments) {
+    public TaskReference(final String implClass, final String method, final String descriptor,
+            final List<Object> arguments) {
         this(implClass, method, descriptor, arguments, 0);
     }
 
@@ -78,8 +80,8 @@ public record TaskReference(String implClass, String method, String descriptor, 
         }
         for (String item : all.subList(all.size() - parameters, all.size())) {
             if (item.length() == 1) {
-                // a primitive item (a method reference such as Math::abs): the lambda unboxes it,
-                // with the exceptions unboxing throws; a reflective call would not say the same
+                // a primitive item (a method reference such as Math::abs) stays serialized, so
+                // that what a null or a wrong item does is the lambda's own unboxing
                 return Optional.empty();
             }
         }
@@ -99,7 +101,7 @@ public record TaskReference(String implClass, String method, String descriptor, 
                 lambda.getImplMethodSignature(), args, parameters));
     }
 
-    /** The parameter types of a method descriptor as they are written in it ({@code I}, {@code Ljava/lang/String;}, {@code [J}). */
+    /** A method descriptor's parameter types as written in it: {@code I}, {@code Ljava/lang/String;}, {@code [J}. */
     static List<String> descriptorParameters(final String descriptor) {
         List<String> out = new ArrayList<>();
         int i = 1;
@@ -114,13 +116,6 @@ public record TaskReference(String implClass, String method, String descriptor, 
         return out;
     }
 
-    /**
-     * The parameter types of a method descriptor, each a primitive's letter or the internal name
-     * of a string or box type; null if any other type appears.
-     */
-    static List<String> parameterTypes(final String descriptor) {
-        return valueTypes(descriptorParameters(descriptor));
-    }
 
     /**
      * Parameter types as {@link #descriptorParameters} gives them, each a primitive's letter or the
