@@ -65,20 +65,10 @@ final class LocalServer {
                     // it starts, each after a look in every entry before them (a notebook's class
                     // path lists them last)
                     command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags)
-                            .withClassPathFirst(List.of(codeSource(org.apache.ignite.Ignition.class),
-                                    codeSource(LocalServer.class)));
+                            .withClassPathFirstOf(org.apache.ignite.Ignition.class, LocalServer.class);
                     return command[0].userClassPath();
                 });
         return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));
-    }
-
-    /** The class path entry a class was loaded from, as the worker's class path names it; "" if unknown. */
-    private static String codeSource(final Class<?> c) {
-        try {
-            return java.nio.file.Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            return "";
-        }
     }
 
     /**

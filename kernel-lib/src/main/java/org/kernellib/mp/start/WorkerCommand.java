@@ -63,6 +63,9 @@ public final class WorkerCommand {
     /** A class of ASM, which kernel-lib uses to read class files (see serial.ClassReferences). */
     private static final String ASM_CLASS = "org.objectweb.asm.ClassVisitor";
 
+    /** {@link #userClassPath(Collection)}'s last answer, kept while its inputs are unchanged. */
+    private static volatile LastClassPath lastClassPath;
+
     private final String java;
     private final List<String> bootClassPath;
     private final List<String> flags;
@@ -154,8 +157,6 @@ public final class WorkerCommand {
     /** The last class path worked out, and what it was worked out from (see classPathKey). */
     private record LastClassPath(List<Object> key, List<String> entries) {
     }
-
-    private static volatile LastClassPath lastClassPath;
 
     /**
      * Everything {@link #computeUserClassPath} reads: the class path and omitted-entries
@@ -303,6 +304,18 @@ public final class WorkerCommand {
         rest.removeAll(first);
         first.addAll(rest);
         return new WorkerCommand(java, bootClassPath, flags, first);
+    }
+
+    /** {@link #withClassPathFirst} with the entries that hold {@code classes} (those it can tell). */
+    public WorkerCommand withClassPathFirstOf(final Class<?>... classes) {
+        List<String> entries = new ArrayList<>();
+        for (Class<?> c : classes) {
+            String e = locationOf(c);
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        return withClassPathFirst(entries);
     }
 
     /** What the worker JVM is started with: kernel-lib and ASM. */
