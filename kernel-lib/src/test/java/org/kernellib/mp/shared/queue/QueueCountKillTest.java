@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.kernellib.mp.shared.queue.QueueFaultTest.pausingAt;
 import static org.kernellib.mp.shared.queue.QueueKillWindowTest.assertRingStaysUsable;
+import static org.kernellib.mp.shared.queue.QueueKillWindowTest.fillRing;
 import static org.kernellib.mp.shared.queue.QueueKillWindowTest.killConsumerAt;
 
 import java.time.Duration;
@@ -95,15 +96,7 @@ class QueueCountKillTest {
         try (Queue<Object> q = Queue.create(0, RING)) {
             q.put(new byte[1000]);
             killConsumerAt(q, "afterClaim", "MID-GET", () -> { });
-            int put = 0;
-            try {
-                while (true) {
-                    q.putNowait(new byte[1000]);
-                    put++;
-                }
-            } catch (FullException expected) {
-                // the dead consumer's record keeps the head, so no space comes back by itself
-            }
+            int put = fillRing(q); // the dead consumer's record keeps the head: no space comes back by itself
             for (int i = 0; i < put; i++) {
                 q.get(Duration.ofSeconds(10));
             }

@@ -237,15 +237,7 @@ class QueueKillWindowTest {
             try (ChildJvm consumer = ChildJvm.start(pausingAt("afterClaimCas", 3_000), QueueKillWindowTest.class, "takeOne", q)) {
                 consumer.awaitLine("AFTER-CLAIM-CAS", 60_000);
                 // Fill the ring; the last put waits for room, trying to recover space meanwhile.
-                int put = 0;
-                try {
-                    while (true) {
-                        q.putNowait(new byte[1000]);
-                        put++;
-                    }
-                } catch (FullException expected) {
-                    // full
-                }
+                int put = fillRing(q);
                 assertThrows(FullException.class, () -> q.put(new byte[1000], Duration.ofMillis(500)));
                 assertEquals("199", consumer.awaitLine("GOT", 30_000), consumer.transcript());
                 consumer.assertSuccess(30_000);
@@ -263,6 +255,19 @@ class QueueKillWindowTest {
      * Starts a consumer that takes one item and pauses at fault point {@code point} (announced by
      * {@code line}), runs {@code whilePaused}, and kills the consumer there.
      */
+    /** Puts 1000-byte items until the ring is full; returns how many went in. */
+    static int fillRing(final Queue<Object> q) {
+        int put = 0;
+        try {
+            while (true) {
+                q.putNowait(new byte[1000]);
+                put++;
+            }
+        } catch (FullException full) {
+            return put;
+        }
+    }
+
     static void killConsumerAt(final Queue<Object> q, final String point, final String line, final Runnable whilePaused) {
         try (ChildJvm consumer = ChildJvm.start(pausingAt(point, 120_000), QueueKillWindowTest.class, "takeOne", q)) {
             consumer.awaitLine(line, 60_000);
