@@ -40,9 +40,12 @@ import org.kernellib.mp.serial.TaskPayload;
  * {@link WorkerCommand}), which does not change when a notebook adds jars, so the archive keeps
  * applying. CDS cannot archive classes from directories, so with kernel-lib as a
  * {@code target/classes} directory there is no archive.
+ *
+ * <p>Other kinds of worker keep archives of their own here, named by kind and keyed the same way
+ * ({@link #archivePath(String, List)}): a cluster's server JVM has one for Ignite's classes.
  */
 public final class CdsArchive {
-    private static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+    static final List<String> QUIET = List.of("-Xlog:cds=off", "-Xlog:cds+dynamic=off");
 
     private CdsArchive() {
     }
@@ -56,19 +59,29 @@ public final class CdsArchive {
 
     /** Where the archive for this JVM and this boot class path lives, if one can exist. */
     public static Optional<Path> archivePath(final List<String> bootClassPath) {
-        if (bootClassPath.isEmpty() || !bootClassPath.stream().allMatch(e -> e.endsWith(".jar"))) {
+        return archivePath("worker", bootClassPath);
+    }
+
+    /**
+     * Where the archive of workers of kind {@code kind} lives for this JVM and these jars (the
+     * boot class path first, then any jar whose classes the archive holds), if one can exist:
+     * its name carries a hash of the JVM and of each jar's path, size and time, so a rebuilt jar
+     * or another JDK looks for another file.
+     */
+    public static Optional<Path> archivePath(final String kind, final List<String> jars) {
+        if (jars.isEmpty() || !jars.stream().allMatch(e -> e.endsWith(".jar"))) {
             return Optional.empty();
         }
         try {
             StringBuilder key = new StringBuilder(System.getProperty("java.home") + "\n"
                     + System.getProperty("java.vm.version"));
-            for (String e : bootClassPath) {
+            for (String e : jars) {
                 Path jar = Paths.get(e);
                 key.append('\n').append(jar.toAbsolutePath()).append(' ').append(Files.size(jar)).append(' ')
                         .append(Files.getLastModifiedTime(jar).toMillis());
             }
             byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return Optional.of(directory(bootClassPath).resolve("worker-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
+            return Optional.of(directory(jars).resolve(kind + "-" + HexFormat.of().formatHex(h, 0, 8) + ".jsa"));
         } catch (IOException | NoSuchAlgorithmException e) {
             return Optional.empty();
         }
@@ -90,14 +103,47 @@ public final class CdsArchive {
 
     /** The flags that make a worker use the archive, or none when it is not there. */
     static List<String> flagsFor(final List<String> bootClassPath) {
-        Optional<Path> p = archivePath(bootClassPath);
-        if (p.isEmpty() || !Files.isRegularFile(p.get())) {
+        return flagsFor(archivePath(bootClassPath));
+    }
+
+    /**
+     * The flags that make a JVM use {@code archive}, or none when it is not there. A JVM that
+     * finds the archive does not fit (another JDK build, another class path) runs without it, and
+     * says nothing.
+     */
+    public static List<String> flagsFor(final Optional<Path> archive) {
+        if (archive.isEmpty() || !Files.isRegularFile(archive.get())) {
             return List.of();
         }
         List<String> f = new ArrayList<>();
-        f.add("-XX:SharedArchiveFile=" + p.get());
+        f.add("-XX:SharedArchiveFile=" + archive.get());
         f.addAll(QUIET);
         return f;
+    }
+
+    /** The flags that make a JVM dump an archive of the classes it loaded to {@code file} as it exits. */
+    public static List<String> dumpFlags(final Path file) {
+        List<String> f = new ArrayList<>();
+        f.add("-XX:ArchiveClassesAtExit=" + file);
+        f.addAll(QUIET);
+        return f;
+    }
+
+    /**
+     * Moves a freshly dumped archive into place in one step, so that a JVM starting meanwhile
+     * sees the old file or the new one, never half of one; removes {@code dumped} if that fails.
+     */
+    public static void install(final Path dumped, final Path target) {
+        try {
+            Files.move(dumped, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(dumped);
+            } catch (IOException ignored) {
+                // the move's failure is the one to report
+            }
+            throw new UncheckedIOException("cannot install the archive " + target, e);
+        }
     }
 
     /** Dumps the archive by running one training task in a worker. */
@@ -109,8 +155,7 @@ public final class CdsArchive {
         Files.createDirectories(target.getParent());
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
         List<String> flags = new ArrayList<>(WorkerCommand.BASE_FLAGS);
-        flags.add("-XX:ArchiveClassesAtExit=" + tmp);
-        flags.addAll(QUIET);
+        flags.addAll(dumpFlags(tmp));
         WorkerCommand cmd = new WorkerCommand(WorkerCommand.javaExecutable(), boot, flags, List.of());
         TaskPayload payload = TaskPayload.prepare(Training.task(), "cds-training", false, "MainProcess",
                 loaders -> normal.userClassPath());
@@ -121,12 +166,7 @@ public final class CdsArchive {
             Files.deleteIfExists(tmp);
             throw new IOException("the training worker " + ExitCode.describe(code) + " and left no archive");
         }
-        try {
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw new UncheckedIOException("cannot install the archive " + target, e);
-        }
+        install(tmp, target);
         return target;
     }
 

@@ -268,8 +268,8 @@ public final class WorkerCommand {
         return asm == null || asm.equals(self) ? List.of(self) : List.of(self, asm);
     }
 
-    /** The jar or directory holding {@code c}. */
-    private static String locationOf(final Class<?> c) {
+    /** The jar or directory holding {@code c} (null when it cannot be told). */
+    public static String locationOf(final Class<?> c) {
         try {
             CodeSource cs = c.getProtectionDomain().getCodeSource();
             return cs == null ? null : Paths.get(cs.getLocation().toURI()).toString();
@@ -285,6 +285,23 @@ public final class WorkerCommand {
     public WorkerCommand withFlags(final List<String> more) {
         List<String> f = new ArrayList<>(flags);
         f.addAll(more);
+        return new WorkerCommand(java, bootClassPath, f, userClassPath);
+    }
+
+    /**
+     * The same command with another class-data-sharing archive than the workers' (see
+     * {@link CdsArchive}): {@code archiveFlags} replace the flags that use that one, such as a
+     * server JVM's own archive, or flags that dump one (a JVM cannot dump an archive on top of
+     * another dumped one).
+     */
+    public WorkerCommand withArchive(final List<String> archiveFlags) {
+        List<String> f = new ArrayList<>();
+        for (String flag : flags) {
+            if (!flag.startsWith("-XX:SharedArchiveFile=") && !CdsArchive.QUIET.contains(flag)) {
+                f.add(flag);
+            }
+        }
+        f.addAll(archiveFlags);
         return new WorkerCommand(java, bootClassPath, f, userClassPath);
     }
 
