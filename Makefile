@@ -20,6 +20,7 @@ PY_STAMP := $(VENV)/.requirements-installed
 # reads kernel-lib-notebook/target and kernel-lib-cluster/target; `mvn package` builds both).
 KERNEL_JAR := kernel-lib-notebook/target/kernel-lib-notebook.jar
 KERNEL_LIB := kernel-lib-notebook/target/lib
+CLUSTER_JAR := kernel-lib-cluster/target/kernel-lib-cluster.jar
 KERNELSPEC := $(VENV)/share/jupyter/kernels/java-multiprocessing/kernel.json
 LIB_SOURCES := $(shell find kernel-lib/src/main kernel-lib-notebook/src/main kernel-lib-cluster/src/main -type f 2>/dev/null) \
 	pom.xml kernel-lib/pom.xml kernel-lib-notebook/pom.xml kernel-lib-cluster/pom.xml
@@ -44,12 +45,16 @@ $(PY_STAMP): requirements.txt
 
 # Both modules' jars, the kernel's runtime dependencies in $(KERNEL_LIB)/, and the workers'
 # class-data-sharing archive ($(KERNEL_LIB)/cds/, next to the kernel-lib jar workers boot from),
-# made for this exact JVM and jar so cold worker starts skip class parsing.
+# made for this exact JVM and jar so cold worker starts skip class parsing; beside it, the archive
+# of a local cluster's server JVMs (Ignite's classes), made by a one-server cluster with the
+# kernel's class path and Ignite's module options.
 $(KERNEL_JAR): $(LIB_SOURCES)
 	@$(JAVA) -version 2>&1 | head -1
 	$(MVN) --batch-mode --quiet package -DskipTests
 	touch $@
 	$(JAVA) -cp "$@:$(KERNEL_LIB)/*" org.kernellib.mp.start.CdsArchive
+	$(JAVA) $$($(JAVA) -cp $(CLUSTER_JAR) org.kernellib.mp.cluster.JvmOptions) \
+		-cp "$@:$(KERNEL_LIB)/*:$(CLUSTER_JAR):kernel-lib-cluster/target/lib/*" org.kernellib.mp.cluster.ServerArchive
 
 # The kernelspec, and the kernel JVM's class-data-sharing archive next to it, dumped by a training
 # kernel (tools/install_kernel.py) so that kernels map JJava's, JShell's and javac's classes.

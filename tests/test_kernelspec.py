@@ -78,3 +78,19 @@ def test_local_workers_are_not_given_the_cluster_jars(kc):
         # They do get the rest of the kernel's class path: what a cell's code may use.
         assert any(n.startswith("tablesaw-core-") for n in names), (who, names)
         assert not [n for n in names if n.startswith("ignite-") or n == "kernel-lib-cluster.jar"], (who, names)
+
+
+def test_a_local_clusters_servers_map_the_class_data_archive_built_at_set_up(kc):
+    """A server JVM loads some 3 000 classes of Ignite's as it starts; set-up archives them once
+    (kernel-lib-cluster's ServerArchive, for the kernel's class path), and every server maps that
+    archive: a notebook's local cluster starts about a third of a second sooner."""
+    cell = run(kc, "var archived = org.kernellib.mp.cluster.Cluster.startLocal(1);\n"
+                   'System.out.println("server " + archived.localServers().get(0).pid());')
+    assert cell.error is None, cell.error
+    pid = int(cell.stdout.split()[-1])
+    try:
+        maps = open(f"/proc/{pid}/maps").read()
+        assert "/cds/server-" in maps and ".jsa" in maps, "the server JVM does not map its class-data archive"
+    finally:
+        closed = run(kc, "archived.close();")
+    assert closed.error is None, closed.error

@@ -80,6 +80,14 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
      *     what was started is stopped
      */
     public static Cluster startLocal(final int n) {
+        return startLocal(n, null);
+    }
+
+    /**
+     * {@link #startLocal(int)}, with the server JVMs dumping a class-data-sharing archive as they
+     * exit when {@code archiveDump} (their flags for it) is not null: for {@link ServerArchive}.
+     */
+    static Cluster startLocal(final int n, final List<String> archiveDump) {
         if (n < 1) {
             throw new IllegalArgumentException("a local cluster needs at least 1 server, not " + n);
         }
@@ -96,7 +104,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
             for (int i = 0; i < n; i++) {
                 // Every server's finder lists the first server only: the first finds itself and forms the cluster.
                 servers.add(LocalServer.start("server-" + SERVERS.incrementAndGet(), i == 0, addresses.subList(0, 1),
-                        ports.get(i), readyFile));
+                        ports.get(i), readyFile, archiveDump));
             }
             // The client starts now too, in parallel with the servers (its start costs seconds of CPU
             // in a fresh JVM), and waits at its discovery for the first server (see FirstServerGate).

@@ -25,15 +25,27 @@ import org.kernellib.mp.start.WorkerHandle;
 final class LocalServer {
     /** Heap of a server JVM: nodes keep values, locks, queues and a pool's chunks, not data sets. */
     static final String HEAP = "-Xmx256m";
+    /**
+     * Ignite's JMX beans off: registering them was a tenth of a server's start on its main thread
+     * (JFR), and nothing here reads them; a server that should have them is one started by
+     * {@code ignite.sh}.
+     */
+    static final String NO_MBEANS = "-DIGNITE_MBEANS_DISABLED=true";
+    /** How long {@link #stop} waits for a SIGTERM to end the JVM before it kills it. */
+    private static final long STOP_GRACE_MS = 5_000;
+    /** The same for a JVM that dumps a class-data-sharing archive as it exits, which takes seconds. */
+    private static final long DUMP_GRACE_MS = 60_000;
 
     final String name;
     final int discoveryPort;
     final WorkerHandle handle;
+    private final long stopGraceMs;
 
-    private LocalServer(final String name, final int discoveryPort, final WorkerHandle handle) {
+    private LocalServer(final String name, final int discoveryPort, final WorkerHandle handle, final long stopGraceMs) {
         this.name = name;
         this.discoveryPort = discoveryPort;
         this.handle = handle;
+        this.stopGraceMs = stopGraceMs;
     }
 
     /**
@@ -42,9 +54,11 @@ final class LocalServer {
      * @param first whether it is the cluster's first server, which creates {@code readyFile} once
      *     it is up; the others wait for that file before they join (see {@link ServerNode})
      * @param addresses what its finder lists: its own address for the first, the first's for the others
+     * @param archiveDump null, or the flags that make the JVM dump a class-data-sharing archive as
+     *     it exits ({@link ServerArchive#build}) instead of using the one there is
      */
     static LocalServer start(final String name, final boolean first, final List<String> addresses,
-            final int discoveryPort, final Path readyFile) throws IOException {
+            final int discoveryPort, final Path readyFile, final List<String> archiveDump) throws IOException {
         Thread t = Thread.currentThread();
         ClassLoader context = t.getContextClassLoader();
         List<ClassLoader> loaders = new ArrayList<>();
@@ -60,15 +74,19 @@ final class LocalServer {
                     all.addAll(used);
                     List<String> flags = new ArrayList<>(JvmOptions.all());
                     flags.add(HEAP);
+                    flags.add(NO_MBEANS);
                     // Ignite's jars too, which ordinary workers are not given (WorkerCommand.OMITTED_CLASS_PATH)
                     // Ignite's core jar and ours first: a server loads some 6 000 classes from them as
                     // it starts, each after a look in every entry before them (a notebook's class
                     // path lists them last)
-                    command[0] = WorkerCommand.forLoaders(all, true).withFlags(flags)
+                    WorkerCommand c = WorkerCommand.forLoaders(all, true).withFlags(flags)
                             .withClassPathFirstOf(org.apache.ignite.Ignition.class, LocalServer.class);
+                    command[0] = c.withArchive(archiveDump != null ? archiveDump
+                            : ServerArchive.flags(c.bootClassPath()));
                     return command[0].userClassPath();
                 });
-        return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload));
+        return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload),
+                archiveDump != null ? DUMP_GRACE_MS : STOP_GRACE_MS);
     }
 
     /**
@@ -115,7 +133,7 @@ final class LocalServer {
     /** Ends the JVM: SIGTERM (Ignite's and the worker's shutdown hooks run), SIGKILL after a few seconds. */
     void stop() throws InterruptedException {
         handle.terminate();
-        if (!handle.awaitExit(5000)) {
+        if (!handle.awaitExit(stopGraceMs)) {
             handle.kill();
             handle.awaitExit(2000);
         }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteState;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
@@ -57,8 +58,10 @@ final class ServerNode {
             // If the first server's JVM dies instead, the owner stops this one.
             finder = new FirstServerGate(finderAddresses, readyFile, NodeConfig.JOIN_TIMEOUT_MS);
         }
-        Ignition.start(NodeConfig.of(name, name, false, finder, discoveryPort, RuntimeDir.get().resolve("ignite")));
+        Ignite ignite = Ignition.start(NodeConfig.of(name, name, false, finder, discoveryPort,
+                RuntimeDir.get().resolve("ignite")));
         if (first) {
+            JobTypes.register(ignite); // while it is alone, before the gate lets the others join
             FirstServerGate.open(readyFile);
         }
         stopped.await(); // a node stopped by Ignite (segmented, say) ends its JVM

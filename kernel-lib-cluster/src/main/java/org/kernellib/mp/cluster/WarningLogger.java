@@ -45,11 +45,12 @@ final class WarningLogger implements IgniteLogger {
         if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message")
                 || msg.startsWith("Possible too long JVM pause") || msg.startsWith("Failed to wait for ack message")
                 || msg.startsWith("Local node has detected failed nodes")
-                || msg.startsWith("Client disconnected abruptly"))) {
+                || msg.startsWith("Client disconnected abruptly") || msg.startsWith("MBean for system view"))) {
             // advice for production servers, a benign race of a client joining, a busy machine's pauses
             // and late acknowledgements (Ignite logs one and waits on; seen in a notebook cell at load
-            // average 14), the advice that follows a node's failure (the failure itself is said), and a
-            // server's note that a kernel went away
+            // average 14), the advice that follows a node's failure (the failure itself is said), a
+            // server's note that a kernel went away, and a local server's note for each system view
+            // it cannot show in JMX, whose beans LocalServer turns off
             return;
         }
         System.err.println("[ignite " + node + " " + level + "] " + readable(msg) + (e == null ? "" : ": " + readable(e.toString())));
