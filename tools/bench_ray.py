@@ -10,7 +10,9 @@ fresh local Ray cluster with 2 CPUs on 127.0.0.1 (usage statistics off, no dashb
 it; every figure is the median over the rounds:
   ray_first_result_ms    ray.init() + Pool(2) + the first apply's result
   ray_idle_rss_mib       resident memory of Ray's processes (this driver's descendants), idle
-  ray_apply_ms           one trivial pool.apply
+  ray_apply_ms           one trivial pool.apply, of the 200 after the first 20
+  ray_apply_warm_ms      the same, of 200 after 3 000 more (as ClusterBench measures a JVM's
+                         steady state; Ray's workers run CPython, which has no JIT to warm)
   ray_map_100k_s         pool.map of the identity over 100 000 ints
   ray_failover_ms        two 300 ms items, one per worker; the worker that started one first is
                          killed (SIGKILL): from the kill until map_async's result or error
@@ -36,6 +38,7 @@ from ray.util.multiprocessing import Pool  # noqa: E402
 
 ROUNDS = 3
 APPLIES = 200
+WARMING_APPLIES = 3_000
 MAP_ITEMS = 100_000
 FAILOVER_ITEM_S = 0.3
 FAILOVER_WAIT_S = 30
@@ -132,6 +135,14 @@ def one_round(figures, outcomes):
             pool.apply(identity, (i,))
             applies.append((time.perf_counter() - a) * 1e3)
         figures.setdefault("ray_apply_ms", []).append(statistics.median(applies))
+        for i in range(WARMING_APPLIES):
+            pool.apply(identity, (i,))
+        applies = []
+        for i in range(APPLIES):
+            a = time.perf_counter()
+            pool.apply(identity, (i,))
+            applies.append((time.perf_counter() - a) * 1e3)
+        figures.setdefault("ray_apply_warm_ms", []).append(statistics.median(applies))
         items = list(range(MAP_ITEMS))
         pool.map(identity, items)
         m = time.perf_counter()
@@ -148,9 +159,9 @@ def one_round(figures, outcomes):
 
 
 def main():
-    global ROUNDS, APPLIES, MAP_ITEMS
+    global ROUNDS, APPLIES, WARMING_APPLIES, MAP_ITEMS
     if "--quick" in sys.argv[1:]:
-        ROUNDS, APPLIES, MAP_ITEMS = 1, 10, 1_000
+        ROUNDS, APPLIES, WARMING_APPLIES, MAP_ITEMS = 1, 10, 10, 1_000
     figures, outcomes = {}, []
     for _ in range(ROUNDS):
         one_round(figures, outcomes)

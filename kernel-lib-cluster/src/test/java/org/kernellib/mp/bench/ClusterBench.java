@@ -34,6 +34,12 @@ import org.kernellib.mp.process.ProcessInfo;
 public final class ClusterBench {
     private static final int MAP_ITEMS = 100_000;
     private static final int APPLIES = 200;
+    /**
+     * Applies before the steady-state row: by then the JIT has compiled the call's path on all
+     * three JVMs (its median stops falling after about 2 000 here), which the 20 before the
+     * first row are far from: that row is a fresh cluster's first calls.
+     */
+    private static final int WARMING_APPLIES = 3_000;
     /** Operations per node for the value, lock and queue rates (each is a network round trip). */
     private static final int VALUE_OPS = 500;
     private static final int LOCK_OPS = 200;
@@ -70,6 +76,16 @@ public final class ClusterBench {
                     applies.add(PoolBench.ms(a));
                 }
                 add(all, "cluster_apply_ms", PoolBench.median(applies));
+                for (int i = 0; i < WARMING_APPLIES; i++) {
+                    pool.apply((Integer x) -> x, i);
+                }
+                applies.clear();
+                for (int i = 0; i < APPLIES; i++) {
+                    long a = System.nanoTime();
+                    pool.apply((Integer x) -> x, i);
+                    applies.add(PoolBench.ms(a));
+                }
+                add(all, "cluster_apply_warm_ms", PoolBench.median(applies));
 
                 pool.map((Integer x) -> x, items); // warm
                 long m = System.nanoTime();
