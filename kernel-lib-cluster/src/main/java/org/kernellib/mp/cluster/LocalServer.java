@@ -32,18 +32,17 @@ final class LocalServer {
      */
     static final String NO_MBEANS = "-DIGNITE_MBEANS_DISABLED=true";
     /**
-     * C2 later: a method is compiled by C2 after 50 000 calls instead of 5 000 (and the rest of
+     * C2 later: a method is compiled by C2 after 15 000 calls instead of 5 000 (and the rest of
      * the policy's C2 thresholds alike; loops still by their back-edges). A server's start runs
      * thousands of methods a few thousand times each, and their C2 compiles were the largest
      * single use of CPU while the three JVMs of a fresh local cluster shared two cores (C2's thread
      * 0.61-0.69 s per server, the main thread's 0.59-0.64 s); code that stays hot still reaches C2.
-     * Measured (ClusterBench, two runs each, in turn): first result 2.38-2.46 -> 2.00-2.08 s, idle
-     * memory 320 -> 283-286 MiB, a trivial apply's cold and warm medians as they were. Cell code
-     * (a word count, a boxed stream, a random-number loop; ten rounds in one JVM) ran up to 15 %
-     * slower in its first round and within 5 % after it.
+     * ClusterBench, two runs each, in turn: first result 2.38-2.46 -> 2.12 s with these; at ten
+     * times the defaults 2.00-2.08 s, but a map of 100 000 trivial items took 0.042-0.050 s instead
+     * of 0.029-0.033 in make bench, its per-item code reaching C2 that much later.
      */
-    static final List<String> LATER_C2 = List.of("-XX:Tier4InvocationThreshold=50000",
-            "-XX:Tier4MinInvocationThreshold=6000", "-XX:Tier4CompileThreshold=150000");
+    static final List<String> LATER_C2 = List.of("-XX:Tier4InvocationThreshold=15000",
+            "-XX:Tier4MinInvocationThreshold=1800", "-XX:Tier4CompileThreshold=45000");
     /** How long {@link #stop} waits for a SIGTERM to end the JVM before it kills it. */
     private static final long STOP_GRACE_MS = 5_000;
     /** The same for a JVM that dumps a class-data-sharing archive as it exits, which takes seconds. */
