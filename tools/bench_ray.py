@@ -117,6 +117,16 @@ def failover(pool):
         os.unlink(path)
 
 
+def apply_median_ms(pool):
+    """The median of APPLIES trivial applies, each timed."""
+    applies = []
+    for i in range(APPLIES):
+        a = time.perf_counter()
+        pool.apply(identity, (i,))
+        applies.append((time.perf_counter() - a) * 1e3)
+    return statistics.median(applies)
+
+
 def one_round(figures, outcomes):
     t0 = time.perf_counter()
     start()
@@ -129,20 +139,10 @@ def one_round(figures, outcomes):
         figures.setdefault("ray_idle_rss_mib", []).append(descendants_rss_mib())
         for i in range(20):
             pool.apply(identity, (i,))
-        applies = []
-        for i in range(APPLIES):
-            a = time.perf_counter()
-            pool.apply(identity, (i,))
-            applies.append((time.perf_counter() - a) * 1e3)
-        figures.setdefault("ray_apply_ms", []).append(statistics.median(applies))
+        figures.setdefault("ray_apply_ms", []).append(apply_median_ms(pool))
         for i in range(WARMING_APPLIES):
             pool.apply(identity, (i,))
-        applies = []
-        for i in range(APPLIES):
-            a = time.perf_counter()
-            pool.apply(identity, (i,))
-            applies.append((time.perf_counter() - a) * 1e3)
-        figures.setdefault("ray_apply_warm_ms", []).append(statistics.median(applies))
+        figures.setdefault("ray_apply_warm_ms", []).append(apply_median_ms(pool))
         items = list(range(MAP_ITEMS))
         pool.map(identity, items)
         m = time.perf_counter()

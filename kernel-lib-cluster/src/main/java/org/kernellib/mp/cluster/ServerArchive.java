@@ -17,7 +17,7 @@ import org.kernellib.mp.start.WorkerCommand;
  * a server loads as it starts and serves its first calls (some 3 000 of them, most from the
  * Ignite jar, which a server's class loader reads), parsed and verified once, then mapped by every
  * server. Without it, loading them was a third of a server's main thread as it started (JFR); a
- * two-server cluster to its first result took 2.39-2.72 s with it, 2.14-2.27 s without (same
+ * two-server cluster to its first result took 2.39-2.72 s without it, 2.14-2.27 s with it (same
  * machine, same minutes).
  *
  * <p>Built at set-up time ({@code make setup}) with

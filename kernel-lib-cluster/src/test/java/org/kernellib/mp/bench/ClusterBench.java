@@ -69,23 +69,11 @@ public final class ClusterBench {
                 for (int i = 0; i < 20; i++) {
                     pool.apply((Integer x) -> x, i); // warm both ends
                 }
-                List<Double> applies = new ArrayList<>();
-                for (int i = 0; i < APPLIES; i++) {
-                    long a = System.nanoTime();
-                    pool.apply((Integer x) -> x, i);
-                    applies.add(PoolBench.ms(a));
-                }
-                add(all, "cluster_apply_ms", PoolBench.median(applies));
+                add(all, "cluster_apply_ms", applyMedianMs(pool));
                 for (int i = 0; i < WARMING_APPLIES; i++) {
                     pool.apply((Integer x) -> x, i);
                 }
-                applies.clear();
-                for (int i = 0; i < APPLIES; i++) {
-                    long a = System.nanoTime();
-                    pool.apply((Integer x) -> x, i);
-                    applies.add(PoolBench.ms(a));
-                }
-                add(all, "cluster_apply_warm_ms", PoolBench.median(applies));
+                add(all, "cluster_apply_warm_ms", applyMedianMs(pool));
 
                 pool.map((Integer x) -> x, items); // warm
                 long m = System.nanoTime();
@@ -116,6 +104,17 @@ public final class ClusterBench {
                 System.getProperty("java.version")));
         System.out.println(json);
         System.exit(0);
+    }
+
+    /** The median of {@link #APPLIES} trivial applies, each timed. */
+    private static double applyMedianMs(final Pool pool) {
+        List<Double> applies = new ArrayList<>();
+        for (int i = 0; i < APPLIES; i++) {
+            long a = System.nanoTime();
+            pool.apply((Integer x) -> x, i);
+            applies.add(PoolBench.ms(a));
+        }
+        return PoolBench.median(applies);
     }
 
     /**
