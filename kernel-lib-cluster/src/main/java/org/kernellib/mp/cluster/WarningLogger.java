@@ -1,6 +1,7 @@
 package org.kernellib.mp.cluster;
 
 import org.apache.ignite.IgniteLogger;
+import org.apache.ignite.internal.cluster.ClusterTopologyCheckedException;
 
 /**
  * Ignite's log as a notebook wants it: warnings and errors on stderr, each line marked with the
@@ -51,6 +52,12 @@ final class WarningLogger implements IgniteLogger {
             // average 14), the advice that follows a node's failure (the failure itself is said), a
             // server's note that a kernel went away, and a local server's note for each system view
             // it cannot show in JMX, whose beans LocalServer turns off
+            return;
+        }
+        if (e instanceof ClusterTopologyCheckedException && msg != null && msg.startsWith("Failed to send message to remote node")) {
+            // a message that was on its way to a node that has just died: one such error per message
+            // in flight (six at a kill in ClusterBench's failover round), each after the death itself
+            // was said ("node ... failed and has left the cluster")
             return;
         }
         System.err.println("[ignite " + node + " " + level + "] " + readable(msg) + (e == null ? "" : ": " + readable(e.toString())));

@@ -7,6 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
+import org.apache.ignite.IgniteCheckedException;
+import org.apache.ignite.internal.cluster.ClusterTopologyCheckedException;
+
 import org.junit.jupiter.api.Test;
 
 /** Which of Ignite's warnings reach a cell. */
@@ -53,12 +56,31 @@ class WarningLoggerTest {
         assertTrue(longOne.length() < 500 && longOne.contains("4600 more characters"), longOne);
     }
 
+    @Test
+    void messagesLostWithANodeThatDiedAreNotShownOtherSendFailuresAre() {
+        // as Ignite 2.17 wrote them, on the survivor and on the kernel, when ClusterBench killed a server
+        String sent = "Failed to send message to remote node [node=" + NODE + ", msg=GridIoMessage [plc=2, topic=TOPIC_CACHE, "
+                + "msg=GridDhtAtomicDeferredUpdateResponse [futIds=GridLongList [idx=5, arr=[81970,81971]]]]]";
+        assertEquals("", printedError(sent, new ClusterTopologyCheckedException(
+                "Failed to send message (node left topology): " + NODE)));
+        assertEquals("[ignite kernel error] " + WarningLogger.readable(sent) + ": class org.apache.ignite.IgniteCheckedException: "
+                + "Connection refused\n", printedError(sent, new IgniteCheckedException("Connection refused")));
+    }
+
+    private static String printedError(final String msg, final Throwable e) {
+        return stderrOf(() -> new WarningLogger("kernel").error(msg, e));
+    }
+
     private static String printed(final String msg) {
+        return stderrOf(() -> new WarningLogger("kernel").warning(msg, null));
+    }
+
+    private static String stderrOf(final Runnable logging) {
         PrintStream old = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            new WarningLogger("kernel").warning(msg, null);
+            logging.run();
         } finally {
             System.setErr(old);
         }
