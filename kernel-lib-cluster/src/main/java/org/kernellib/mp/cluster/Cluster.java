@@ -336,6 +336,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         }
         closed = true;
         try {
+            NodeConfig.leaveSoon(ignite);
             ignite.close();
         } finally {
             stopAll(servers);

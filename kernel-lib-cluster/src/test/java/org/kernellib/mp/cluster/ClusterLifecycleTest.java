@@ -35,9 +35,11 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
 class ClusterLifecycleTest {
     /**
      * How long a call may take to fail once the kernel lost its cluster: Ignite's client gives up
-     * on its server after about 6 s here; the rest is room for a loaded machine.
+     * reconnecting after {@link NodeConfig#CLIENT_RECONNECT_MS}; the rest is room for a loaded machine.
      */
-    private static final long LOST_BOUND_MS = 20_000;
+    private static final long LOST_BOUND_MS = NodeConfig.CLIENT_RECONNECT_MS + 15_000;
+    /** How long closing a handle may take once its cluster is gone (its client's goodbye goes unanswered). */
+    private static final long CLOSE_BOUND_MS = 4_000;
 
     @Test
     void startsJoinsAndCloseEndsOnlyWhatItStarted() throws Exception {
@@ -222,6 +224,14 @@ class ClusterLifecycleTest {
                     "get() on ClusterLongValue 'lost-started' failed: this JVM has lost its connection"), String.valueOf(read));
             assertTrue(lost.getMessage().contains("lost its connection"), lost.getMessage());
             pool.terminate();
+            // closing either handle does not wait for servers that are gone to see it leave
+            t = System.nanoTime();
+            joined.close();
+            long joinedMs = ms(t);
+            t = System.nanoTime();
+            owner.close();
+            long ownerMs = ms(t);
+            assertTrue(joinedMs < CLOSE_BOUND_MS && ownerMs < CLOSE_BOUND_MS, "closing took " + joinedMs + " / " + ownerMs + " ms");
         }
     }
 
