@@ -84,6 +84,7 @@ CLUSTER_ROWS = [
     ("lock acquire+release /s, 2 nodes | 2 processes", "cluster_lock_pairs_per_s_2nodes",
      "lock_pairs_per_s_2procs", None, HIGHER),
     ("queue small ints /s, node -> kernel | 1 -> 1", "cluster_queue_items_per_s", "queue_items_per_s", None, HIGHER),
+    ("apply that puts 1 queue item (ms)", "cluster_queue_put_apply_ms", None, None, LOWER),
     ("server killed mid-map: killed item re-run (ms)", "cluster_failover_rerun_ms", None, None, LOWER),
     # not compared: the cluster's map returns its results, Ray's fails (its outcome is printed below)
     ("server killed mid-map: map returned (ms)", "cluster_failover_ms", None, "ray_failover_ms", None),

@@ -339,6 +339,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
             NodeConfig.leaveSoon(ignite);
             ignite.close();
         } finally {
+            ClusterQueue.forgetNode(ignite.name());
             stopAll(servers);
             RuntimeDir.deleteTree(workDir);
             deleteQuietly(readyFile);

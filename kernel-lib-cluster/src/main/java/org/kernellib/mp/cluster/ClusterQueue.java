@@ -3,8 +3,11 @@ package org.kernellib.mp.cluster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteQueue;
 import org.apache.ignite.cache.CacheMode;
 import org.apache.ignite.configuration.CollectionConfiguration;
@@ -24,6 +27,14 @@ public final class ClusterQueue<E> extends ClusterObject {
     /** Queues with other backup counts would need a cache group of their own (an Ignite rule). */
     private static final String GROUP = "kernel-lib-queues";
 
+    /**
+     * The queues this JVM's nodes have opened, by node, name and bound. Ignite's {@code queue(...)}
+     * is a transaction on the cluster's metadata (5-10 ms on this machine), and every job that uses
+     * a queue arrives with a copy of its own ({@code queue} is transient), so without this each
+     * such job paid it again; Ignite's queue objects are safe to share between threads.
+     */
+    private static final ConcurrentMap<String, IgniteQueue<byte[]>> OPENED = new ConcurrentHashMap<>();
+
     private final int maxsize;
     private transient IgniteQueue<byte[]> queue;
 
@@ -39,14 +50,25 @@ public final class ClusterQueue<E> extends ClusterObject {
     private IgniteQueue<byte[]> queue() {
         IgniteQueue<byte[]> q = queue;
         if (q == null || q.removed()) {
-            CollectionConfiguration c = new CollectionConfiguration();
-            c.setBackups(BACKUPS);
-            c.setCacheMode(CacheMode.PARTITIONED);
-            c.setGroupName(GROUP);
-            q = ignite().queue(name, maxsize, c);
+            Ignite node = ignite();
+            String key = node.name() + '/' + maxsize + '/' + name;
+            q = OPENED.get(key);
+            if (q == null || q.removed()) {
+                CollectionConfiguration c = new CollectionConfiguration();
+                c.setBackups(BACKUPS);
+                c.setCacheMode(CacheMode.PARTITIONED);
+                c.setGroupName(GROUP);
+                q = node.queue(name, maxsize, c);
+                OPENED.put(key, q);
+            }
             queue = q;
         }
         return q;
+    }
+
+    /** Forgets the queues node {@code igniteName} opened, as it stops. */
+    static void forgetNode(final String igniteName) {
+        OPENED.keySet().removeIf(k -> k.startsWith(igniteName + '/'));
     }
 
     /** Adds an item, waiting while the queue is full. */

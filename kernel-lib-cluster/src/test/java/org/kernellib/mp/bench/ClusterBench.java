@@ -213,6 +213,21 @@ public final class ClusterBench {
         add(all, "cluster_queue_items_per_s", QUEUE_ITEMS / (PoolBench.ms(t0) / 1e3));
         producer.get();
         check(total == (long) QUEUE_ITEMS * (QUEUE_ITEMS - 1) / 2, "the queue's items summed to " + total);
+
+        // A call whose function puts one item: the queue arrives on the node with each call (a copy
+        // of the variable), as a notebook's cell sends it.
+        List<Double> putApplies = new ArrayList<>();
+        for (int i = 0; i < APPLIES; i++) {
+            long a = System.nanoTime();
+            pool.apply((Integer k) -> {
+                queue.put(k);
+                return k;
+            }, i);
+            putApplies.add(PoolBench.ms(a));
+            int got = queue.get();
+            check(got == i, "the apply put " + got + ", not " + i);
+        }
+        add(all, "cluster_queue_put_apply_ms", PoolBench.median(putApplies));
     }
 
     /**
