@@ -70,8 +70,8 @@ final class WarningLogger implements IgniteLogger {
      * A message a learner can read: Ignite describes a node by dumping its whole descriptor
      * ({@code TcpDiscoveryNode [id=..., consistentId=127.0.0.1:47623, addrs=..., ...]}, and a
      * failure of one three times over); each such dump becomes {@code node 127.0.0.1:47623}, the
-     * two messages of a node's death say it in a line, and what is left is cut at
-     * {@value #MAX_MESSAGE} characters.
+     * two messages of a node's death and the one of its job's failover say it in a line, and what
+     * is left is cut at {@value #MAX_MESSAGE} characters.
      */
     static String readable(final String msg) {
         if (msg == null) {
@@ -79,6 +79,10 @@ final class WarningLogger implements IgniteLogger {
         }
         if (msg.startsWith("Node FAILED: ")) {
             return "node " + address(msg, 0) + " failed and has left the cluster";
+        }
+        if (msg.startsWith("Failed over job to a new node")) {
+            // followed by the job's whole context; the node ids say nothing a learner can use
+            return "a job of a node that has left runs again on another node (Ignite's failover)";
         }
         if (msg.startsWith("Failed to send message to next node")) {
             int next = msg.indexOf("next=");

@@ -43,6 +43,13 @@ class WarningLoggerTest {
                 + "to next node [msg=..., next=ClusterNode [id=657539db, order=2, addr=[127.0.0.1]]]]";
         assertEquals("[ignite kernel warning] cannot reach node 127.0.0.1:47664 (if it has died, it is about to be "
                 + "dropped from the cluster)\n", printed(next));
+        String failover = "Failed over job to a new node [newNode=a8fec5f5-4fb5-4709-91a9-c1e37d303980, oldNode="
+                + "f185f5a6-1cc5-4283-a60c-ee37bc29f3c2, sesId=394104632a1-3568fe04-d58b-42c6-9c75-54b7b78811ac, jobCtx="
+                + "GridJobContextImpl [jobId=494104632a1-3568fe04-d58b-42c6-9c75-54b7b78811ac, timeoutObj=null, attrs=HashMap "
+                + "{gg:failover:failednodelist=HashSet [f185f5a6-1cc5-4283-a60c-ee37bc29f3c2]}], task=org.kernellib.mp.cluster"
+                + ".NodeJob$Chunk]";
+        assertEquals("[ignite kernel warning] a job of a node that has left runs again on another node (Ignite's failover)\n",
+                printed(failover));
         assertEquals("", printed("Local node has detected failed nodes and started cluster-wide procedure. To speed up "
                 + "failure detection please see 'Failure Detection' section under javadoc for 'TcpDiscoverySpi'"));
     }
