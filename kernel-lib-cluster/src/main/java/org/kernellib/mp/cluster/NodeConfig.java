@@ -44,8 +44,8 @@ final class NodeConfig {
      * answer for longer (a collection pause, three JVMs on two loaded cores: make bench's failover
      * round now and then lost its kernel this way), and the cluster itself waits 10 s
      * (failureDetectionTimeout) before it gives up on an unresponsive server. ClientReconnectTest
-     * pauses that server for 7 s. The cost: a kernel whose whole cluster is gone
-     * learns it after this long, not after 5 s.
+     * pauses that server for 7 s. The cost: a kernel whose whole cluster is gone learns it after
+     * this long, not after 5 s.
      */
     static final long CLIENT_RECONNECT_MS = 15_000;
     /**
@@ -126,7 +126,10 @@ final class NodeConfig {
         return c;
     }
 
-    /** Makes client node {@code ignite} leave without waiting long for servers that may be gone (see {@link #CLIENT_LEAVE_MS}). */
+    /**
+     * Makes client node {@code ignite} leave without waiting long for servers that may be gone
+     * (see {@link #CLIENT_LEAVE_MS}).
+     */
     static void leaveSoon(final Ignite ignite) {
         if (ignite.configuration().getDiscoverySpi() instanceof TcpDiscoverySpi d) {
             d.setNetworkTimeout(CLIENT_LEAVE_MS); // read again by the discovery SPI as the node stops

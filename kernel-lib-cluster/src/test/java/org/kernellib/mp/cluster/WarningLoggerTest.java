@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 
 import org.apache.ignite.IgniteCheckedException;
 import org.apache.ignite.internal.cluster.ClusterTopologyCheckedException;
-
 import org.junit.jupiter.api.Test;
 
 /** Which of Ignite's warnings reach a cell. */
