@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -69,11 +70,11 @@ public final class ClusterBench {
                 for (int i = 0; i < 20; i++) {
                     pool.apply((Integer x) -> x, i); // warm both ends
                 }
-                add(all, "cluster_apply_ms", applyMedianMs(pool));
+                add(all, "cluster_apply_ms", medianMs(i -> pool.apply((Integer x) -> x, i)));
                 for (int i = 0; i < WARMING_APPLIES; i++) {
                     pool.apply((Integer x) -> x, i);
                 }
-                add(all, "cluster_apply_warm_ms", applyMedianMs(pool));
+                add(all, "cluster_apply_warm_ms", medianMs(i -> pool.apply((Integer x) -> x, i)));
 
                 pool.map((Integer x) -> x, items); // warm
                 long m = System.nanoTime();
@@ -106,15 +107,15 @@ public final class ClusterBench {
         System.exit(0);
     }
 
-    /** The median of {@link #APPLIES} trivial applies, each timed. */
-    private static double applyMedianMs(final Pool pool) {
-        List<Double> applies = new ArrayList<>();
+    /** The median of {@link #APPLIES} calls of {@code call} (given 0, 1, ...), each timed. */
+    private static double medianMs(final IntConsumer call) {
+        List<Double> times = new ArrayList<>();
         for (int i = 0; i < APPLIES; i++) {
             long a = System.nanoTime();
-            pool.apply((Integer x) -> x, i);
-            applies.add(PoolBench.ms(a));
+            call.accept(i);
+            times.add(PoolBench.ms(a));
         }
-        return PoolBench.median(applies);
+        return PoolBench.median(times);
     }
 
     /**
@@ -216,18 +217,14 @@ public final class ClusterBench {
 
         // A call whose function puts one item: the queue arrives on the node with each call (a copy
         // of the variable), as a notebook's cell sends it.
-        List<Double> putApplies = new ArrayList<>();
+        add(all, "cluster_queue_put_apply_ms", medianMs(i -> pool.apply((Integer k) -> {
+            queue.put(k);
+            return k;
+        }, i)));
         for (int i = 0; i < APPLIES; i++) {
-            long a = System.nanoTime();
-            pool.apply((Integer k) -> {
-                queue.put(k);
-                return k;
-            }, i);
-            putApplies.add(PoolBench.ms(a));
             int got = queue.get();
-            check(got == i, "the apply put " + got + ", not " + i);
+            check(got == i, "the applies put " + got + " where " + i + " was due");
         }
-        add(all, "cluster_queue_put_apply_ms", PoolBench.median(putApplies));
     }
 
     /**
