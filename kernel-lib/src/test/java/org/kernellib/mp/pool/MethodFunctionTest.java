@@ -55,6 +55,20 @@ class MethodFunctionTest {
         assertEquals("null!", read((String s) -> s + "!").apply(null), "null passes, as to the lambda");
     }
 
+    private static SerializableFunction<Integer, Integer> adding(final int k) {
+        return x -> x + k;
+    }
+
+    @Test
+    void oneLambdaReadAgainWithOtherCapturedValuesUsesTheirs() throws Exception {
+        // the worker keeps the method's handle per class (a pool decodes every call anew): not its values
+        MethodFunction two = read(adding(2));
+        MethodFunction three = read(adding(3));
+        assertEquals(12, three.apply(9));
+        assertEquals(11, two.apply(9));
+        assertEquals(10, read(adding(1)).apply(9));
+    }
+
     @Test
     void aWrongItemOrAThrowingMethodFailsAsTheLambdaWould() throws Exception {
         MethodFunction f = read((Integer x) -> x + 1);
