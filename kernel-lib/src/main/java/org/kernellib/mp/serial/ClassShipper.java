@@ -96,6 +96,12 @@ public final class ClassShipper {
     }
 
     private Shipped lookup(final String binaryName) {
+        if (binaryName.startsWith("[")) {
+            // An array class is never a resource, so none was ever shipped: asking for one searched
+            // every class path entry at every call (Object[], which holds a lambda's captured
+            // values, is in every serialized lambda).
+            return NONE;
+        }
         String resource = binaryName.replace('.', '/') + ".class";
         for (ClassLoader l : loaders) {
             if (l instanceof ShippedClassLoader) {

@@ -42,6 +42,16 @@ class ClassLookupCacheTest {
     }
 
     @Test
+    void anArrayClassIsNeverSearchedForOnTheClassPath() {
+        // every serialized lambda holds its captured values in an Object[]
+        CountingLoader loader = new CountingLoader();
+        for (String array : List.of("[Ljava.lang.Object;", "[I", "[[L" + ClassLookupCacheTest.class.getName() + ";")) {
+            assertTrue(new ClassShipper(List.of(loader)).shipped(array).isEmpty(), array);
+        }
+        assertEquals(0, loader.lookups.get(), "an array's class was looked for as a resource");
+    }
+
+    @Test
     void aClassFileIsScannedOnceWhateverArrayHoldsIt() throws IOException {
         byte[] bytes = classFile(ClassLookupCacheTest.class);
         ClassReferences r = ClassReferences.scanOnce(bytes);
