@@ -9,9 +9,8 @@ import org.apache.ignite.lang.IgniteRunnable;
 /**
  * Stops a chunk of a cancelled pool call on whichever node runs it: the kernel broadcasts this to
  * the servers, and the node interrupts the thread that runs that chunk, or skips the chunk if it
- * has not begun. Ignite's own cancel of the job's future returns true but, measured here (Ignite
- * 2.17, a client node's {@code callAsync}), never interrupted the job on its node: an interrupted
- * cell's chunks ran on to their end.
+ * has not begun (a chunk is a message, {@link ChunkTransport}, which once sent cannot be called
+ * back).
  */
 final class ChunkCancel implements IgniteRunnable {
     private static final long serialVersionUID = 1L;

@@ -57,6 +57,8 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
     private final List<LocalServer> servers;
     private final Path workDir;
     private final Path readyFile;
+    /** How the pools' chunks travel. */
+    private final ChunkTransport chunks;
     private volatile boolean closed;
 
     private Cluster(final Ignite ignite, final List<String> addresses, final List<LocalServer> servers, final Path workDir,
@@ -66,6 +68,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         this.servers = servers;
         this.workDir = workDir;
         this.readyFile = readyFile;
+        this.chunks = new ChunkTransport(ignite);
     }
 
     /**
@@ -172,7 +175,12 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         Path work = RuntimeDir.get().resolve(name);
         try {
             Ignite ignite = Ignition.start(NodeConfig.of(name, "kernel", true, finder, 0, work));
-            return new Cluster(ignite, addresses, servers, work, readyFile);
+            try {
+                return new Cluster(ignite, addresses, servers, work, readyFile);
+            } catch (RuntimeException e) {
+                ignite.close();
+                throw e;
+            }
         } catch (IgniteException e) {
             RuntimeDir.deleteTree(work);
             throw new ClusterException("cannot join the cluster at " + String.join(",", addresses) + " within "
@@ -320,6 +328,12 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         CompletableFuture.allOf(all).thenRun(action);
     }
 
+    /** How this handle's pools send their chunks (for this package). */
+    ChunkTransport chunks() {
+        ignite(); // not on a closed handle
+        return chunks;
+    }
+
     /** The client node of this JVM (for this package). */
     Ignite ignite() {
         if (closed) {
@@ -336,6 +350,7 @@ public final class Cluster implements AutoCloseable, ChunkRunner.Factory {
         }
         closed = true;
         try {
+            chunks.close();
             NodeConfig.leaveSoon(ignite);
             ignite.close();
         } finally {

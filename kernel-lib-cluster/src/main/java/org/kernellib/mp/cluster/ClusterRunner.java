@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteClientDisconnectedException;
@@ -20,16 +19,15 @@ import org.apache.ignite.IgniteException;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.cluster.ClusterGroupEmptyException;
 import org.apache.ignite.cluster.ClusterTopologyException;
-import org.apache.ignite.lang.IgniteFuture;
 import org.kernellib.mp.pool.ChunkRunner;
 import org.kernellib.mp.pool.PoolException;
 import org.kernellib.mp.process.ProcessInfo;
 
 /**
- * A pool's chunks on the cluster's server nodes: each chunk is one {@link NodeJob} submitted
- * through Ignite's compute grid, which picks the node (round robin) and, when a node leaves
- * while it runs a chunk, runs that chunk again on another (Ignite's default failover): a map
- * completes on the survivors, and a chunk's side effects may happen twice (at least once).
+ * A pool's chunks on the cluster's server nodes: each chunk is one {@link ChunkRequest} that the
+ * cluster handle's {@link ChunkTransport} sends to a server in turn and, when that server leaves
+ * before it answers, to another: a map completes on the survivors, and a chunk's side effects
+ * may happen twice (at least once). Its initializer goes to every server ({@link NodeInit}).
  * With no server left a chunk fails with an error that says so: at once when the servers were
  * started by this kernel (it sees their JVMs end), else when Ignite's client gives up reconnecting.
  */
@@ -48,8 +46,10 @@ final class ClusterRunner implements ChunkRunner {
     private volatile boolean serversGone;
     /** The cluster's server nodes, whichever are there at each use (Ignite re-evaluates the group). */
     private final ClusterGroup servers;
-    /** Where chunks go: the servers, with Ignite's default failover (a chunk of a dying node runs again). */
+    /** Where initializers and cancels go: every server. */
     private final IgniteCompute compute;
+    /** Where chunks go: a server each, again to another if it leaves before it answers. */
+    private final ChunkTransport transport;
     /** {@link #slots()} as last computed, and the topology version and time it was computed at. */
     private volatile int slots;
     private volatile long slotsTopology = -1;
@@ -67,6 +67,7 @@ final class ClusterRunner implements ChunkRunner {
         this.kernel = ignite.cluster().localNode().id();
         this.servers = ignite.cluster().forServers();
         this.compute = ignite.compute(servers);
+        this.transport = cluster.chunks();
         cluster.whenLocalServersGone(() -> {
             serversGone = true; // before looking at running: run() adds first, then looks at this
             for (CompletableFuture<Outcome> r : running) {
@@ -90,7 +91,7 @@ final class ClusterRunner implements ChunkRunner {
     public List<Outcome> initialize(final Call initializer) {
         register(initializer);
         try {
-            Collection<byte[]> replies = compute.broadcast(NodeJob.init(initializer.key(), kernel,
+            Collection<byte[]> replies = compute.broadcast(new NodeInit(initializer.key(), kernel,
                     initializer.payload()));
             List<Outcome> r = new ArrayList<>();
             for (byte[] b : replies) {
@@ -141,37 +142,36 @@ final class ClusterRunner implements ChunkRunner {
             r.completeExceptionally(noServerLeft());
             return r;
         }
-        // Submitted on a thread of its own: the pool calls run() with its lock held, and Ignite may
-        // block a submission for seconds while the client reconnects (the last server just died).
-        AtomicReference<IgniteFuture<byte[]>> job = new AtomicReference<>();
+        // Sent on a thread of its own: the pool calls run() with its lock held, and Ignite may
+        // block a message for seconds while the client reconnects (the last server just died).
         String id = kernel + "/" + chunks.incrementAndGet();
         r.whenComplete((o, e) -> {
             if (e instanceof CancellationException) {
                 // off this thread, which may hold the pool's lock, since Ignite blocks a cancel
                 // while the client reconnects
-                submitter.execute(() -> cancel(id, job.get()));
+                submitter.execute(() -> cancel(id));
             }
         });
         submitter.execute(() -> {
             if (r.isDone()) {
                 return;
             }
-            IgniteFuture<byte[]> f;
+            CompletableFuture<byte[]> answer;
             try {
-                f = compute.callAsync(NodeJob.chunk(id, call.key(), kernel, call.payload(), chunk));
+                answer = transport.send(id, new ChunkRequest(id, call.key(), call.payload(), chunk).encode());
             } catch (RuntimeException e) {
                 r.completeExceptionally(failure(e));
                 return;
             }
-            job.set(f);
-            if (r.isCancelled()) {
-                f.cancel();
-            }
-            f.listen(done -> {
+            answer.whenComplete((reply, e) -> {
+                if (e != null) {
+                    r.completeExceptionally(e instanceof RuntimeException re ? failure(re) : e);
+                    return;
+                }
                 try {
-                    r.complete(NodeCalls.decode(done.get()));
-                } catch (RuntimeException e) {
-                    r.completeExceptionally(failure(e));
+                    r.complete(NodeCalls.decode(reply));
+                } catch (RuntimeException bad) {
+                    r.completeExceptionally(failure(bad));
                 }
             });
         });
@@ -179,15 +179,13 @@ final class ClusterRunner implements ChunkRunner {
     }
 
     /**
-     * Stops chunk {@code id} wherever it runs or would run ({@link ChunkCancel}), and Ignite's job
-     * for it, so that Ignite no longer waits for it or fails it over.
+     * Stops chunk {@code id} wherever it runs or would run ({@link ChunkCancel}), and forgets it,
+     * so that no server's leaving sends it elsewhere.
      */
-    private void cancel(final String id, final IgniteFuture<byte[]> job) {
+    private void cancel(final String id) {
+        transport.forget(id);
         try {
             compute.broadcastAsync(new ChunkCancel(id));
-            if (job != null) {
-                job.cancel();
-            }
         } catch (RuntimeException e) {
             // no server left, or this kernel lost the cluster: nothing runs the chunk any more
         }

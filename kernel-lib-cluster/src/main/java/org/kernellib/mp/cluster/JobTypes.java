@@ -6,8 +6,8 @@ import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteBinary;
 
 /**
- * The classes kernel-lib hands to Ignite's compute grid ({@link NodeJob}'s two, {@link ChunkCancel}
- * and {@link ClassRequest}), registered with Ignite's binary marshaller by a local cluster's first
+ * The classes kernel-lib hands to Ignite ({@link NodeInit}, {@link ChunkCancel} and
+ * {@link ClassRequest} to its compute grid, {@link ChunkListener} to its messaging), registered with Ignite's binary marshaller by a local cluster's first
  * server before any other node joins.
  *
  * <p>Ignite registers a class the first time a node sends one: its name, then its fields, each a
@@ -25,8 +25,8 @@ final class JobTypes {
         UUID none = new UUID(0, 0);
         byte[] empty = new byte[0];
         IgniteBinary binary = ignite.binary();
-        binary.toBinary(NodeJob.chunk("", "", none, empty, empty));
-        binary.toBinary(NodeJob.init("", none, empty));
+        binary.toBinary(new NodeInit("", none, empty));
+        binary.toBinary(new ChunkListener(""));
         binary.toBinary(new ChunkCancel(""));
         binary.toBinary(new ClassRequest("", ""));
     }

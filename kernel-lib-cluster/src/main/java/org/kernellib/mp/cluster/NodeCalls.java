@@ -21,8 +21,9 @@ import org.kernellib.mp.pool.ChunkRunner;
  * loader, so the notebook state copied at the call is restored once per node, not once per chunk),
  * how a missing class is asked of the kernel, and the reply's wire form.
  *
- * <p>Reply layout (what a {@link NodeJob} returns, a plain {@code byte[]}, so Ignite never marshals
- * a user object): {@code UTF worker name, long pid, byte type, int n, n bytes payload}
+ * <p>Reply layout (what {@link NodeInit} returns and {@link ChunkListener} answers, a plain
+ * {@code byte[]}, so Ignite never marshals a user object): {@code UTF worker name, long pid,
+ * byte type, int n, n bytes payload}
  * ({@link ChunkExecution.Reply}'s type and payload), then the task's output as {@code int n,
  * n bytes} of UTF-8 for stdout and the same for stderr ({@link NodeOutput}).
  */

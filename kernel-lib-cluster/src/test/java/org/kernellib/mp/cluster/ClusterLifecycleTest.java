@@ -62,7 +62,7 @@ class ClusterLifecycleTest {
         try (Cluster c = started) {
             // The classes every call sends were registered by the first server before anyone joined,
             // so the first call does not wait for their registration to go round the cluster.
-            for (Class<?> job : List.of(NodeJob.Chunk.class, NodeJob.Init.class, ChunkCancel.class, ClassRequest.class)) {
+            for (Class<?> job : List.of(NodeInit.class, ChunkListener.class, ChunkCancel.class, ClassRequest.class)) {
                 assertNotNull(c.ignite().binary().type(job), job + " is not registered");
             }
             assertEquals(2, c.nodes().size(), c.toString());

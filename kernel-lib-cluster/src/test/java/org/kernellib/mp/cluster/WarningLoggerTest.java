@@ -46,7 +46,7 @@ class WarningLoggerTest {
                 + "f185f5a6-1cc5-4283-a60c-ee37bc29f3c2, sesId=394104632a1-3568fe04-d58b-42c6-9c75-54b7b78811ac, jobCtx="
                 + "GridJobContextImpl [jobId=494104632a1-3568fe04-d58b-42c6-9c75-54b7b78811ac, timeoutObj=null, attrs=HashMap "
                 + "{gg:failover:failednodelist=HashSet [f185f5a6-1cc5-4283-a60c-ee37bc29f3c2]}], task=org.kernellib.mp.cluster"
-                + ".NodeJob$Chunk]";
+                + ".NodeInit]";
         assertEquals("[ignite kernel warning] a job of a node that has left runs again on another node (Ignite's failover)\n",
                 printed(failover));
         assertEquals("", printed("Local node has detected failed nodes and started cluster-wide procedure. To speed up "
