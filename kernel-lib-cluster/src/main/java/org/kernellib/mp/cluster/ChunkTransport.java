@@ -1,6 +1,7 @@
 package org.kernellib.mp.cluster;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ignite.Ignite;
@@ -25,8 +27,8 @@ import org.apache.ignite.lang.IgniteFuture;
 import org.apache.ignite.lang.IgnitePredicate;
 
 /**
- * How a kernel's pool chunks reach the servers and come back: Ignite messages, one request to a
- * server chosen in turn and one answer, with kernel-lib's own failover: a chunk whose server leaves
+ * How a kernel's pool chunks reach the servers and come back: Ignite messages, one request to the
+ * server with the fewest chunks out ({@link #next}) and one answer, with kernel-lib's own failover: a chunk whose server leaves
  * the cluster before it answers is sent to another (so a chunk's side effects may happen twice: at
  * least once). Ignite's compute grid did the same with far more machinery per call: its task and
  * job bookkeeping made a fresh cluster's trivial apply 1.2 ms where a message there and back took
@@ -47,8 +49,8 @@ final class ChunkTransport implements AutoCloseable {
         final String id;
         final byte[] request;
         final CompletableFuture<byte[]> answer = new CompletableFuture<>();
-        /** Guarded by this: the node the request went to last. */
-        UUID node;
+        /** The node the request went to last; changed under this Pending's lock. */
+        volatile UUID node;
 
         Pending(final String id, final byte[] request) {
             this.id = id;
@@ -62,7 +64,10 @@ final class ChunkTransport implements AutoCloseable {
     private final String answerTopic = "kernel-lib-answers-" + name;
     private final String requestTopic = "kernel-lib-chunks-" + name;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    private final AtomicInteger turn = new AtomicInteger();
+    /** Where the look for the least busy server starts: at random, so kernels do not all start at the same one. */
+    private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt());
+    /** The server chosen last: the next chunk goes there too when no server has fewer out. */
+    private volatile UUID last;
     private final IgniteBiPredicate<UUID, Object> answers = this::answered;
     private final IgnitePredicate<Event> discovery = this::discovered;
     /** Sends the chunks of a node that left elsewhere, off Ignite's discovery thread. */
@@ -147,13 +152,37 @@ final class ChunkTransport implements AutoCloseable {
         }
     }
 
-    /** The next server in turn, or null when there is none. */
+    /**
+     * The server with the fewest of this handle's chunks out, or null when there is none. Among
+     * equals, the one chosen last, else the next in turn: calls made one after another (an
+     * {@code apply} in a loop) stay on one server, whose JIT then warms alone, while a map's
+     * chunks spread over the servers as they fill.
+     */
     private ClusterNode next() {
         List<ClusterNode> nodes = new ArrayList<>(servers.nodes());
         if (nodes.isEmpty()) {
             return null;
         }
-        return nodes.get(Math.floorMod(turn.getAndIncrement(), nodes.size()));
+        Map<UUID, Integer> out = new HashMap<>();
+        for (Pending p : pending.values()) {
+            UUID n = p.node;
+            if (n != null) {
+                out.merge(n, 1, Integer::sum);
+            }
+        }
+        int start = Math.floorMod(turn.getAndIncrement(), nodes.size());
+        ClusterNode best = null;
+        int fewest = Integer.MAX_VALUE;
+        for (int i = 0; i < nodes.size(); i++) {
+            ClusterNode n = nodes.get((start + i) % nodes.size());
+            int o = out.getOrDefault(n.id(), 0);
+            if (o < fewest || o == fewest && n.id().equals(last)) {
+                best = n;
+                fewest = o;
+            }
+        }
+        last = best.id();
+        return best;
     }
 
     private boolean answered(final UUID node, final Object message) {
@@ -172,11 +201,7 @@ final class ChunkTransport implements AutoCloseable {
                 UUID gone = left.id();
                 int moved = 0;
                 for (Pending p : pending.values()) {
-                    boolean there;
-                    synchronized (p) {
-                        there = gone.equals(p.node);
-                    }
-                    if (there && !closed) {
+                    if (gone.equals(p.node) && !closed) {
                         moved++;
                         try {
                             failover.execute(() -> sendTo(p, gone));

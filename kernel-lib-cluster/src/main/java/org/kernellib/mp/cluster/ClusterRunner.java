@@ -25,7 +25,7 @@ import org.kernellib.mp.process.ProcessInfo;
 
 /**
  * A pool's chunks on the cluster's server nodes: each chunk is one {@link ChunkRequest} that the
- * cluster handle's {@link ChunkTransport} sends to a server in turn and, when that server leaves
+ * cluster handle's {@link ChunkTransport} sends to the least busy server and, when that server leaves
  * before it answers, to another: a map completes on the survivors, and a chunk's side effects
  * may happen twice (at least once). Its initializer goes to every server ({@link NodeInit}).
  * With no server left a chunk fails with an error that says so: at once when the servers were

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -21,8 +23,9 @@ import org.kernellib.mp.pool.PoolException;
 
 /**
  * How chunks travel ({@link ChunkTransport}): each runs once however many kernels share the
- * cluster, chunks on one node run at the same time, and a handle that closes fails its chunks
- * that are still out rather than leaving them waiting. One local server for the class.
+ * cluster, chunks on one node run at the same time, calls one after another stay on one server
+ * while a map spreads, and a handle that closes fails its chunks that are still out rather than
+ * leaving them waiting. One local server for the class (and two for one test).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChunkTransportTest {
@@ -73,6 +76,22 @@ class ChunkTransportTest {
                 return arrived.get();
             }, List.of(0, 1), 1);
             assertEquals(List.of(2L, 2L), seen);
+        }
+    }
+
+    @Test
+    void callsOneAfterAnotherStayOnOneServerWhileAMapSpreadsOverAll() throws Exception {
+        try (Cluster two = Cluster.startLocal(2); Pool pool = Pool.builder().cluster(two).build()) {
+            Set<Long> applied = new HashSet<>();
+            for (int i = 0; i < 20; i++) {
+                applied.add(pool.apply((Integer x) -> ProcessHandle.current().pid(), i));
+            }
+            assertEquals(1, applied.size(), "20 applies, one after another, ran on " + applied);
+            List<Long> mapped = pool.map((Integer x) -> {
+                Thread.sleep(200);
+                return ProcessHandle.current().pid();
+            }, List.of(0, 1, 2, 3), 1);
+            assertEquals(2, new HashSet<>(mapped).size(), "four 200 ms chunks at once ran on " + mapped);
         }
     }
 
