@@ -28,14 +28,14 @@ import org.apache.ignite.lang.IgnitePredicate;
 
 /**
  * How a kernel's pool chunks reach the servers and come back: Ignite messages, one request to the
- * server with the fewest chunks out ({@link #next}) and one answer, with kernel-lib's own failover: a chunk whose server leaves
- * the cluster before it answers is sent to another (so a chunk's side effects may happen twice: at
- * least once). Ignite's compute grid did the same with far more machinery per call: its task and
- * job bookkeeping made a fresh cluster's trivial apply 1.2 ms where a message there and back took
- * 0.7 (measured on two cores, before this class).
+ * server with the fewest chunks out ({@link #next}) and one answer, with kernel-lib's own
+ * failover: a chunk whose server leaves the cluster before it answers is sent to another (so a
+ * chunk's side effects may happen twice: at least once). Ignite's compute grid did the same with
+ * far more machinery per call: its task and job bookkeeping made a fresh cluster's trivial call
+ * 1.2 ms where a message there and back took 0.7 (measured on two cores, before this class).
  *
- * <p>One per cluster handle, made with it. Its topics carry a name of their own, so that
- * two kernels on one cluster (or two handles in one kernel) never take each other's chunks. A chunk
+ * <p>One per cluster handle, made with it. Its topics carry a name of their own, so that two
+ * kernels on one cluster (or two handles in one kernel) never take each other's chunks. A chunk
  * fails, rather than waits, when no server is left ({@link ClusterTopologyException}) and when this
  * kernel loses the cluster ({@link IgniteClientDisconnectedException}).
  */
@@ -64,7 +64,7 @@ final class ChunkTransport implements AutoCloseable {
     private final String answerTopic = "kernel-lib-answers-" + name;
     private final String requestTopic = "kernel-lib-chunks-" + name;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-    /** Where the look for the least busy server starts: at random, so kernels do not all start at the same one. */
+    /** Where the look for the least busy server starts: at random, so kernels do not all start at one. */
     private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     /** The server chosen last: the next chunk goes there too when no server has fewer out. */
     private volatile UUID last;
@@ -120,7 +120,7 @@ final class ChunkTransport implements AutoCloseable {
         pending.remove(id);
     }
 
-    /** Sends {@code p} to the next server, unless it moved already from node {@code from} (null: first send). */
+    /** Sends {@code p} to the next server, unless it moved on already from {@code movedFrom} (null: first send). */
     private void sendTo(final Pending p, final UUID movedFrom) {
         UUID from = movedFrom;
         while (!p.answer.isDone()) {
