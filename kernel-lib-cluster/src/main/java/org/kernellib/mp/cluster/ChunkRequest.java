@@ -38,7 +38,7 @@ record ChunkRequest(String id, String call, byte[] payload, byte[] chunk) {
 
     static ChunkRequest decode(final byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            return new ChunkRequest(in.readUTF(), in.readUTF(), bytes(in), bytes(in));
+            return new ChunkRequest(in.readUTF(), in.readUTF(), NodeCalls.bytes(in), NodeCalls.bytes(in));
         } catch (IOException e) {
             throw new UncheckedIOException("not a chunk request (" + bytes.length + " bytes): " + e, e);
         }
@@ -56,26 +56,15 @@ record ChunkRequest(String id, String call, byte[] payload, byte[] chunk) {
         return bos.toByteArray();
     }
 
-    /** The chunk id an answer is for; {@link #reply} is what follows it. */
-    static String answered(final byte[] answer) {
+    /** An answer as the kernel reads it: the chunk it is for, and the node's reply. */
+    record Answer(String id, byte[] reply) {
+    }
+
+    static Answer readAnswer(final byte[] answer) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(answer))) {
-            return in.readUTF();
+            return new Answer(in.readUTF(), in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException("not a chunk answer (" + answer.length + " bytes): " + e, e);
         }
-    }
-
-    /** The node's reply in an answer (after the id). */
-    static byte[] reply(final byte[] answer) {
-        int idLength = 2 + (((answer[0] & 0xff) << 8) | (answer[1] & 0xff));
-        byte[] r = new byte[answer.length - idLength];
-        System.arraycopy(answer, idLength, r, 0, r.length);
-        return r;
-    }
-
-    private static byte[] bytes(final DataInputStream in) throws IOException {
-        byte[] b = new byte[in.readInt()];
-        in.readFully(b);
-        return b;
     }
 }

@@ -186,10 +186,10 @@ final class ChunkTransport implements AutoCloseable {
     }
 
     private boolean answered(final UUID node, final Object message) {
-        byte[] answer = (byte[]) message;
-        Pending p = pending.remove(ChunkRequest.answered(answer));
+        ChunkRequest.Answer a = ChunkRequest.readAnswer((byte[]) message);
+        Pending p = pending.remove(a.id());
         if (p != null) {
-            p.answer.complete(ChunkRequest.reply(answer));
+            p.answer.complete(a.reply());
         }
         return true;
     }

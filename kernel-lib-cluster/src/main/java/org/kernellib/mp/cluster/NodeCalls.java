@@ -120,7 +120,8 @@ final class NodeCalls {
         }
     }
 
-    private static byte[] bytes(final DataInputStream in) throws IOException {
+    /** An {@code int n, n bytes} field (the replies' and {@link ChunkRequest}'s). */
+    static byte[] bytes(final DataInputStream in) throws IOException {
         byte[] b = new byte[in.readInt()];
         in.readFully(b);
         return b;
