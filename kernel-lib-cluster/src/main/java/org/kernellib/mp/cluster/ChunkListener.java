@@ -1,5 +1,7 @@
 package org.kernellib.mp.cluster;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.UUID;
 
 import org.apache.ignite.Ignite;
@@ -29,15 +31,34 @@ final class ChunkListener implements IgniteBiPredicate<UUID, Object> {
         this.answerTopic = answerTopic;
     }
 
+    /**
+     * Runs one request and answers it, always: a chunk the node could not run at all (its request
+     * unreadable, the reply unencodable, out of memory) is answered as {@link ChunkRequest#FAILED},
+     * so the kernel's call fails with the reason rather than waiting for an answer that never comes.
+     */
     @Override
     public boolean apply(final UUID kernel, final Object message) {
-        ChunkRequest request = ChunkRequest.decode((byte[]) message);
-        NodeOutput.Captured out = new NodeOutput.Captured();
-        ChunkExecution.Reply r;
-        try (NodeOutput.Capture c = NodeOutput.capture(out)) {
-            r = run(request, kernel);
+        byte[] answer;
+        String id = null;
+        try {
+            ChunkRequest request = ChunkRequest.decode((byte[]) message);
+            id = request.id();
+            NodeOutput.Captured out = new NodeOutput.Captured();
+            ChunkExecution.Reply r;
+            try (NodeOutput.Capture c = NodeOutput.capture(out)) {
+                r = run(request, kernel);
+            }
+            answer = ChunkRequest.answer(id, NodeCalls.encode(ignite, r, out));
+        } catch (Throwable e) {
+            id = id != null ? id : message instanceof byte[] b ? ChunkRequest.idOf(b) : null;
+            if (id == null) {
+                ignite.log().error("a message on kernel-lib's chunk topic from node " + kernel + " is not a chunk", e);
+                return true; // no one to answer
+            }
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            answer = ChunkRequest.failed(id, "node " + NodeCalls.nodeName(ignite) + " could not run the chunk: " + trace);
         }
-        byte[] answer = ChunkRequest.answer(request.id(), NodeCalls.encode(ignite, r, out));
         try {
             ignite.message(ignite.cluster().forNodeId(kernel)).send(answerTopic, answer);
         } catch (IgniteException e) {

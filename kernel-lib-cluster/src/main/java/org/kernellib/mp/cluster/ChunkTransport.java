@@ -188,8 +188,10 @@ final class ChunkTransport implements AutoCloseable {
     private boolean answered(final UUID node, final Object message) {
         ChunkRequest.Answer a = ChunkRequest.readAnswer((byte[]) message);
         Pending p = pending.remove(a.id());
-        if (p != null) {
+        if (p != null && a.reply() != null) {
             p.answer.complete(a.reply());
+        } else if (p != null) {
+            p.answer.completeExceptionally(new ClusterException(a.failure()));
         }
         return true;
     }

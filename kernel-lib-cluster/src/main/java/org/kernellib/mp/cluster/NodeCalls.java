@@ -87,10 +87,9 @@ final class NodeCalls {
     static byte[] encode(final Ignite ignite, final ChunkExecution.Reply r, final NodeOutput.Captured output) {
         byte[] out = output.out.text().getBytes(StandardCharsets.UTF_8);
         byte[] err = output.err.text().getBytes(StandardCharsets.UTF_8);
-        Object name = ignite.cluster().localNode().attribute(NodeConfig.NAME);
         ByteArrayOutputStream bos = new ByteArrayOutputStream(r.payload().length + out.length + err.length + 64);
         try (DataOutputStream d = new DataOutputStream(bos)) {
-            d.writeUTF(name != null ? name.toString() : ignite.name());
+            d.writeUTF(nodeName(ignite));
             d.writeLong(ProcessHandle.current().pid());
             d.writeByte(r.type());
             d.writeInt(r.payload().length);
@@ -103,6 +102,12 @@ final class NodeCalls {
             throw new UncheckedIOException(impossible);
         }
         return bos.toByteArray();
+    }
+
+    /** This node's name as cells see it (server-1, ...), or Ignite's instance name on a node kernel-lib did not name. */
+    static String nodeName(final Ignite ignite) {
+        Object name = ignite.cluster().localNode().attribute(NodeConfig.NAME);
+        return name != null ? name.toString() : ignite.name();
     }
 
     /** A node's reply in this JVM: what the task printed is shown now, marked with the node. */

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -25,7 +27,8 @@ import org.kernellib.mp.pool.PoolException;
  * How chunks travel ({@link ChunkTransport}): each runs once however many kernels share the
  * cluster, chunks on one node run at the same time, calls one after another stay on one server
  * while a map spreads, and a handle that closes fails its chunks that are still out rather than
- * leaving them waiting. One local server for the class (and two for one test).
+ * leaving them waiting; a chunk a node cannot run at all fails with the node's reason rather than
+ * waits. One local server for the class (and two for one test).
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ChunkTransportTest {
@@ -110,6 +113,21 @@ class ChunkTransportTest {
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t);
             assertTrue(ms < 5_000, "failed after " + ms + " ms: " + e);
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aChunkTheNodeCannotRunFailsWithTheReasonAndTheNodeListensOn() throws Exception {
+        String id = "transport-test/unrunnable";
+        // three bytes are not a chunk (one is two ints): the node cannot even begin it
+        CompletableFuture<byte[]> answer = cluster.chunks().send(id,
+                new ChunkRequest(id, "transport-test-call", new byte[0], new byte[3]).encode());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> answer.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof ClusterException, e.toString());
+        assertTrue(e.getCause().getMessage().matches("(?s)node server-1 could not run the chunk: .*not a pool chunk: 3 bytes.*"),
+                e.getCause().getMessage());
+        try (Pool pool = Pool.builder().cluster(cluster).build()) {
+            assertEquals(2, pool.apply((Integer x) -> x + 1, 1), "the node runs the next chunk");
         }
     }
 }
