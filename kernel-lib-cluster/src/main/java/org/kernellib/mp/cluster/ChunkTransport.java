@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.ignite.Ignite;
@@ -36,13 +37,16 @@ import org.apache.ignite.lang.IgnitePredicate;
  *
  * <p>One per cluster handle, made with it. Its topics carry a name of their own, so that two
  * kernels on one cluster (or two handles in one kernel) never take each other's chunks. A chunk
- * fails, rather than waits, when no server is left ({@link ClusterTopologyException}) and when this
- * kernel loses the cluster ({@link IgniteClientDisconnectedException}).
+ * fails, rather than waits, when no server is left ({@link ClusterTopologyException}). When the
+ * cluster drops this kernel's client (it could not reconnect in time, say through a server that
+ * was paused as its router died), the chunks out wait for the client to rejoin as a new node, for
+ * {@link NodeConfig#REJOIN_WAIT_MS}, and go out again (at least once, as above); past that they
+ * fail ({@link IgniteClientDisconnectedException}), and so does every chunk sent until it rejoins.
  */
 final class ChunkTransport implements AutoCloseable {
     /** The events it follows (Ignite delivers these to local listeners without being told to record them). */
     private static final int[] DISCOVERY_EVENTS = {EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED,
-        EventType.EVT_CLIENT_NODE_DISCONNECTED};
+        EventType.EVT_CLIENT_NODE_DISCONNECTED, EventType.EVT_CLIENT_NODE_RECONNECTED};
 
     /** A chunk sent and not answered yet: where it went, so it can go elsewhere if that node leaves. */
     private static final class Pending {
@@ -51,6 +55,8 @@ final class ChunkTransport implements AutoCloseable {
         final CompletableFuture<byte[]> answer = new CompletableFuture<>();
         /** The node the request went to last; changed under this Pending's lock. */
         volatile UUID node;
+        /** The {@link #membership} it was last sent in: one before the client rejoined is sent again. */
+        volatile int sentIn;
 
         Pending(final String id, final byte[] request) {
             this.id = id;
@@ -76,6 +82,12 @@ final class ChunkTransport implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** How many times this client has rejoined the cluster as a new node. */
+    private volatile int membership;
+    /** While the cluster has dropped this client: completed when it rejoins. Null while it is in. */
+    private volatile CompletableFuture<Void> rejoined;
+    /** The client has been out longer than {@link NodeConfig#REJOIN_WAIT_MS}: chunks fail at once. */
+    private volatile boolean gaveUp;
     /** The servers' listener being installed, then installed: its id. */
     private final IgniteFuture<UUID> listening;
     private volatile boolean closed;
@@ -103,6 +115,10 @@ final class ChunkTransport implements AutoCloseable {
         pending.put(id, p);
         if (closed) {
             fail(p, new IllegalStateException("the cluster handle is closed"));
+            return p.answer;
+        }
+        if (gaveUp) {
+            fail(p, notBack());
             return p.answer;
         }
         try {
@@ -135,13 +151,16 @@ final class ChunkTransport implements AutoCloseable {
                     return;
                 }
                 p.node = node.id();
+                p.sentIn = membership;
             }
             try {
                 ignite.message(ignite.cluster().forNode(node)).send(requestTopic, p.request);
                 return;
             } catch (IgniteClientDisconnectedException e) {
-                fail(p, e);
-                return;
+                if (gaveUp) {
+                    fail(p, notBack());
+                }
+                return; // sent again when the client rejoins (it is in an earlier membership)
             } catch (ClusterTopologyException e) {
                 // that node left between choosing and sending: the next one
                 from = node.id();
@@ -219,17 +238,60 @@ final class ChunkTransport implements AutoCloseable {
                 }
             }
             case EventType.EVT_CLIENT_NODE_DISCONNECTED -> {
-                IgniteClientDisconnectedException lost = new IgniteClientDisconnectedException(null,
-                        "this client node has lost the cluster");
-                for (Pending p : pending.values()) {
-                    fail(p, lost);
+                CompletableFuture<Void> back = new CompletableFuture<>();
+                rejoined = back;
+                back.orTimeout(NodeConfig.REJOIN_WAIT_MS, TimeUnit.MILLISECONDS).whenComplete((v, notInTime) -> {
+                    if (notInTime != null) {
+                        gaveUp = true;
+                        for (Pending p : pending.values()) {
+                            fail(p, notBack());
+                        }
+                    }
+                });
+            }
+            case EventType.EVT_CLIENT_NODE_RECONNECTED -> {
+                membership++;
+                gaveUp = false;
+                CompletableFuture<Void> back = rejoined;
+                rejoined = null;
+                if (back != null) {
+                    back.complete(null);
                 }
+                sendAgainAfterRejoin();
             }
             default -> {
                 // not asked for
             }
         }
         return true;
+    }
+
+    /**
+     * Sends again, off the discovery thread, every chunk sent before this client rejoined: its
+     * answer would go to the node this client was, which the cluster has dropped.
+     */
+    private void sendAgainAfterRejoin() {
+        int now = membership;
+        int again = 0;
+        for (Pending p : pending.values()) {
+            if (p.sentIn < now && !closed) {
+                again++;
+                UUID from = p.node;
+                try {
+                    failover.execute(() -> sendTo(p, from));
+                } catch (RejectedExecutionException e) {
+                    fail(p, new IllegalStateException("the cluster handle is closed"));
+                }
+            }
+        }
+        ignite.log().warning("this kernel's client node was dropped by the cluster and has rejoined it as a new node"
+                + (again == 0 ? "" : ": " + again + (again == 1 ? " chunk it had out runs" : " chunks it had out run")
+                + " again"));
+    }
+
+    private static IgniteClientDisconnectedException notBack() {
+        return new IgniteClientDisconnectedException(null, "this client node has lost the cluster and has not "
+                + "rejoined it within " + NodeConfig.REJOIN_WAIT_MS / 1000 + " s");
     }
 
     private void fail(final Pending p, final Throwable e) {

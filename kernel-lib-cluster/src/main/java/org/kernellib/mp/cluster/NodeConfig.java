@@ -49,6 +49,13 @@ final class NodeConfig {
      */
     static final long CLIENT_RECONNECT_MS = 15_000;
     /**
+     * How long the chunks a kernel's client had out wait, once the cluster has dropped it (it gave
+     * up reconnecting, after {@link #CLIENT_RECONNECT_MS}), for it to rejoin as a new node: it asks
+     * every 2 s (Ignite's reconnect delay), and a server that was only slow lets it in at once. Past
+     * this, the chunks fail and new ones fail at once, until it has rejoined.
+     */
+    static final long REJOIN_WAIT_MS = 10_000;
+    /**
      * How long a leaving client waits for its servers to acknowledge that it leaves. Ignite waits
      * the network timeout, all of {@link #CLIENT_RECONNECT_MS} when the servers are gone; a live
      * router answers in milliseconds, and a server that gets no goodbye drops the client when

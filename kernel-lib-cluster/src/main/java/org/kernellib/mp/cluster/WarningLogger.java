@@ -46,12 +46,15 @@ final class WarningLogger implements IgniteLogger {
         if (msg != null && (msg.startsWith("Initial heap size") || msg.startsWith("Received state finish message")
                 || msg.startsWith("Possible too long JVM pause") || msg.startsWith("Failed to wait for ack message")
                 || msg.startsWith("Local node has detected failed nodes")
-                || msg.startsWith("Client disconnected abruptly") || msg.startsWith("MBean for system view"))) {
+                || msg.startsWith("Client disconnected abruptly") || msg.startsWith("MBean for system view")
+                || msg.startsWith("Client node was reconnected after it was already considered failed"))) {
             // advice for production servers, a benign race of a client joining, a busy machine's pauses
             // and late acknowledgements (Ignite logs one and waits on; seen in a notebook cell at load
             // average 14), the advice that follows a node's failure (the failure itself is said), a
-            // server's note that a kernel went away, and a local server's note for each system view
-            // it cannot show in JMX, whose beans LocalServer turns off
+            // server's note that a kernel went away, a local server's note for each system view
+            // it cannot show in JMX, whose beans LocalServer turns off, and a kernel's note that it
+            // rejoined and that its remote listeners must be restored (ChunkTransport says it
+            // rejoined, and what it sent again; its chunk listener is back on the servers)
             return;
         }
         if (e instanceof ClusterTopologyCheckedException && msg != null && msg.startsWith("Failed to send message to remote node")) {

@@ -35,9 +35,10 @@ import org.kernellib.mp.shared.memory.RuntimeDir;
 class ClusterLifecycleTest {
     /**
      * How long a call may take to fail once the kernel lost its cluster: Ignite's client gives up
-     * reconnecting after {@link NodeConfig#CLIENT_RECONNECT_MS}; the rest is room for a loaded machine.
+     * reconnecting after {@link NodeConfig#CLIENT_RECONNECT_MS}, then the chunks out wait
+     * {@link NodeConfig#REJOIN_WAIT_MS} for it to rejoin; the rest is room for a loaded machine.
      */
-    private static final long LOST_BOUND_MS = NodeConfig.CLIENT_RECONNECT_MS + 15_000;
+    private static final long LOST_BOUND_MS = NodeConfig.CLIENT_RECONNECT_MS + NodeConfig.REJOIN_WAIT_MS + 15_000;
     /** How long closing a handle may take once its cluster is gone (its client's goodbye goes unanswered). */
     private static final long CLOSE_BOUND_MS = 4_000;
 

@@ -24,6 +24,11 @@ class WarningLoggerTest {
     @Test
     void productionAdviceIsLeftOutOtherWarningsAreShown() {
         assertEquals("", printed("Initial heap size is 32MB (min heap size is recommended to be 512MB)"));
+        // as Ignite 2.17 wrote it when the cluster had dropped the kernel's client and it rejoined
+        assertEquals("", printed("Client node was reconnected after it was already considered failed by the server "
+                + "topology (this could happen after all servers restarted or due to a long network outage between the "
+                + "client and servers). All continuous queries and remote event listeners created by this client will "
+                + "be unsubscribed, consider listening to EVT_CLIENT_NODE_RECONNECTED event to restore them."));
         assertTrue(printed("Something else went wrong").contains("[ignite kernel warning] Something else"));
     }
 
