@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteAtomicLong;
@@ -19,8 +22,10 @@ import org.apache.ignite.IgniteLock;
 import org.apache.ignite.IgniteQueue;
 import org.apache.ignite.Ignition;
 import org.apache.ignite.cache.CacheMode;
+import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.configuration.AtomicConfiguration;
 import org.apache.ignite.configuration.CollectionConfiguration;
+import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.lang.IgniteCallable;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.kernellib.mp.cluster.Cluster;
@@ -32,8 +37,9 @@ import org.kernellib.mp.testing.JShellHarness;
 
 /**
  * Plain-timing benchmark (not a test) of one call's cost on a 2-node local cluster: kernel-lib's
- * pool {@code apply} and cluster value, lock and queue operations next to the raw Ignite call each
- * one stands on, in the same JVM and the same minutes, in interleaved blocks, so that the gap is
+ * pool {@code apply} (next to the raw Ignite message round trip its chunk travels on, and to a raw
+ * compute call, what it travelled on before) and cluster value, lock and queue operations next to
+ * the raw Ignite call each one stands on, in the same JVM and the same minutes, in interleaved blocks, so that the gap is
  * measured on one machine load. Prints one line per figure (median over every call of every
  * round, and the load average), then one JSON object.
  *
@@ -59,6 +65,26 @@ public final class ClusterCallBench {
         @Override
         public Integer call() {
             return x;
+        }
+    }
+
+    /** The topics of the raw message round trip: to a server, and back to the kernel. */
+    private static final String ECHO = "bench-echo";
+    private static final String ECHO_BACK = "bench-echo-back";
+
+    /**
+     * On a server: sends each message on {@link #ECHO} back to its sender on {@link #ECHO_BACK}, as
+     * the pool's chunk listener answers a chunk (without running anything).
+     */
+    static final class EchoListener implements IgniteBiPredicate<UUID, Object> {
+        private static final long serialVersionUID = 1L;
+        @IgniteInstanceResource
+        private transient Ignite ignite;
+
+        @Override
+        public boolean apply(final UUID from, final Object message) {
+            ignite.message(ignite.cluster().forNodeId(from)).send(ECHO_BACK, message);
+            return true;
         }
     }
 
@@ -173,7 +199,22 @@ public final class ClusterCallBench {
                     + "if (v != i) throw new IllegalStateException(v + \" for \" + i); "
                     + "r[i] = (System.nanoTime() - t0) / 1e6; } return r; }");
 
+            // what an apply's chunk travels on: a message to one server and one back
+            AtomicReference<CompletableFuture<Object>> echoed = new AtomicReference<>();
+            ignite.message().localListen(ECHO_BACK, (from, m) -> {
+                echoed.get().complete(m);
+                return true; // keep listening
+            });
+            ignite.message(ignite.cluster().forServers()).remoteListen(ECHO, new EchoListener());
+            ClusterGroup oneServer = ignite.cluster().forServers().forOldest();
+
             Map<String, Callable<Object>> applies = new LinkedHashMap<>();
+            applies.put("raw_message_round_trip_ms", () -> {
+                CompletableFuture<Object> back = new CompletableFuture<>();
+                echoed.set(back);
+                ignite.message(oneServer).send(ECHO, new byte[] {1});
+                return (int) ((byte[]) back.get())[0];
+            });
             applies.put("raw_compute_call_ms", () -> ignite.compute(ignite.cluster().forServers()).call(new Echo(1)));
             applies.put("raw_compute_call_cached_ms", () -> kept.call(new Echo(1)));
             applies.put("raw_compute_call_cached_nofailover_ms", () -> cached.call(new Echo(1)));
