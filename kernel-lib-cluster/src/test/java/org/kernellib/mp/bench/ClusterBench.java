@@ -276,8 +276,11 @@ public final class ClusterBench {
                 for (Path f : (Iterable<Path>) left::iterator) {
                     Files.delete(f);
                 }
+                Files.delete(marks);
+            } catch (IOException e) {
+                // an item still running after a failure may add a file: the failure is what to report
+                System.err.println("ClusterBench: " + marks + " left behind: " + e);
             }
-            Files.delete(marks);
         }
     }
 
