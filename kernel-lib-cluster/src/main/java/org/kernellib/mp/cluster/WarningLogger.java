@@ -57,6 +57,13 @@ final class WarningLogger implements IgniteLogger {
             // rejoined, and what it sent again; its chunk listener is back on the servers)
             return;
         }
+        if (msg != null && msg.startsWith("Failed to send message: TcpDiscoveryClientMetricsUpdateMessage")) {
+            // a client's heartbeat to the server it talks through, whose socket has closed (that
+            // server died: the cell's cluster.kill of it), told as an error with the message's dump
+            System.err.println("[ignite " + node + " warning] lost the connection to the server it reached the cluster "
+                    + "through; reconnecting through another (for up to " + NodeConfig.CLIENT_RECONNECT_MS / 1000 + " s)");
+            return;
+        }
         if (e instanceof ClusterTopologyCheckedException && msg != null && msg.startsWith("Failed to send message to remote node")) {
             // a message that was on its way to a node that has just died: one such error per message
             // in flight (six at a kill in ClusterBench's failover round), each after the death itself

@@ -78,6 +78,17 @@ class WarningLoggerTest {
                 + "Connection refused\n", printedError(sent, new IgniteCheckedException("Connection refused")));
     }
 
+    @Test
+    void aKernelThatLosesItsRouterIsToldSoInALine() {
+        // as Ignite 2.17 wrote it on the kernel when ClientReconnectTest killed the server it talked through
+        String heartbeat = "Failed to send message: TcpDiscoveryClientMetricsUpdateMessage [super=TcpDiscoveryAbstractMessage "
+                + "[sndNodeId=null, id=9a18f3732a1-3e326997-1e7f-4085-9d30-f7f36dfa7925, verifierNodeId=null, topVer=0, "
+                + "pendingIdx=0, failedNodes=null, isClient=true]]";
+        assertEquals("[ignite kernel warning] lost the connection to the server it reached the cluster through; "
+                + "reconnecting through another (for up to 15 s)\n",
+                printedError(heartbeat, new java.net.SocketException("Socket closed")));
+    }
+
     private static String printedError(final String msg, final Throwable e) {
         return stderrOf(() -> new WarningLogger("kernel").error(msg, e));
     }
