@@ -106,7 +106,8 @@ final class ClusterRunner implements ChunkRunner {
     }
 
     /**
-     * 0 also when this kernel lost the cluster: the pool then sends one chunk, whose failure says so.
+     * 0 also when this kernel lost the cluster: the pool then sends one chunk, which waits for the
+     * client to rejoin (see {@link ChunkTransport}) and fails, saying so, if it does not.
      * The pool asks at every call and every chunk's end; the servers' metrics are summed again only
      * when the topology changed or a second has passed (Ignite refreshes them every two seconds).
      */
