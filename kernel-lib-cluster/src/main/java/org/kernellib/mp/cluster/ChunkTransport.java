@@ -84,8 +84,6 @@ final class ChunkTransport implements AutoCloseable {
     });
     /** How many times this client has rejoined the cluster as a new node. */
     private volatile int membership;
-    /** While the cluster has dropped this client: completed when it rejoins. Null while it is in. */
-    private volatile CompletableFuture<Void> rejoined;
     /** The client has been out longer than {@link NodeConfig#REJOIN_WAIT_MS}: chunks fail at once. */
     private volatile boolean gaveUp;
     /** The servers' listener being installed, then installed: its id. */
@@ -238,10 +236,9 @@ final class ChunkTransport implements AutoCloseable {
                 }
             }
             case EventType.EVT_CLIENT_NODE_DISCONNECTED -> {
-                CompletableFuture<Void> back = new CompletableFuture<>();
-                rejoined = back;
-                back.orTimeout(NodeConfig.REJOIN_WAIT_MS, TimeUnit.MILLISECONDS).whenComplete((v, notInTime) -> {
-                    if (notInTime != null) {
+                int dropped = membership;
+                CompletableFuture.delayedExecutor(NodeConfig.REJOIN_WAIT_MS, TimeUnit.MILLISECONDS).execute(() -> {
+                    if (membership == dropped) { // not rejoined in time
                         gaveUp = true;
                         for (Pending p : pending.values()) {
                             fail(p, notBack());
@@ -250,13 +247,8 @@ final class ChunkTransport implements AutoCloseable {
                 });
             }
             case EventType.EVT_CLIENT_NODE_RECONNECTED -> {
-                membership++;
+                membership++; // only this discovery thread writes it
                 gaveUp = false;
-                CompletableFuture<Void> back = rejoined;
-                rejoined = null;
-                if (back != null) {
-                    back.complete(null);
-                }
                 sendAgainAfterRejoin();
             }
             default -> {

@@ -57,21 +57,22 @@ final class WarningLogger implements IgniteLogger {
             // rejoined, and what it sent again; its chunk listener is back on the servers)
             return;
         }
-        if (msg != null && msg.startsWith("Failed to send message: TcpDiscoveryClientMetricsUpdateMessage")) {
-            // a client's heartbeat to the server it talks through, whose socket has closed (that
-            // server died: the cell's cluster.kill of it), told as an error with the message's dump
-            System.err.println("[ignite " + node + " warning] lost the connection to the server it reached the cluster "
-                    + "through; reconnecting through another (for up to " + NodeConfig.CLIENT_RECONNECT_MS / 1000 + " s)");
-            return;
-        }
         if (e instanceof ClusterTopologyCheckedException && msg != null && msg.startsWith("Failed to send message to remote node")) {
             // a message that was on its way to a node that has just died: one such error per message
             // in flight (six at a kill in ClusterBench's failover round), each after the death itself
             // was said ("node ... failed and has left the cluster")
             return;
         }
+        if (msg != null && msg.startsWith(HEARTBEAT_LOST)) {
+            // an error with the heartbeat's dump and the socket's exception: readable says it as the warning it is
+            System.err.println("[ignite " + node + " warning] " + readable(msg));
+            return;
+        }
         System.err.println("[ignite " + node + " " + level + "] " + readable(msg) + (e == null ? "" : ": " + readable(e.toString())));
     }
+
+    /** How Ignite begins the error it logs when a client's heartbeat to its router cannot be sent. */
+    private static final String HEARTBEAT_LOST = "Failed to send message: TcpDiscoveryClientMetricsUpdateMessage";
 
     /** Longest message shown; Ignite's can run to kilobytes of internal state. */
     static final int MAX_MESSAGE = 400;
@@ -93,6 +94,11 @@ final class WarningLogger implements IgniteLogger {
         if (msg.startsWith("Failed over job to a new node")) {
             // followed by the job's whole context; the node ids say nothing a learner can use
             return "a job of a node that has left runs again on another node (Ignite's failover)";
+        }
+        if (msg.startsWith(HEARTBEAT_LOST)) {
+            // the client's socket to the server it talks through has closed: that server died
+            return "lost the connection to the server it reached the cluster through; reconnecting through "
+                    + "another (for up to " + NodeConfig.CLIENT_RECONNECT_MS / 1000 + " s)";
         }
         if (msg.startsWith("Failed to send message to next node")) {
             int next = msg.indexOf("next=");
