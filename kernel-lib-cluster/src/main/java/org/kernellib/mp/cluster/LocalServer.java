@@ -88,18 +88,27 @@ final class LocalServer {
                     flags.add(HEAP);
                     flags.add(NO_MBEANS);
                     flags.addAll(LATER_C2);
-                    // Ignite's jars too, which ordinary workers are not given (WorkerCommand.OMITTED_CLASS_PATH)
-                    // Ignite's core jar and ours first: a server loads some 6 000 classes from them as
-                    // it starts, each after a look in every entry before them (a notebook's class
-                    // path lists them last)
-                    WorkerCommand c = WorkerCommand.forLoaders(all, true).withFlags(flags)
-                            .withClassPathFirstOf(org.apache.ignite.Ignition.class, LocalServer.class);
+                    WorkerCommand c = command(all).withFlags(flags);
                     command[0] = c.withArchive(archiveDump != null ? archiveDump
                             : ServerArchive.flags(c.bootClassPath()));
                     return command[0].userClassPath();
                 });
         return new LocalServer(name, discoveryPort, Launcher.start(command[0], payload),
                 archiveDump != null ? DUMP_GRACE_MS : STOP_GRACE_MS);
+    }
+
+    /**
+     * The command of a server JVM whose tasks' classes come from {@code loaders}: a worker's, with
+     * Ignite's jars, which ordinary workers are not given ({@code WorkerCommand.OMITTED_CLASS_PATH}),
+     * and with Ignite's core jar, the cache API it needs and kernel-lib-cluster's on the JVM's own
+     * class path. A server loads some 4 000 classes from them as it starts; from there they come
+     * out of the server's archive ({@link ServerArchive}) without a read of the jar, where from the
+     * task's class path each was read and inflated first (a third of the server's main thread
+     * then: async-profiler, CPU, ~300 ms a server).
+     */
+    static WorkerCommand command(final List<ClassLoader> loaders) {
+        return WorkerCommand.forLoaders(loaders, true).withBootClassPathOf(org.apache.ignite.Ignition.class,
+                javax.cache.Cache.class, LocalServer.class);
     }
 
     /**

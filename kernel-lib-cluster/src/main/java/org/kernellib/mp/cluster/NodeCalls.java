@@ -15,6 +15,7 @@ import java.util.function.Function;
 import org.apache.ignite.Ignite;
 import org.kernellib.mp.pool.ChunkExecution;
 import org.kernellib.mp.pool.ChunkRunner;
+import org.kernellib.mp.start.WorkerClassPath;
 
 /**
  * A node's side of a pool: the calls it has decoded (the most recent few, each in its own class
@@ -30,8 +31,13 @@ import org.kernellib.mp.pool.ChunkRunner;
 final class NodeCalls {
     /** Calls kept decoded per node; a pool has a handful open at once. */
     private static final int KEPT = 16;
-    /** Calls' classes come from the node's own loader first: Ignite, kernel-lib-cluster, what the node has. */
-    private static final ChunkExecution EXECUTION = new ChunkExecution(NodeCalls.class.getClassLoader());
+    /**
+     * Calls' classes come from the loader of the node's whole class path first: Ignite and
+     * kernel-lib-cluster (on a local server's own class path, see {@link LocalServer#command}), and
+     * the kernel's class path that a local server was started with; on a node started by
+     * {@code ignite.sh}, its class path.
+     */
+    private static final ChunkExecution EXECUTION = new ChunkExecution(WorkerClassPath.loader());
     private static final Map<String, ChunkExecution.Call> CALLS = new LinkedHashMap<>(KEPT, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 

@@ -49,22 +49,17 @@ public final class ServerArchive {
         return CdsArchive.flagsFor(path(bootClassPath));
     }
 
-    /** Where the archive for this JVM, these server boot jars and these Ignite and kernel-lib-cluster jars lives. */
+    /**
+     * Where the archive for this JVM and a server's boot class path lives ({@link LocalServer#command}:
+     * kernel-lib's jars, Ignite's and kernel-lib-cluster's).
+     */
     static Optional<Path> path(final List<String> bootClassPath) {
-        List<String> jars = new ArrayList<>(bootClassPath);
-        for (Class<?> c : List.of(Ignition.class, ServerArchive.class)) {
-            String where = WorkerCommand.locationOf(c);
-            if (where == null) {
-                return Optional.empty();
-            }
-            jars.add(where);
-        }
-        return CdsArchive.archivePath("server", jars);
+        return CdsArchive.archivePath("server", bootClassPath);
     }
 
     /** Dumps the archive with a one-server cluster that does what servers do first, and installs it. */
     static Path build() throws IOException {
-        List<String> boot = WorkerCommand.forLoaders(List.of(ServerArchive.class.getClassLoader()), true).bootClassPath();
+        List<String> boot = LocalServer.command(List.of(ServerArchive.class.getClassLoader())).bootClassPath();
         Path target = path(boot).orElseThrow(() -> new IOException(
                 "kernel-lib or Ignite is loaded from a directory, not a jar, and CDS archives classes from jars only"));
         Files.createDirectories(target.getParent());

@@ -15,7 +15,7 @@ import java.util.jar.JarFile;
  * {@code %classpath}. A standby that already added a prefix of the entries adds only the rest, as
  * a child of its first loader. {@code java.class.path} is set to the whole for code that reads it.
  */
-final class WorkerClassPath {
+public final class WorkerClassPath {
     /** Class path entries already added. */
     private static final List<String> APPENDED = new ArrayList<>();
     /** The loader of the appended entries, null until there are some. Guarded by the class. */
@@ -45,6 +45,15 @@ final class WorkerClassPath {
         APPENDED.addAll(entries);
         extraLoader = new ClassPathLoader(entries, below);
         return extraLoader;
+    }
+
+    /**
+     * The loader that sees this JVM's whole class path ({@code java.class.path}): in a kernel-lib
+     * worker, the one of the entries its task brought beyond the worker's own; elsewhere, and in a
+     * worker before its task, the system class loader.
+     */
+    public static synchronized ClassLoader loader() {
+        return extraLoader != null ? extraLoader : ClassLoader.getSystemClassLoader();
     }
 
     /** Adds what a task's class path has beyond the entries added already (a standby's set-up). */

@@ -306,36 +306,29 @@ public final class WorkerCommand {
     }
 
     /**
-     * The same command with {@code entries} (those of them on its class path) moved to the front
-     * of the class path, in their order: a JVM that loads most of its classes from a few jars (a
-     * cluster's server node, Ignite's) finds each without looking in every entry before them.
+     * The same command with the entries that hold {@code classes} (those it can tell) moved from
+     * the class path handed to the worker with each task to the worker JVM's own, after
+     * kernel-lib's: the JVM's application class loader loads their classes, and takes those in
+     * the JVM's class-data-sharing archive from there without reading the jar, where the task's
+     * loader reads and inflates every class from the jar before the JVM can match it with the
+     * archive. For a JVM that loads thousands of classes from a few jars as it starts (a cluster's
+     * server node, Ignite's). Whatever those classes need must be among them: the application
+     * class loader does not see the task's class path.
      */
-    public WorkerCommand withClassPathFirst(final List<String> entries) {
-        List<String> first = new ArrayList<>();
-        for (String e : entries) {
-            if (userClassPath.contains(e) && !first.contains(e)) {
-                first.add(e);
-            }
-        }
-        List<String> rest = new ArrayList<>(userClassPath);
-        rest.removeAll(first);
-        first.addAll(rest);
-        return new WorkerCommand(java, bootClassPath, flags, first);
-    }
-
-    /** {@link #withClassPathFirst} with the entries that hold {@code classes} (those it can tell). */
-    public WorkerCommand withClassPathFirstOf(final Class<?>... classes) {
-        List<String> entries = new ArrayList<>();
+    public WorkerCommand withBootClassPathOf(final Class<?>... classes) {
+        List<String> boot = new ArrayList<>(bootClassPath);
         for (Class<?> c : classes) {
             String e = locationOf(c);
-            if (e != null) {
-                entries.add(e);
+            if (e != null && !boot.contains(e)) {
+                boot.add(e);
             }
         }
-        return withClassPathFirst(entries);
+        List<String> user = new ArrayList<>(userClassPath);
+        user.removeAll(boot);
+        return new WorkerCommand(java, boot, flags, user);
     }
 
-    /** What the worker JVM is started with: kernel-lib and ASM. */
+    /** What the worker JVM is started with: kernel-lib and ASM, and what {@link #withBootClassPathOf} added. */
     public List<String> bootClassPath() {
         return bootClassPath;
     }

@@ -74,23 +74,27 @@ class WorkerCommandTest {
     }
 
     @Test
-    void entriesMovedToTheFrontKeepTheirOrderAndTheRestKeepsItsOwn(@TempDir final Path dir) throws Exception {
-        String a = dir.resolve("a.jar").toString();
-        String b = dir.resolve("b.jar").toString();
-        String ignite = dir.resolve("ignite-core.jar").toString();
-        String cluster = dir.resolve("kernel-lib-cluster.jar").toString();
-        try (URLClassLoader notebook = new URLClassLoader(new URL[] {url(a), url(b), url(ignite), url(cluster)},
-                ClassLoader.getPlatformClassLoader())) {
-            WorkerCommand c = WorkerCommand.forLoaders(List.of(notebook), true);
-            List<String> before = c.userClassPath();
-            List<String> after = c.withClassPathFirst(List.of(ignite, cluster, dir.resolve("absent.jar").toString()))
-                    .userClassPath();
-            assertEquals(List.of(ignite, cluster), after.subList(0, 2), "moved, in the order asked; an absent entry is not added");
-            List<String> rest = new java.util.ArrayList<>(before);
-            rest.removeAll(List.of(ignite, cluster));
-            assertEquals(rest, after.subList(2, after.size()), "the others as they were");
-            assertEquals(c.bootClassPath(), c.withClassPathFirst(List.of(ignite)).bootClassPath());
+    void entriesMovedToTheJvmsOwnClassPathLeaveTheTasksAndKeepTheirOrder() {
+        WorkerCommand c = WorkerCommand.forLoaders(List.of(WorkerCommandTest.class.getClassLoader()), true);
+        String junit = WorkerCommand.locationOf(Test.class);
+        String assertions = WorkerCommand.locationOf(org.junit.jupiter.api.Assertions.class);
+        assertTrue(c.userClassPath().contains(junit), "the test's class path is the task's: " + c.userClassPath());
+        WorkerCommand moved = c.withBootClassPathOf(Test.class, org.junit.jupiter.api.Assertions.class);
+
+        List<String> boot = new java.util.ArrayList<>(c.bootClassPath());
+        if (!boot.contains(junit)) {
+            boot.add(junit);
         }
+        if (!boot.contains(assertions)) {
+            boot.add(assertions); // the same jar as Test's: once
+        }
+        assertEquals(boot, moved.bootClassPath(), "after kernel-lib's, in the order asked, each once");
+        List<String> rest = new java.util.ArrayList<>(c.userClassPath());
+        rest.removeAll(boot);
+        assertEquals(rest, moved.userClassPath(), "the others as they were, without the moved ones");
+        String cp = moved.argv(false).get(moved.argv(false).indexOf("-cp") + 1);
+        assertEquals(String.join(File.pathSeparator, boot), cp, "the JVM is started with them");
+        assertEquals(c.flags(), moved.flags());
     }
 
     private static URL url(final String path) throws Exception {
