@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.IgniteMessaging;
 import org.apache.ignite.lang.IgniteBiPredicate;
 import org.apache.ignite.resources.IgniteInstanceResource;
 import org.kernellib.mp.pool.ChunkExecution;
@@ -26,6 +27,15 @@ final class ChunkListener implements IgniteBiPredicate<UUID, Object> {
 
     /** Where answers go on the kernel's node. */
     private final String answerTopic;
+    /**
+     * This node's name and the messaging to the kernel's node, made at the first chunk rather
+     * than at every one (the kernel's node id changes only when its client rejoins the cluster).
+     */
+    private transient volatile String nodeName;
+    private transient volatile ToKernel toKernel;
+
+    private record ToKernel(UUID node, IgniteMessaging messaging) {
+    }
 
     ChunkListener(final String answerTopic) {
         this.answerTopic = answerTopic;
@@ -48,7 +58,7 @@ final class ChunkListener implements IgniteBiPredicate<UUID, Object> {
             try (NodeOutput.Capture c = NodeOutput.capture(out)) {
                 r = run(request, kernel);
             }
-            answer = ChunkRequest.answer(id, NodeCalls.encode(ignite, r, out));
+            answer = ChunkRequest.answer(id, NodeCalls.encode(nodeName(), r, out));
         } catch (Throwable e) {
             id = id != null ? id : message instanceof byte[] b ? ChunkRequest.idOf(b) : null;
             if (id == null) {
@@ -57,14 +67,32 @@ final class ChunkListener implements IgniteBiPredicate<UUID, Object> {
             }
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
-            answer = ChunkRequest.failed(id, "node " + NodeCalls.nodeName(ignite) + " could not run the chunk: " + trace);
+            answer = ChunkRequest.failed(id, "node " + nodeName() + " could not run the chunk: " + trace);
         }
         try {
-            ignite.message(ignite.cluster().forNodeId(kernel)).send(answerTopic, answer);
+            messagingTo(kernel).send(answerTopic, answer);
         } catch (IgniteException e) {
             // the kernel has left: no one waits for the answer
         }
         return true; // keep listening
+    }
+
+    private String nodeName() {
+        String n = nodeName;
+        if (n == null) {
+            n = NodeCalls.nodeName(ignite);
+            nodeName = n;
+        }
+        return n;
+    }
+
+    private IgniteMessaging messagingTo(final UUID kernel) {
+        ToKernel t = toKernel;
+        if (t == null || !t.node().equals(kernel)) {
+            t = new ToKernel(kernel, ignite.message(ignite.cluster().forNodeId(kernel)));
+            toKernel = t;
+        }
+        return t.messaging();
     }
 
     private ChunkExecution.Reply run(final ChunkRequest request, final UUID kernel) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ignite.Ignite;
 import org.apache.ignite.IgniteClientDisconnectedException;
 import org.apache.ignite.IgniteException;
+import org.apache.ignite.IgniteMessaging;
 import org.apache.ignite.cluster.ClusterGroup;
 import org.apache.ignite.cluster.ClusterNode;
 import org.apache.ignite.cluster.ClusterTopologyException;
@@ -70,6 +71,8 @@ final class ChunkTransport implements AutoCloseable {
     private final String answerTopic = "kernel-lib-answers-" + name;
     private final String requestTopic = "kernel-lib-chunks-" + name;
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    /** The messaging to each server sent to, made once rather than at every chunk; a server's goes when it leaves. */
+    private final Map<UUID, IgniteMessaging> toNode = new ConcurrentHashMap<>();
     /** Where the look for the least busy server starts: at random, so kernels do not all start at one. */
     private final AtomicInteger turn = new AtomicInteger(ThreadLocalRandom.current().nextInt());
     /** The server chosen last: the next chunk goes there too when no server has fewer out. */
@@ -152,7 +155,8 @@ final class ChunkTransport implements AutoCloseable {
                 p.sentIn = membership;
             }
             try {
-                ignite.message(ignite.cluster().forNode(node)).send(requestTopic, p.request);
+                toNode.computeIfAbsent(node.id(), id -> ignite.message(ignite.cluster().forNodeId(id)))
+                        .send(requestTopic, p.request);
                 return;
             } catch (IgniteClientDisconnectedException e) {
                 if (gaveUp) {
@@ -218,6 +222,7 @@ final class ChunkTransport implements AutoCloseable {
             case EventType.EVT_NODE_LEFT, EventType.EVT_NODE_FAILED -> {
                 ClusterNode left = ((DiscoveryEvent) event).eventNode();
                 UUID gone = left.id();
+                toNode.remove(gone);
                 int moved = 0;
                 for (Pending p : pending.values()) {
                     if (gone.equals(p.node) && !closed) {

@@ -29,6 +29,7 @@ import org.kernellib.mp.start.WorkerClassPath;
  * n bytes} of UTF-8 for stdout and the same for stderr ({@link NodeOutput}).
  */
 final class NodeCalls {
+    private static final long PID = ProcessHandle.current().pid();
     /** Calls kept decoded per node; a pool has a handful open at once. */
     private static final int KEPT = 16;
     /**
@@ -89,14 +90,14 @@ final class NodeCalls {
         };
     }
 
-    /** This node's reply, with what the task printed, in its wire form. */
-    static byte[] encode(final Ignite ignite, final ChunkExecution.Reply r, final NodeOutput.Captured output) {
+    /** The reply of node {@code nodeName} ({@link #nodeName}), with what the task printed, in its wire form. */
+    static byte[] encode(final String nodeName, final ChunkExecution.Reply r, final NodeOutput.Captured output) {
         byte[] out = output.out.text().getBytes(StandardCharsets.UTF_8);
         byte[] err = output.err.text().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream bos = new ByteArrayOutputStream(r.payload().length + out.length + err.length + 64);
         try (DataOutputStream d = new DataOutputStream(bos)) {
-            d.writeUTF(nodeName(ignite));
-            d.writeLong(ProcessHandle.current().pid());
+            d.writeUTF(nodeName);
+            d.writeLong(PID);
             d.writeByte(r.type());
             d.writeInt(r.payload().length);
             d.write(r.payload());

@@ -40,6 +40,6 @@ final class NodeInit implements IgniteCallable<byte[]> {
         try (NodeOutput.Capture c = NodeOutput.capture(out)) {
             r = NodeCalls.execution().init(payload, NodeCalls.classes(ignite, call, kernel));
         }
-        return NodeCalls.encode(ignite, r, out);
+        return NodeCalls.encode(NodeCalls.nodeName(ignite), r, out);
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -48,7 +49,22 @@ final class ClassLocations {
         return null;
     }
 
+    /**
+     * A class's entry, worked out once per class (it never changes): turning its code source's URL
+     * into a path at every call was a sixth of the kernel's work to prepare a trivial pool call.
+     */
+    private static final ClassValue<Optional<String>> ENTRY = new ClassValue<>() {
+        @Override
+        protected Optional<String> computeValue(final Class<?> c) {
+            return Optional.ofNullable(locate(c));
+        }
+    };
+
     private static String entryOf(final Class<?> c) {
+        return ENTRY.get(c).orElse(null);
+    }
+
+    private static String locate(final Class<?> c) {
         try {
             CodeSource cs = c.getProtectionDomain().getCodeSource();
             if (cs == null || cs.getLocation() == null || cs.getCodeSigners() != null

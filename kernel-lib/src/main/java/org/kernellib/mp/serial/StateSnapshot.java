@@ -213,6 +213,9 @@ public final class StateSnapshot {
     }
 
     private static byte[] serialize(final List<Entry> entries, final List<Object> values) {
+        if (values.isEmpty()) {
+            return new byte[0]; // nothing to restore (see restore): no object stream to open
+        }
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new SnippetAwareObjectOutputStream(bos)) {
             out.writeObject(values.toArray());

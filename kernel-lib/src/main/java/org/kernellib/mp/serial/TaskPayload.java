@@ -77,7 +77,7 @@ public final class TaskPayload {
         StateSnapshot snap = StateSnapshot.capture(w.classNames(), w.lambdaMethods(), w.objectClasses(), shipper);
         List<String> classPath = classPathOf.apply(shipper.loaders());
         // Serialized all the same (above): that walk is what finds the classes and state it reaches.
-        TaskReference reference = TaskWriter.reference(task).orElse(null);
+        TaskReference reference = w.reference().orElse(null);
         Map<String, String> locations = ClassLocations.of(w.classNames(), shipper.loaders(), classPath,
                 snap.classes().keySet());
         Set<String> reached = new HashSet<>(w.classNames());

@@ -23,12 +23,12 @@ public final class TaskWriter {
      * classes of the other objects written (any of whose methods may run).
      */
     public record Written(byte[] bytes, Set<String> classNames, Set<ClassLoader> loaders,
-            Set<ClassReferences.MethodRef> lambdaMethods, Set<String> objectClasses) {
-    }
+            Set<ClassReferences.MethodRef> lambdaMethods, Set<String> objectClasses, SerializedLambda lambda) {
 
-    /** The by-name form of {@code task} (see {@link TaskReference}), if it has one. */
-    static java.util.Optional<TaskReference> reference(final Serializable task) {
-        return TaskReference.of(serializedLambda(task));
+        /** The by-name form of the task (see {@link TaskReference}), if it has one. */
+        java.util.Optional<TaskReference> reference() {
+            return TaskReference.of(lambda);
+        }
     }
 
     private TaskWriter() {
@@ -46,7 +46,7 @@ public final class TaskWriter {
         } catch (IOException e) {
             throw new IllegalArgumentException(describeFailure(task, e), e);
         }
-        return new Written(bos.toByteArray(), names, loaders, out.lambdaMethods, out.objectClasses);
+        return new Written(bos.toByteArray(), names, loaders, out.lambdaMethods, out.objectClasses, out.task);
     }
 
     static void addLoader(final Set<ClassLoader> loaders, final ClassLoader l) {
@@ -110,6 +110,13 @@ public final class TaskWriter {
         private final Set<ClassLoader> loaders;
         private final Set<ClassReferences.MethodRef> lambdaMethods = new LinkedHashSet<>();
         private final Set<String> objectClasses = new LinkedHashSet<>();
+        /**
+         * What the task's {@code writeReplace} gave, when it is a lambda's: the first object the
+         * stream replaces is the task's (asking the lambda again is a reflective call each time,
+         * since the JDK never inflates one on a hidden class).
+         */
+        private SerializedLambda task;
+        private boolean first = true;
 
         Recording(final OutputStream out, final Set<String> names, final Set<ClassLoader> loaders) throws IOException {
             super(out, true); // what the task captures, it uses: a pool among it is refused now
@@ -125,6 +132,10 @@ public final class TaskWriter {
 
         @Override
         protected Object replaceObject(final Object obj) throws IOException {
+            if (first) {
+                first = false;
+                task = obj instanceof SerializedLambda ? (SerializedLambda) obj : null;
+            }
             if (obj instanceof SerializedLambda) {
                 SerializedLambda sl = (SerializedLambda) obj;
                 names.add(sl.getCapturingClass().replace('/', '.'));

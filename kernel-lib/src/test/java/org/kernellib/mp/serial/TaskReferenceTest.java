@@ -41,7 +41,31 @@ class TaskReferenceTest {
     }
 
     private static Optional<TaskReference> referenceOf(final Serializable task) {
-        return TaskWriter.reference(task);
+        return TaskWriter.write(task).reference();
+    }
+
+    /** A task that is an object of a class. */
+    static final class PlainTask implements Task {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void run() {
+        }
+    }
+
+    /** A task that is an object of a class, holding a lambda that could go by name on its own. */
+    record Holder(Task inner) implements Task {
+        @Override
+        public void run() throws Exception {
+            inner.run();
+        }
+    }
+
+    @Test
+    void aTaskHoldingALambdaIsNotThatLambda() {
+        Task inner = TaskReferenceTest::count;
+        assertTrue(referenceOf(inner).isPresent());
+        assertTrue(referenceOf(new Holder(inner)).isEmpty(), "the holder travels serialized, with its lambda in it");
     }
 
     @Test
@@ -87,13 +111,7 @@ class TaskReferenceTest {
         String receiver = "bound";
         assertEquals(Optional.empty(), referenceOf((Task) receiver::length), "a bound receiver is state");
         assertEquals(Optional.empty(), referenceOf((OtherTask) TaskReferenceTest::count), "only Task runs by name");
-        assertEquals(Optional.empty(), referenceOf(new Task() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public void run() {
-            }
-        }), "an object is not a lambda");
+        assertEquals(Optional.empty(), referenceOf(new PlainTask()), "an object is not a lambda");
     }
 
     @Test
