@@ -70,9 +70,11 @@ class ClusterLifecycleTest {
             for (ProcessInfo s : c.localServers()) {
                 pids.add(s.pid());
                 assertTrue(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false));
-                // what makes a server start sooner (see LocalServer): JMX beans off, C2 later
+                // what makes a server start sooner and its first calls quicker (see LocalServer):
+                // JMX beans off, C2 later, C1 sooner
                 List<String> args = List.of(ProcessHandle.of(s.pid()).orElseThrow().info().arguments().orElseThrow());
-                assertTrue(args.contains(LocalServer.NO_MBEANS) && args.containsAll(LocalServer.LATER_C2), args.toString());
+                assertTrue(args.contains(LocalServer.NO_MBEANS) && args.containsAll(LocalServer.LATER_C2)
+                        && args.containsAll(LocalServer.EARLY_C1), args.toString());
             }
             assertEquals(pids.stream().sorted().toList(), c.nodes().stream().map(ProcessInfo::pid).sorted().toList(),
                     "the nodes' pid attributes name the server JVMs");
