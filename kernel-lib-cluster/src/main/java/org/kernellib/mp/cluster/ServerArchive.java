@@ -3,29 +3,26 @@ package org.kernellib.mp.cluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import org.apache.ignite.Ignition;
 import org.kernellib.mp.pool.Pool;
 import org.kernellib.mp.start.CdsArchive;
-import org.kernellib.mp.start.WorkerCommand;
 
 /**
  * The class-data-sharing archive of a local server JVM: the classes of Ignite and kernel-lib that
- * a server loads as it starts and serves its first calls (some 3 000 of them, most from the
- * Ignite jar, which a server's class loader reads), parsed and verified once, then mapped by every
- * server. Without it, loading them was a third of a server's main thread as it started (JFR); a
- * two-server cluster to its first result took 2.39-2.72 s without it, 2.14-2.27 s with it (same
- * machine, same minutes).
+ * a server loads as it starts and serves its first calls (some 3 400 of them, most from the
+ * Ignite jar, which is on the server JVM's own class path: see {@link LocalServer#command}), parsed
+ * and verified once, then mapped by every server. Without it, loading them was a third of a
+ * server's main thread as it started (JFR); a two-server cluster to its first result took
+ * 2.39-2.72 s without it, 2.14-2.27 s with it (same machine, same minutes).
  *
  * <p>Built at set-up time ({@code make setup}) with
  * {@code java <JvmOptions> -cp <kernel-lib, kernel-lib-cluster and Ignite jars> org.kernellib.mp.cluster.ServerArchive},
  * which starts a one-server cluster whose JVM dumps what it loaded as it exits
  * ({@code -XX:ArchiveClassesAtExit}). It lives beside the workers' archive ({@link CdsArchive}),
- * named for the JVM, the servers' boot class path and the Ignite and kernel-lib-cluster jars, so
- * that a rebuilt jar or another JDK looks for another file. A class from the archive is used only
+ * named for the JVM and the servers' class path (kernel-lib's, Ignite's and kernel-lib-cluster's
+ * jars), so that a rebuilt jar or another JDK looks for another file. A class from the archive is used only
  * where the jar's bytes for it are still the same (the JVM compares them), and a server whose
  * archive is missing or does not fit starts without it, as it did before there was one.
  */
