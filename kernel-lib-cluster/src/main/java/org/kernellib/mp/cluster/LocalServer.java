@@ -112,7 +112,7 @@ final class LocalServer {
      * The command of a server JVM whose tasks' classes come from {@code loaders}: a worker's, with
      * Ignite's jars, which ordinary workers are not given ({@code WorkerCommand.OMITTED_CLASS_PATH}),
      * and with Ignite's core jar, the cache API it needs and kernel-lib-cluster's on the JVM's own
-     * class path. A server loads some 4 000 classes from them as it starts; from there they come
+     * class path. A server loads some 3 400 classes from them as it starts; from there they come
      * out of the server's archive ({@link ServerArchive}) without a read of the jar, where from the
      * task's class path each was read and inflated first (a third of the server's main thread
      * then: async-profiler, CPU, ~300 ms a server).

@@ -22,9 +22,9 @@ import org.kernellib.mp.start.CdsArchive;
  * which starts a one-server cluster whose JVM dumps what it loaded as it exits
  * ({@code -XX:ArchiveClassesAtExit}). It lives beside the workers' archive ({@link CdsArchive}),
  * named for the JVM and the servers' class path (kernel-lib's, Ignite's and kernel-lib-cluster's
- * jars), so that a rebuilt jar or another JDK looks for another file. A class from the archive is used only
- * where the jar's bytes for it are still the same (the JVM compares them), and a server whose
- * archive is missing or does not fit starts without it, as it did before there was one.
+ * jars), so that a rebuilt jar or another JDK looks for another file. The JVM checks at start that
+ * those jars are the ones it was dumped from, and a server whose archive is missing or does not fit
+ * starts without it, as it did before there was one.
  */
 public final class ServerArchive {
     private ServerArchive() {
