@@ -11,6 +11,7 @@ import org.apache.ignite.configuration.IgniteConfiguration;
 import org.apache.ignite.spi.communication.tcp.TcpCommunicationSpi;
 import org.apache.ignite.spi.discovery.tcp.TcpDiscoverySpi;
 import org.apache.ignite.spi.discovery.tcp.ipfinder.vm.TcpDiscoveryVmIpFinder;
+import org.kernellib.mp.start.WorkerClassPath;
 
 /**
  * The Ignite configuration of every node kernel-lib starts, server or client. What it fixes, and
@@ -128,7 +129,10 @@ final class NodeConfig {
         }
         c.setGridLogger(new WarningLogger(nodeName));
         c.setWorkDirectory(workDir.toString());
-        c.setClassLoader(NodeConfig.class.getClassLoader());
+        // What Ignite reads objects with: in the kernel, the loader of kernel-lib-cluster (JJava's,
+        // in a notebook); on a local server, the loader of the server's whole class path, which
+        // the kernel's class path is part of (Ignite itself is on the JVM's own: LocalServer.command)
+        c.setClassLoader(client ? NodeConfig.class.getClassLoader() : WorkerClassPath.loader());
         c.setUserAttributes(Map.of(PID, ProcessHandle.current().pid(), NAME, nodeName));
         return c;
     }
