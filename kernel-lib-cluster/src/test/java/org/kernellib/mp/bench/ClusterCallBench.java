@@ -69,14 +69,15 @@ public final class ClusterCallBench {
     }
 
     /** The topics of the raw message round trip: to a server, and back to the kernel. */
-    private static final String ECHO = "bench-echo";
-    private static final String ECHO_BACK = "bench-echo-back";
+    public static final String ECHO = "bench-echo";
+    public static final String ECHO_BACK = "bench-echo-back";
 
     /**
      * On a server: sends each message on {@link #ECHO} back to its sender on {@link #ECHO_BACK}, as
-     * the pool's chunk listener answers a chunk (without running anything).
+     * the pool's chunk listener answers a chunk (without running anything). LocalServerTest installs
+     * it too: Ignite on a server must read it, a class of the kernel's class path only.
      */
-    static final class EchoListener implements IgniteBiPredicate<UUID, Object> {
+    public static final class EchoListener implements IgniteBiPredicate<UUID, Object> {
         private static final long serialVersionUID = 1L;
         @IgniteInstanceResource
         private transient Ignite ignite;

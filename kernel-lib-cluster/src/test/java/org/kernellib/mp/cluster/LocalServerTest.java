@@ -10,10 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.Ignition;
-import org.apache.ignite.lang.IgniteBiPredicate;
-import org.apache.ignite.resources.IgniteInstanceResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.kernellib.mp.bench.ClusterCallBench;
 import org.kernellib.mp.pool.Pool;
 
 /** Where a local server JVM takes its classes from (see {@link LocalServer#command}). */
@@ -30,29 +29,18 @@ class LocalServerTest {
         }
     }
 
-    /** A listener Ignite itself reads on the servers: its class is on the kernel's class path only. */
-    static final class EchoBack implements IgniteBiPredicate<UUID, Object> {
-        private static final long serialVersionUID = 1L;
-        @IgniteInstanceResource
-        private transient Ignite ignite;
-
-        @Override
-        public boolean apply(final UUID from, final Object message) {
-            ignite.message(ignite.cluster().forNodeId(from)).send("local-server-test-back", message);
-            return true;
-        }
-    }
-
     @Test
     void igniteOnAServerReadsObjectsOfClassesOnTheKernelsClassPath() throws Exception {
         try (Cluster cluster = Cluster.startLocal(1)) {
             Ignite ignite = cluster.ignite();
             BlockingQueue<Object> back = new LinkedBlockingQueue<>();
-            ignite.message().localListen("local-server-test-back", (UUID from, Object m) -> back.add(m));
-            // Ignite reads the listener with the class loader of its configuration: on a server, the
-            // loader of the server's whole class path, as the kernel's class path was its own before
-            ignite.message(ignite.cluster().forServers()).remoteListen("local-server-test", new EchoBack());
-            ignite.message(ignite.cluster().forServers()).send("local-server-test", "ping");
+            ignite.message().localListen(ClusterCallBench.ECHO_BACK, (UUID from, Object m) -> back.add(m));
+            // Ignite reads the bench's raw listener (a class on the kernel's class path only) with the
+            // class loader of its configuration: on a server, the loader of the server's whole class
+            // path, as the kernel's class path was its own before
+            ignite.message(ignite.cluster().forServers()).remoteListen(ClusterCallBench.ECHO,
+                    new ClusterCallBench.EchoListener());
+            ignite.message(ignite.cluster().forServers()).send(ClusterCallBench.ECHO, "ping");
             assertEquals("ping", back.poll(30, TimeUnit.SECONDS));
         }
     }
